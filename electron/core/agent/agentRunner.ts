@@ -1,0 +1,132 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { builtScript } from '../util/paths.js';
+import { isWorkerToHost, type WorkerEvent, type WorkerStartConfig, type HostToWorker } from './workerProtocol.js';
+
+export type TurnOutcome =
+  | { kind: 'done'; history: unknown[]; usage: { inputTokens: number; outputTokens: number } }
+  | { kind: 'failed'; reason: string; isSandboxUnavailable: boolean; history: unknown[] }
+  | { kind: 'stopped' }
+  /** The worker exited without turn_done/turn_failed (e.g. kill -9). */
+  | { kind: 'crashed'; reason: string };
+
+export interface AgentTurnHandle {
+  readonly done: Promise<TurnOutcome>;
+  /** Asks the worker to stop; it is SIGKILLed 1 s later if still alive. Safe to call twice. */
+  stop(): void;
+  readonly pid: number | undefined;
+}
+
+export interface StartAgentTurnOptions {
+  config: WorkerStartConfig;
+  /** The worker's whole env (the host passes OPENAI_API_KEY / OPENAI_BASE_URL, and ELECTRON_RUN_AS_NODE under Electron). */
+  env: NodeJS.ProcessEnv;
+  /** Every event of the turn, in order, before `done` resolves. */
+  onEvent: (event: WorkerEvent) => void;
+  /** Default: the built agentWorker.js in out/. */
+  workerScript?: string;
+}
+
+/** 1 s: the worker needs ~0.7 s at most to kill its command and report it. */
+const STOP_KILL_AFTER_MS = 1_000;
+/** 4 KiB of the worker's stderr explain a crash; more would flood a task card. */
+const STDERR_TAIL_CHARS = 4_096;
+
+/**
+ * Runs one agent turn in its own process (agentWorker.js): a crash, a hang or a flood there
+ * never blocks the host. `done` resolves once the process is gone and every event was delivered.
+ */
+export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
+  let script: string;
+  try {
+    script = opts.workerScript ?? builtScript('electron/core/agent/agentWorker.js');
+  } catch (error) {
+    const reason = `agent worker not started: ${error instanceof Error ? error.message : String(error)}`;
+    return { done: Promise.resolve({ kind: 'crashed', reason }), stop: () => {}, pid: undefined };
+  }
+
+  let child: ChildProcess;
+  try {
+    child = fork(script, [], {
+      env: opts.env,
+      // The host's own flags (inspector, loaders, Electron's) must not leak into the worker.
+      execArgv: [],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+  } catch (error) {
+    const reason = `agent worker not started: ${error instanceof Error ? error.message : String(error)}`;
+    return { done: Promise.resolve({ kind: 'crashed', reason }), stop: () => {}, pid: undefined };
+  }
+
+  let outcome: TurnOutcome | null = null;
+  let isStopRequested = false;
+  let isFinished = false;
+  let exitInfo = '';
+  let stderrTail = '';
+  let killTimer: NodeJS.Timeout | null = null;
+  let resolveDone: (outcome: TurnOutcome) => void = () => {};
+  const done = new Promise<TurnOutcome>((resolve) => (resolveDone = resolve));
+
+  const finish = (fallbackReason: string) => {
+    if (isFinished) return;
+    isFinished = true;
+    if (killTimer) clearTimeout(killTimer);
+    if (outcome) return resolveDone(outcome);
+    if (isStopRequested) return resolveDone({ kind: 'stopped' });
+    const lastLine = stderrTail.trim().split('\n').at(-1);
+    resolveDone({ kind: 'crashed', reason: lastLine ? `${fallbackReason}: ${lastLine}` : fallbackReason });
+  };
+
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
+  });
+  child.on('message', (raw: unknown) => {
+    if (!isWorkerToHost(raw) || outcome) return;
+    if (raw.type === 'turn_done') {
+      // After stop() the turn counts as stopped, unless it had already ended.
+      if (!isStopRequested) outcome = { kind: 'done', history: raw.history, usage: raw.usage };
+    } else if (raw.type === 'turn_failed') {
+      if (!isStopRequested) {
+        outcome = {
+          kind: 'failed',
+          reason: raw.reason,
+          isSandboxUnavailable: raw.kind === 'sandbox_unavailable',
+          history: raw.history,
+        };
+      }
+    } else {
+      opts.onEvent(raw);
+    }
+  });
+  child.on('exit', (code, signal) => {
+    exitInfo = signal ? `agent worker killed by ${signal}` : `agent worker exited with code ${code ?? 'unknown'}`;
+  });
+  // 'close' comes after 'exit' and after the IPC channel is drained: no event is lost.
+  child.on('close', () => finish(exitInfo || 'agent worker exited'));
+  child.on('error', (error) => {
+    // Spawn failures never get an 'exit'; failures of a live child are followed by one.
+    if (child.pid === undefined) finish(`agent worker not started: ${error.message}`);
+  });
+
+  const send = (message: HostToWorker) => {
+    if (!child.connected) return;
+    try {
+      child.send(message);
+    } catch {
+      // The worker is already gone; 'close' reports it.
+    }
+  };
+  send({ type: 'start', config: opts.config });
+
+  return {
+    done,
+    pid: child.pid,
+    stop: () => {
+      if (isFinished || isStopRequested) return;
+      isStopRequested = true;
+      send({ type: 'stop' });
+      killTimer = setTimeout(() => child.kill('SIGKILL'), STOP_KILL_AFTER_MS);
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import OpenAI from 'openai';
+import { runSandboxed } from '../sandbox/runSandboxed.js';
+import { buildInstructions } from './agentInstructions.js';
+import { runAgentLoop, type CommandRunner } from './agentLoop.js';
+import { oneLine } from './apiErrorReason.js';
+import { isHostToWorker, type WorkerStartConfig, type WorkerToHost } from './workerProtocol.js';
+
+/**
+ * The agent worker: a child process the host forks for one turn of one task (see
+ * agentRunner.ts). It gets its whole config in the `start` message and reports over IPC.
+ * A crash or a flood here never takes the host down.
+ */
+
+/** 5 min: a model may think that long before its first token; beyond it something is wrong. */
+const DEFAULT_MODEL_TIMEOUT_MS = 300_000;
+/** 700 ms to report a killed command after a stop; the host SIGKILLs us at 1 s anyway. */
+const STOP_GRACE_MS = 700;
+
+const stopController = new AbortController();
+let turn: Promise<void> | null = null;
+let startConfig: WorkerStartConfig | null = null;
+let isStopping = false;
+let lastSend: Promise<void> = Promise.resolve();
+
+function send(message: WorkerToHost): void {
+  if (!process.connected || !process.send) return;
+  lastSend = new Promise<void>((resolve) => {
+    // The callback fires once the message is written (or failed: the host is gone).
+    process.send?.(message, undefined, undefined, () => resolve());
+  });
+}
+
+/** Exits once every message sent so far has reached the channel. */
+async function exitAfterFlush(code: number): Promise<never> {
+  await lastSend;
+  process.exit(code);
+}
+
+function modelTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.FLOTILLA_MODEL_TIMEOUT_MS);
+  return Number.isFinite(value) && value > 0 ? value : DEFAULT_MODEL_TIMEOUT_MS;
+}
+
+async function runTurn(config: WorkerStartConfig): Promise<void> {
+  try {
+    const timeout = modelTimeoutMs(process.env);
+    const client = new OpenAI({
+      // undefined lets the SDK read OPENAI_BASE_URL, else its default endpoint.
+      baseURL: config.baseURL ?? undefined,
+      apiKey: process.env.OPENAI_API_KEY ?? 'not-set',
+      // The SDK retries 408/409/429/5xx and connection failures with backoff.
+      maxRetries: 3,
+      timeout,
+    });
+    const runCommand: CommandRunner = (command, { onOutput, signal }) =>
+      runSandboxed(config.sandbox, command, {
+        onOutput,
+        signal,
+        timeoutMs: config.commandTimeoutMs,
+        hiddenPaths: config.hiddenPaths,
+      });
+    const end = await runAgentLoop(config, {
+      client,
+      runCommand,
+      emit: send,
+      instructions: await buildInstructions(config.worktreePath),
+      signal: stopController.signal,
+      streamIdleMs: timeout,
+    });
+    if (end.type === 'stopped' || isStopping) return;
+    send(end);
+  } catch (error) {
+    if (isStopping) return;
+    const reason = oneLine(`agent worker error: ${error instanceof Error ? error.message : String(error)}`);
+    send({ type: 'turn_failed', kind: 'internal', reason, history: config.history });
+  }
+  await exitAfterFlush(0);
+}
+
+/** On 'stop' or when the host goes away: kill the running command, report it, exit. */
+async function stop(): Promise<void> {
+  if (isStopping) return;
+  isStopping = true;
+  stopController.abort();
+  if (turn) await Promise.race([turn, new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS))]);
+  await exitAfterFlush(0);
+}
+
+function reportCrash(error: unknown): void {
+  const reason = oneLine(`agent worker crashed: ${error instanceof Error ? error.message : String(error)}`);
+  // The earlier turns' history stays valid: this turn's items are lost, not the task's.
+  send({ type: 'turn_failed', kind: 'internal', reason, history: startConfig?.history ?? [] });
+  void exitAfterFlush(1);
+}
+
+if (!process.send) {
+  process.stderr.write('agentWorker is started by the Flotilla host (child_process.fork with IPC)\n');
+  process.exit(2);
+}
+process.on('uncaughtException', reportCrash);
+process.on('unhandledRejection', reportCrash);
+process.on('disconnect', () => void stop());
+process.on('message', (raw: unknown) => {
+  if (!isHostToWorker(raw)) return;
+  if (raw.type === 'stop') return void stop();
+  if (turn || isStopping) return; // one turn per worker
+  startConfig = raw.config;
+  turn = runTurn(raw.config);
+});

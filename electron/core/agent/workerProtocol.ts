@@ -1,0 +1,66 @@
+import type { SandboxSpec } from '../sandbox/sandboxSpec.js';
+
+/**
+ * The messages between the host and one agent worker process (one per running turn),
+ * over the fork IPC channel. The worker gets everything it needs in `start`; it never
+ * reads Flotilla's own state.
+ */
+
+export interface WorkerStartConfig {
+  taskId: string;
+  worktreePath: string;
+  sandbox: SandboxSpec;
+  /** Paths the sandbox masks (other worktrees, FLOTILLA_HOME, credentials); passed to runSandboxed. */
+  hiddenPaths: string[];
+  model: string;
+  /** null → the SDK default / OPENAI_BASE_URL. */
+  baseURL: string | null;
+  /** Responses API input items from earlier turns ([] for the first). */
+  history: unknown[];
+  /** The user's prompt / follow-up for this turn. */
+  message: string;
+  commandTimeoutMs: number;
+  /** Safety cap on model calls per turn (default 50). */
+  maxSteps: number;
+}
+
+export type WorkerToHost =
+  | { type: 'agent_message'; text: string }
+  | { type: 'command_started'; callId: string; command: string }
+  | { type: 'command_output'; callId: string; chunk: string }
+  | { type: 'command_finished'; callId: string; exitCode: number | null; durationMs: number; isKilled: boolean }
+  | { type: 'turn_done'; history: unknown[]; usage: { inputTokens: number; outputTokens: number } }
+  | { type: 'turn_failed'; kind: 'api' | 'sandbox_unavailable' | 'internal'; reason: string; history: unknown[] };
+
+export type HostToWorker = { type: 'start'; config: WorkerStartConfig } | { type: 'stop' };
+
+/** The events a turn streams before it ends. */
+export type WorkerEvent = Exclude<WorkerToHost, { type: 'turn_done' } | { type: 'turn_failed' }>;
+/** How a turn ends, as the worker reports it. */
+export type WorkerTurnEnd = Extract<WorkerToHost, { type: 'turn_done' } | { type: 'turn_failed' }>;
+
+export const DEFAULT_MAX_STEPS = 50;
+
+const WORKER_TO_HOST_TYPES: ReadonlySet<string> = new Set<WorkerToHost['type']>([
+  'agent_message',
+  'command_started',
+  'command_output',
+  'command_finished',
+  'turn_done',
+  'turn_failed',
+]);
+
+/** A light check of what arrives over IPC (the worker is our own code; this catches wiring bugs). */
+export function isWorkerToHost(value: unknown): value is WorkerToHost {
+  return isRecord(value) && typeof value.type === 'string' && WORKER_TO_HOST_TYPES.has(value.type);
+}
+
+export function isHostToWorker(value: unknown): value is HostToWorker {
+  if (!isRecord(value)) return false;
+  if (value.type === 'stop') return true;
+  return value.type === 'start' && isRecord(value.config) && typeof value.config.worktreePath === 'string';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,39 @@
+import type { Db } from '../store/database.js';
+import { TaskEventBodySchema, type TaskEvent, type TaskEventBody } from '../../../shared/model/taskEvents.js';
+
+/**
+ * The append-only event log. `append` writes the row first and only then returns the event
+ * for the caller to show, so what a user saw is always on disk.
+ */
+export class Journal {
+  private readonly insert;
+  private readonly selectAfter;
+
+  constructor(private readonly db: Db, private readonly clock: () => number = Date.now) {
+    this.insert = db.prepare('INSERT INTO journal (task_id, at, kind, payload) VALUES (?, ?, ?, ?)');
+    this.selectAfter = db.prepare(
+      'SELECT seq, task_id, at, payload FROM journal WHERE task_id = ? AND seq > ? ORDER BY seq',
+    );
+  }
+
+  append(taskId: string, body: TaskEventBody): TaskEvent {
+    const at = this.clock();
+    const info = this.insert.run(taskId, at, body.kind, JSON.stringify(body));
+    return { seq: Number(info.lastInsertRowid), taskId, at, body };
+  }
+
+  eventsOf(taskId: string, afterSeq = 0): TaskEvent[] {
+    const rows = this.selectAfter.all(taskId, afterSeq) as { seq: number; task_id: string; at: number; payload: string }[];
+    return rows.map((row) => ({
+      seq: row.seq,
+      taskId: row.task_id,
+      at: row.at,
+      body: TaskEventBodySchema.parse(JSON.parse(row.payload)),
+    }));
+  }
+
+  /** Runs `fn` in one transaction: a state change and its journal row land together or not at all. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}

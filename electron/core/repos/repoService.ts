@@ -1,0 +1,72 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { failure, type Failure } from '../../../shared/contract.js';
+import type { Repo } from '../../../shared/model/task.js';
+import { inspectRepo, listBranches } from '../git/repoInspect.js';
+import type { RepoStore } from '../store/repoStore.js';
+import type { HostEventBus } from '../hostEvents.js';
+
+/** Repos the user added. Removing one forgets it; the repo on disk is never touched. */
+export class RepoService {
+  constructor(
+    private readonly deps: { repos: RepoStore; events: HostEventBus; clock: () => number },
+  ) {}
+
+  list(): Repo[] {
+    return this.deps.repos.list();
+  }
+
+  get(id: string): Repo | undefined {
+    return this.deps.repos.get(id);
+  }
+
+  /** Adds the repo at `inputPath` (any folder inside it), or returns the one already added. */
+  async add(inputPath: string): Promise<{ ok: true; repo: Repo } | Failure> {
+    const inspection = await inspectRepo(path.resolve(inputPath));
+    if (!inspection.ok) return inspection;
+    const existing = this.deps.repos.findByPath(inspection.root);
+    if (existing) return { ok: true, repo: existing };
+    const repo: Repo = {
+      id: crypto.randomBytes(4).toString('hex'),
+      name: inspection.name,
+      path: inspection.root,
+      defaultBranch: inspection.currentBranch,
+      addedAt: this.deps.clock(),
+    };
+    this.deps.repos.insert(repo);
+    this.emitChange();
+    return { ok: true, repo };
+  }
+
+  /** Finds a repo by id, or by path (adding it on the fly, as `task new --repo PATH` expects). */
+  async resolve(idOrPath: string): Promise<{ ok: true; repo: Repo } | Failure> {
+    const byId = this.deps.repos.get(idOrPath);
+    if (byId) return { ok: true, repo: byId };
+    if (!idOrPath.includes('/') && !idOrPath.includes('\\') && !idOrPath.startsWith('.')) {
+      return failure('not_found', `no repo with id "${idOrPath}" (use \`flotilla repo list\`, or pass a path)`);
+    }
+    return this.add(idOrPath);
+  }
+
+  remove(id: string): { ok: true } | Failure {
+    if (!this.deps.repos.get(id)) return failure('not_found', `no repo with id "${id}"`);
+    if (this.deps.repos.hasTasks(id)) {
+      return failure('invalid_state', 'this repo still has tasks on the board; discard or merge them first');
+    }
+    this.deps.repos.remove(id);
+    this.emitChange();
+    return { ok: true };
+  }
+
+  async branches(id: string): Promise<{ ok: true; branches: string[]; current: string } | Failure> {
+    const repo = this.deps.repos.get(id);
+    if (!repo) return failure('not_found', `no repo with id "${id}"`);
+    const inspection = await inspectRepo(repo.path);
+    if (!inspection.ok) return inspection;
+    return { ok: true, ...(await listBranches(repo.path)) };
+  }
+
+  private emitChange(): void {
+    this.deps.events.emit('repos.onDidChange', { repos: this.list() });
+  }
+}

@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bwrapArgs } from './bwrapArgs.js';
+import type { SandboxSpec } from './sandboxSpec.js';
+
+let root: string;
+let flotillaHome: string;
+let worktree: string;
+let homeDir: string;
+let userHome: string;
+
+beforeEach(() => {
+  // realpath: bwrapArgs canonicalizes, and os.tmpdir() may sit behind a symlink.
+  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bwrapargs-')));
+  flotillaHome = path.join(root, 'flotilla home');
+  worktree = path.join(flotillaHome, 'worktrees', 'repo1', 'task é');
+  homeDir = path.join(flotillaHome, 'task-homes', 't1');
+  userHome = path.join(root, 'user');
+  for (const dir of [worktree, homeDir, path.join(userHome, '.ssh'), path.join(userHome, '.config', 'gh')]) fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(worktree, '.git'), 'gitdir: /somewhere\n');
+  fs.writeFileSync(path.join(userHome, '.netrc'), 'machine x password y\n');
+});
+
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function spec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
+  // The test root stands in for the host's visible filesystem: /tmp itself is private in the sandbox.
+  return { worktreePath: worktree, readOnlyPaths: [root, path.join(worktree, '.git')], homeDir, allowNetwork: false, ...overrides };
+}
+
+const hostEnv = () => ({ HOME: userHome, PATH: '/usr/bin:/bin' });
+
+/** Index of the first mount op `flag a b` (or `flag a`) in argv; -1 when absent. */
+function indexOfOp(args: string[], ...op: string[]): number {
+  for (let i = 0; i + op.length <= args.length; i++) if (op.every((part, j) => args[i + j] === part)) return i;
+  return -1;
+}
+
+function beforeSeparator(args: string[]): string[] {
+  return args.slice(0, args.indexOf('--'));
+}
+
+describe('bwrapArgs', () => {
+  it('isolates namespaces and privileges, cuts the network, and runs the command through a shell', () => {
+    const args = bwrapArgs(spec(), 'echo hi', { hostEnv: hostEnv() });
+    const options = beforeSeparator(args);
+    for (const flag of ['--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--unshare-net', '--die-with-parent', '--new-session']) {
+      expect(options).toContain(flag);
+    }
+    expect(indexOfOp(options, '--cap-drop', 'ALL')).toBeGreaterThanOrEqual(0);
+    expect(indexOfOp(options, '--chdir', worktree)).toBeGreaterThanOrEqual(0);
+    const shell = fs.existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh';
+    expect(args.slice(args.indexOf('--'))).toEqual(['--', shell, '-c', '--', 'echo hi']);
+  });
+
+  it('keeps the network only when the spec allows it', () => {
+    expect(bwrapArgs(spec({ allowNetwork: true }), 'true', { hostEnv: hostEnv() })).not.toContain('--unshare-net');
+  });
+
+  it('mounts a read-only root, private /dev, /proc and /tmp before anything else', () => {
+    const args = bwrapArgs(spec(), 'true', { hostEnv: hostEnv() });
+    const rootAt = indexOfOp(args, '--ro-bind', '/', '/');
+    expect(rootAt).toBeGreaterThanOrEqual(0);
+    expect(args.slice(rootAt, rootAt + 9)).toEqual(['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp']);
+    expect(indexOfOp(args, '--bind', worktree, worktree)).toBeGreaterThan(rootAt);
+  });
+
+  it('binds the worktree and home writable inside a hidden FLOTILLA_HOME, and the .git pointer read-only after the worktree', () => {
+    const args = bwrapArgs(spec(), 'true', { hostEnv: hostEnv(), hiddenPaths: [flotillaHome] });
+    const exposeRoot = indexOfOp(args, '--ro-bind', root, root);
+    const hideHome = indexOfOp(args, '--tmpfs', flotillaHome);
+    const bindWorktree = indexOfOp(args, '--bind', worktree, worktree);
+    const bindHome = indexOfOp(args, '--bind', homeDir, homeDir);
+    const pointer = path.join(worktree, '.git');
+    const protectPointer = indexOfOp(args, '--ro-bind', pointer, pointer);
+    const remount = indexOfOp(args, '--remount-ro', flotillaHome);
+    expect(exposeRoot).toBeGreaterThanOrEqual(0);
+    expect(hideHome).toBeGreaterThan(exposeRoot);
+    expect(bindWorktree).toBeGreaterThan(hideHome);
+    expect(bindHome).toBeGreaterThan(hideHome);
+    expect(protectPointer).toBeGreaterThan(bindWorktree);
+    // The hiding tmpfs turns read-only only after the binds inside it got their mount points.
+    expect(remount).toBeGreaterThan(Math.max(bindWorktree, bindHome, protectPointer));
+  });
+
+  it("hides the real user's credentials: dirs under a tmpfs, files under /dev/null; absent ones are skipped", () => {
+    const args = bwrapArgs(spec(), 'true', { hostEnv: hostEnv() });
+    expect(indexOfOp(args, '--tmpfs', path.join(userHome, '.ssh'))).toBeGreaterThan(indexOfOp(args, '--ro-bind', root, root));
+    expect(indexOfOp(args, '--tmpfs', path.join(userHome, '.config', 'gh'))).toBeGreaterThanOrEqual(0);
+    expect(indexOfOp(args, '--ro-bind', '/dev/null', path.join(userHome, '.netrc'))).toBeGreaterThanOrEqual(0);
+    expect(args).not.toContain(path.join(userHome, '.aws'));
+  });
+
+  it('covers an agent socket advertised by the host environment', () => {
+    const socketPath = path.join(root, 'agent.sock');
+    fs.writeFileSync(socketPath, '');
+    const args = bwrapArgs(spec(), 'true', { hostEnv: { ...hostEnv(), SSH_AUTH_SOCK: socketPath } });
+    expect(indexOfOp(args, '--ro-bind', '/dev/null', socketPath)).toBeGreaterThan(indexOfOp(args, '--ro-bind', root, root));
+  });
+
+  it('skips hiding what the private /tmp already covers, and read-only paths that do not exist', () => {
+    const missing = path.join(worktree, 'no-such-file');
+    const args = bwrapArgs(spec({ readOnlyPaths: [missing] }), 'true', { hostEnv: hostEnv(), hiddenPaths: [flotillaHome] });
+    expect(args).not.toContain(missing);
+    // Without the test root exposed, everything here lives in the host's /tmp, which the sandbox never sees.
+    expect(indexOfOp(args, '--tmpfs', flotillaHome)).toBe(-1);
+    expect(indexOfOp(args, '--tmpfs', path.join(userHome, '.ssh'))).toBe(-1);
+    expect(indexOfOp(args, '--bind', worktree, worktree)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('lets the stricter wish win when one path is asked for twice', () => {
+    const args = bwrapArgs(spec({ readOnlyPaths: [root, worktree] }), 'true', { hostEnv: hostEnv() });
+    expect(indexOfOp(args, '--ro-bind', worktree, worktree)).toBeGreaterThanOrEqual(0);
+    expect(indexOfOp(args, '--bind', worktree, worktree)).toBe(-1);
+  });
+
+  it('clears the environment and sets only the allowlist', () => {
+    const args = bwrapArgs(spec(), 'true', {
+      hostEnv: { ...hostEnv(), OPENAI_API_KEY: 'sk-secret', GH_TOKEN: 'ghp_secret', LANG: 'C.UTF-8' },
+    });
+    const options = beforeSeparator(args);
+    const clearAt = options.indexOf('--clearenv');
+    expect(clearAt).toBeGreaterThanOrEqual(0);
+    const names = options.flatMap((arg, i) => (arg === '--setenv' ? [options[i + 1]] : []));
+    expect(names.sort()).toEqual(['HOME', 'LANG', 'PATH', 'TERM', 'TMPDIR']);
+    expect(options.indexOf('--setenv')).toBeGreaterThan(clearAt);
+    expect(args.join('\n')).not.toContain('secret');
+  });
+
+  it('passes the command as one argument, even when it starts with a dash', () => {
+    const command = `-x'; rm -rf "$HOME" #`;
+    expect(bwrapArgs(spec(), command, { hostEnv: hostEnv() }).at(-1)).toBe(command);
+  });
+
+  it('refuses relative paths and the root directory (a host bug that would widen the sandbox)', () => {
+    expect(() => bwrapArgs(spec({ worktreePath: 'relative/wt' }), 'true', { hostEnv: hostEnv() })).toThrow(/absolute/);
+    expect(() => bwrapArgs(spec({ homeDir: '/' }), 'true', { hostEnv: hostEnv() })).toThrow(/root/);
+  });
+});

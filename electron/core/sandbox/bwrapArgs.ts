@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { hostSocketPaths, secretPaths } from './hostSecrets.js';
+import { sandboxEnv } from './sandboxEnv.js';
+import type { SandboxSpec } from './sandboxSpec.js';
+
+/**
+ * Namespaces and privileges of every sandbox, shared with the probe so that "available"
+ * means exactly what commands will get.
+ */
+export function isolationArgs(allowNetwork: boolean): string[] {
+  return [
+    '--unshare-user',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--unshare-cgroup-try',
+    // Without it the command shares the host's network, loopback services included.
+    ...(allowNetwork ? [] : ['--unshare-net']),
+    // Kills the whole sandbox when bwrap (or the host that spawned it) dies.
+    '--die-with-parent',
+    // setsid: no controlling terminal, so TIOCSTI cannot push keystrokes into the host's tty.
+    '--new-session',
+    '--cap-drop',
+    'ALL',
+  ];
+}
+
+/** The host root read-only, a minimal /dev, our own /proc, and a private writable /tmp. */
+export const BASE_MOUNT_ARGS: readonly string[] = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
+/** What BASE_MOUNT_ARGS replaces with something private (nothing of the host shows through). */
+const BASE_PRIVATE = ['/dev', '/proc', '/tmp'];
+
+/**
+ * Hidden from every command: they hold the host's service sockets (docker, system and session
+ * D-Bus, `/run/user/<uid>` with its ssh/gpg agents), and a read-only mount does not stop
+ * `connect()` on a socket.
+ */
+const SYSTEM_HIDDEN = ['/run', '/var/run'];
+/** Shown again read-only inside the hidden system dirs: NixOS keeps its whole system profile there. */
+const SYSTEM_KEPT = ['/run/current-system'];
+
+type Mount =
+  | { kind: 'hide'; path: string; isDir: boolean }
+  | { kind: 'read-only'; path: string }
+  | { kind: 'writable'; path: string };
+
+/** When one path is asked for twice, the stricter wish wins. */
+const STRICTNESS: Record<Mount['kind'], number> = { writable: 0, 'read-only': 1, hide: 2 };
+
+export interface BwrapArgsOptions {
+  /** Hidden as well (FLOTILLA_HOME, the other worktrees' root); the spec's own paths stay visible. */
+  hiddenPaths?: string[];
+  /** Where the real home, the env allowlist and the agent sockets come from; default process.env. */
+  hostEnv?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The argv (without the bwrap binary) that runs `command` under `spec`. Pure apart from
+ * looking at which paths exist on the host.
+ *
+ * Mount order is what makes it safe: bwrap applies mounts in argv order, so they are sorted
+ * shallowest first and the deepest mount of a path wins. Hiding FLOTILLA_HOME (a tmpfs) and
+ * then binding this task's worktree and home inside it keeps exactly those two visible;
+ * binding the worktree writable and then its `.git` pointer read-only protects the pointer.
+ */
+export function bwrapArgs(spec: SandboxSpec, command: string, opts: BwrapArgsOptions = {}): string[] {
+  const hostEnv = opts.hostEnv ?? process.env;
+  assertUsable(spec.worktreePath, 'worktreePath');
+  assertUsable(spec.homeDir, 'homeDir');
+  const worktree = canonical(spec.worktreePath);
+
+  const wanted = new Map<string, Mount>();
+  const want = (mount: Mount) => {
+    if (mount.path === '/') return; // the root is already read-only; hiding it would hide everything
+    const existing = wanted.get(mount.path);
+    if (!existing || STRICTNESS[mount.kind] > STRICTNESS[existing.kind]) wanted.set(mount.path, mount);
+  };
+  want({ kind: 'writable', path: worktree });
+  want({ kind: 'writable', path: canonical(spec.homeDir) });
+  for (const p of existing(spec.readOnlyPaths)) want({ kind: 'read-only', path: p });
+  const systemHidden = existing(SYSTEM_HIDDEN);
+  const hidden = [...systemHidden, ...existing([...secretPaths(hostEnv), ...hostSocketPaths(hostEnv), ...(opts.hiddenPaths ?? [])])];
+  for (const p of hidden) want({ kind: 'hide', path: p, isDir: fs.statSync(p).isDirectory() });
+  const kept = existing([...SYSTEM_KEPT, ...(spec.allowNetwork ? ['/etc/resolv.conf'] : [])]);
+  for (const p of kept) if (systemHidden.some((dir) => isWithin(p, dir))) want({ kind: 'read-only', path: p });
+
+  const args = [...isolationArgs(spec.allowNetwork), ...BASE_MOUNT_ARGS];
+  const placed: { path: string; isPrivate: boolean }[] = BASE_PRIVATE.map((p) => ({ path: p, isPrivate: true }));
+  const remountReadOnly: string[] = [];
+  for (const mount of [...wanted.values()].sort((a, b) => depth(a.path) - depth(b.path))) {
+    const parent = nearestPlaced(placed, mount.path);
+    if (mount.kind === 'hide') {
+      // Already inside something private (our /tmp, another hidden dir): nothing to cover.
+      if (parent?.isPrivate) continue;
+      if (mount.isDir) {
+        args.push('--tmpfs', mount.path);
+        // Read-only only at the end: binds placed inside it first need their mount points made.
+        remountReadOnly.push(mount.path);
+      } else {
+        args.push('--ro-bind', '/dev/null', mount.path);
+      }
+      placed.push({ path: mount.path, isPrivate: true });
+    } else {
+      args.push(mount.kind === 'writable' ? '--bind' : '--ro-bind', mount.path, mount.path);
+      placed.push({ path: mount.path, isPrivate: false });
+    }
+  }
+  // Not recursive: the worktree and home bound inside a hidden dir stay writable.
+  for (const p of remountReadOnly) args.push('--remount-ro', p);
+
+  args.push('--chdir', worktree, '--clearenv');
+  const env = sandboxEnv(hostEnv, spec);
+  for (const name of Object.keys(env).sort()) args.push('--setenv', name, env[name] ?? '');
+  // `-c --`: a command starting with '-' is still a command, not shell options.
+  args.push('--', fs.existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh', '-c', '--', command);
+  return args;
+}
+
+function assertUsable(p: string, name: string): void {
+  // A bug in the host, not an expected failure: a relative path or '/' would widen the sandbox.
+  if (!path.isAbsolute(p)) throw new Error(`sandbox ${name} must be absolute: ${p}`);
+  if (path.resolve(p) === '/') throw new Error(`sandbox ${name} cannot be the root directory`);
+}
+
+/** The real path (binds resolve symlinks anyway; the sort must see the same paths bwrap does). */
+function canonical(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/** Absolute paths that exist, canonical and deduplicated; the rest are skipped. */
+function existing(paths: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const p of paths) {
+    if (!path.isAbsolute(p)) continue;
+    try {
+      found.add(fs.realpathSync(p));
+    } catch {
+      // Missing (or a dangling symlink): nothing to mount there.
+    }
+  }
+  return [...found];
+}
+
+function depth(p: string): number {
+  return p.split('/').filter(Boolean).length;
+}
+
+function isWithin(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+}
+
+function nearestPlaced<T extends { path: string }>(placed: T[], p: string): T | undefined {
+  let best: T | undefined;
+  for (const candidate of placed) {
+    if (candidate.path !== p && isWithin(p, candidate.path) && (!best || candidate.path.length > best.path.length)) best = candidate;
+  }
+  return best;
+}

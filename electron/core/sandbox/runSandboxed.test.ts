@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSandboxed } from './runSandboxed.js';
+import type { SandboxSpec } from './sandboxSpec.js';
+
+let root: string;
+let spec: SandboxSpec;
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-run-'));
+  spec = { worktreePath: path.join(root, 'wt'), readOnlyPaths: [], homeDir: path.join(root, 'home'), allowNetwork: false };
+  fs.mkdirSync(spec.worktreePath);
+  fs.mkdirSync(spec.homeDir);
+});
+
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe('runSandboxed', () => {
+  it("reports the command's exit code, stdout and stderr", async () => {
+    const result = await runSandboxed(spec, 'echo out; echo err >&2; exit 3');
+    expect(result).toMatchObject({ exitCode: 3, isKilled: false, isTruncated: false });
+    expect(result.output).toContain('out\n');
+    expect(result.output).toContain('err\n');
+    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('streams output live and decodes a character split across two writes', async () => {
+    const chunks: string[] = [];
+    const result = await runSandboxed(spec, "printf 'a\\303'; sleep 0.2; printf '\\251b\\n'", { onOutput: (chunk) => chunks.push(chunk) });
+    expect(result.output).toBe('aéb\n');
+    expect(chunks.join('')).toBe('aéb\n');
+    expect(chunks.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('runs a command that starts with a dash as a command', async () => {
+    const result = await runSandboxed(spec, '-definitely-not-a-command');
+    expect(result.exitCode).toBe(127);
+    expect(result.output).toMatch(/-definitely-not-a-command: command not found|not found/);
+  });
+
+  it('treats a missing worktree as a bug in the caller, not a command failure', async () => {
+    await expect(runSandboxed({ ...spec, worktreePath: path.join(root, 'gone') }, 'true')).rejects.toThrow(/worktreePath is not a directory/);
+  });
+});

@@ -1,0 +1,36 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { m001Initial } from './migrations/m001_initial.js';
+
+export type Db = Database.Database;
+
+/** Numbered migrations, applied in order; `user_version` records how many have run. */
+const MIGRATIONS: readonly string[] = [m001Initial];
+
+export function openDatabase(home: string): Db {
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  const db = new Database(path.join(home, 'flotilla.db'));
+  // WAL: readers never block the one writer; NORMAL sync is durable across app crashes
+  // (only an OS crash can lose the last transactions).
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  // 5 s: a second host started by mistake waits briefly instead of failing at once.
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  if (applied > MIGRATIONS.length) {
+    throw new Error(`flotilla.db is from a newer Flotilla (schema ${applied}); this one knows ${MIGRATIONS.length}`);
+  }
+  for (let i = applied; i < MIGRATIONS.length; i++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[i] as string);
+      db.pragma(`user_version = ${i + 1}`);
+    })();
+  }
+}

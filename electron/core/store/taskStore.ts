@@ -1,0 +1,110 @@
+import type { Db } from './database.js';
+import type { Task, MergeStrategy } from '../../../shared/model/task.js';
+import { TaskStatusSchema, type TaskStatus } from '../../../shared/model/taskLifecycle.js';
+
+interface TaskRow {
+  id: string;
+  repo_id: string;
+  repo_name: string;
+  repo_path: string;
+  title: string;
+  prompt: string;
+  status: string;
+  branch: string;
+  base_branch: string;
+  base_commit: string;
+  worktree_path: string;
+  status_reason: string | null;
+  merge_commit: string | null;
+  merge_strategy: string | null;
+  model: string;
+  agent_history: string;
+  turns: number;
+  created_at: number;
+  updated_at: number;
+}
+
+const SELECT_TASK = `
+  SELECT t.*, r.name AS repo_name, r.path AS repo_path
+  FROM tasks t JOIN repos r ON r.id = t.repo_id`;
+
+function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    title: row.title,
+    prompt: row.prompt,
+    repoId: row.repo_id,
+    repoName: row.repo_name,
+    repoPath: row.repo_path,
+    status: TaskStatusSchema.parse(row.status),
+    branch: row.branch,
+    baseBranch: row.base_branch,
+    baseCommit: row.base_commit,
+    worktreePath: row.worktree_path,
+    statusReason: row.status_reason,
+    mergeCommit: row.merge_commit,
+    mergeStrategy: row.merge_strategy === 'merge' || row.merge_strategy === 'squash' ? row.merge_strategy : null,
+    model: row.model,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface TaskPatch {
+  status?: TaskStatus;
+  statusReason?: string | null;
+  mergeCommit?: string | null;
+  mergeStrategy?: MergeStrategy | null;
+}
+
+export class TaskStore {
+  constructor(private readonly db: Db, private readonly clock: () => number = Date.now) {}
+
+  insert(task: Task): void {
+    this.db
+      .prepare(
+        `INSERT INTO tasks (id, repo_id, title, prompt, status, branch, base_branch, base_commit, worktree_path,
+           status_reason, merge_commit, merge_strategy, model, created_at, updated_at)
+         VALUES (@id, @repoId, @title, @prompt, @status, @branch, @baseBranch, @baseCommit, @worktreePath,
+           @statusReason, @mergeCommit, @mergeStrategy, @model, @createdAt, @updatedAt)`,
+      )
+      .run(task);
+  }
+
+  get(id: string): Task | undefined {
+    const row = this.db.prepare(`${SELECT_TASK} WHERE t.id = ?`).get(id) as TaskRow | undefined;
+    return row && toTask(row);
+  }
+
+  list(): Task[] {
+    return (this.db.prepare(`${SELECT_TASK} ORDER BY t.created_at, t.id`).all() as TaskRow[]).map(toTask);
+  }
+
+  listByStatus(status: TaskStatus): Task[] {
+    return (this.db.prepare(`${SELECT_TASK} WHERE t.status = ? ORDER BY t.created_at, t.id`).all(status) as TaskRow[]).map(toTask);
+  }
+
+  /** Applies the patch and returns the updated task. */
+  update(id: string, patch: TaskPatch): Task {
+    const sets: string[] = ['updated_at = @updatedAt'];
+    if (patch.status !== undefined) sets.push('status = @status');
+    if (patch.statusReason !== undefined) sets.push('status_reason = @statusReason');
+    if (patch.mergeCommit !== undefined) sets.push('merge_commit = @mergeCommit');
+    if (patch.mergeStrategy !== undefined) sets.push('merge_strategy = @mergeStrategy');
+    this.db.prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE id = @id`).run({ ...patch, id, updatedAt: this.clock() });
+    const task = this.get(id);
+    if (!task) throw new Error(`task ${id} vanished during update`);
+    return task;
+  }
+
+  agentHistory(id: string): { history: unknown[]; turns: number } {
+    const row = this.db.prepare('SELECT agent_history, turns FROM tasks WHERE id = ?').get(id) as
+      | { agent_history: string; turns: number }
+      | undefined;
+    return row ? { history: JSON.parse(row.agent_history) as unknown[], turns: row.turns } : { history: [], turns: 0 };
+  }
+
+  saveAgentHistory(id: string, history: unknown[], turns: number): void {
+    this.db.prepare('UPDATE tasks SET agent_history = ?, turns = ? WHERE id = ?').run(JSON.stringify(history), turns, id);
+  }
+}

@@ -1,0 +1,236 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Task } from '../../../shared/model/task.js';
+import type { TaskEventBody } from '../../../shared/model/taskEvents.js';
+import { startAgentTurn, type AgentTurnHandle, type TurnOutcome } from '../agent/agentRunner.js';
+import { DEFAULT_MAX_STEPS, type WorkerStartConfig, type WorkerToHost } from '../agent/workerProtocol.js';
+import { checkpointCommit } from '../git/checkpoint.js';
+import { gitPathsOfWorktree } from '../git/worktrees.js';
+import { hostSocketPaths } from '../sandbox/hostSecrets.js';
+import type { TaskStore } from '../store/taskStore.js';
+import type { TaskTransitions } from './taskTransitions.js';
+
+export interface AgentSettings {
+  model: string;
+  /** null: the SDK default (or OPENAI_BASE_URL from the worker's environment). */
+  baseURL: string | null;
+  /** Wall time per sandboxed command, in ms. */
+  commandTimeoutMs: number;
+  /** At most this many tasks run at once; the rest wait in `queued`, oldest first. */
+  maxRunning: number;
+}
+
+type StartTurn = typeof startAgentTurn;
+type AgentEvent = Exclude<WorkerToHost, { type: 'turn_done' } | { type: 'turn_failed' }>;
+
+interface Running {
+  handle: AgentTurnHandle;
+  /** Why we stopped it, so the outcome maps to the right status. */
+  stopIntent: 'user' | 'shutdown' | null;
+}
+
+/**
+ * Runs agent turns: one worker process per running task, at most `maxRunning` at once.
+ * After every turn, whatever happened, the worktree is checkpointed so no work is lost.
+ */
+export class TaskRunner {
+  private readonly running = new Map<string, Running>();
+  /** The message each queued task will start its next turn with, in queue order. */
+  private readonly queue = new Map<string, string>();
+  private readonly idle = new Set<() => void>();
+  private isDisposed = false;
+
+  constructor(
+    private readonly deps: {
+      tasks: TaskStore;
+      transitions: TaskTransitions;
+      home: string;
+      settings: () => AgentSettings;
+      /** The host's environment; only the model's credentials and basics reach the worker. */
+      env: NodeJS.ProcessEnv;
+      startTurn?: StartTurn;
+    },
+  ) {}
+
+  /** Queues a turn for the task (status → queued) and starts it when a slot is free. */
+  enqueue(task: Task, message: string): Task {
+    const queued = task.status === 'queued' ? task : this.deps.transitions.move(task.id, 'queued');
+    this.queue.set(task.id, message);
+    this.schedule();
+    return this.deps.tasks.get(task.id) ?? queued;
+  }
+
+  isRunning(taskId: string): boolean {
+    return this.running.has(taskId);
+  }
+
+  /** Stops the task's turn (or takes it out of the queue); resolves when its processes are gone. */
+  async stop(taskId: string, intent: 'user' | 'shutdown' = 'user'): Promise<void> {
+    if (this.queue.delete(taskId)) {
+      this.deps.transitions.move(taskId, 'stopped', 'stopped before it started');
+      return;
+    }
+    const running = this.running.get(taskId);
+    if (!running) return;
+    running.stopIntent = intent;
+    running.handle.stop();
+    await running.handle.done;
+    await this.whenSettled(taskId);
+  }
+
+  async dispose(): Promise<void> {
+    this.isDisposed = true;
+    this.queue.clear();
+    await Promise.all([...this.running.keys()].map((id) => this.stop(id, 'shutdown')));
+  }
+
+  private schedule(): void {
+    if (this.isDisposed) return;
+    const { maxRunning } = this.deps.settings();
+    for (const [taskId, message] of this.queue) {
+      if (this.running.size >= maxRunning) return;
+      this.queue.delete(taskId);
+      void this.runTurn(taskId, message).catch((error: unknown) => {
+        console.error(`flotilla: task ${taskId} turn crashed the runner:`, error);
+      });
+    }
+  }
+
+  private async runTurn(taskId: string, message: string): Promise<void> {
+    const { tasks, transitions } = this.deps;
+    const task = transitions.move(taskId, 'running');
+    const settings = this.deps.settings();
+    const { history, turns } = tasks.agentHistory(taskId);
+    let handle: AgentTurnHandle;
+    try {
+      const config = await this.workerConfig(task, settings, history, message);
+      handle = (this.deps.startTurn ?? startAgentTurn)({
+        config,
+        env: this.workerEnv(),
+        onEvent: (event) => transitions.record(taskId, toJournalBody(event)),
+      });
+    } catch (error) {
+      transitions.move(taskId, 'failed', `could not start the agent: ${errorMessage(error)}`);
+      this.schedule();
+      return;
+    }
+    const running: Running = { handle, stopIntent: null };
+    this.running.set(taskId, running);
+    const outcome = await handle.done;
+    try {
+      await this.checkpoint(task, turns + 1);
+      if (outcome.kind === 'done' || outcome.kind === 'failed') tasks.saveAgentHistory(taskId, outcome.history, turns + 1);
+      this.finish(taskId, outcome, running.stopIntent);
+    } finally {
+      this.running.delete(taskId);
+      for (const notify of this.idle) notify();
+      this.schedule();
+    }
+  }
+
+  private finish(taskId: string, outcome: TurnOutcome, stopIntent: Running['stopIntent']): void {
+    const { transitions } = this.deps;
+    if (stopIntent === 'shutdown') {
+      transitions.move(taskId, 'interrupted', 'Flotilla closed while this task was running');
+      return;
+    }
+    if (stopIntent === 'user') {
+      transitions.move(taskId, 'stopped', 'stopped by you; the work so far is kept');
+      return;
+    }
+    switch (outcome.kind) {
+      case 'done':
+        transitions.move(taskId, 'review');
+        return;
+      case 'failed':
+        transitions.move(taskId, 'failed', outcome.reason);
+        return;
+      case 'stopped':
+        transitions.move(taskId, 'stopped', 'the agent stopped');
+        return;
+      case 'crashed':
+        transitions.move(taskId, 'failed', `the agent process ended unexpectedly: ${outcome.reason}`);
+        return;
+    }
+  }
+
+  /** Commits whatever the agent changed, so every turn has a diff and can be undone. */
+  private async checkpoint(task: Task, turn: number): Promise<void> {
+    try {
+      const result = await checkpointCommit({
+        worktreePath: task.worktreePath,
+        message: `flotilla: turn ${turn} of "${task.title}"`,
+      });
+      if (result) this.deps.transitions.record(task.id, { kind: 'checkpoint', commit: result.commit, filesChanged: result.filesChanged, turn });
+    } catch (error) {
+      this.deps.transitions.record(task.id, { kind: 'error', message: `checkpoint commit failed: ${errorMessage(error)}` });
+    }
+  }
+
+  private whenSettled(taskId: string): Promise<void> {
+    if (!this.running.has(taskId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.running.has(taskId)) return;
+        this.idle.delete(check);
+        resolve();
+      };
+      this.idle.add(check);
+    });
+  }
+
+  private async workerConfig(task: Task, settings: AgentSettings, history: unknown[], message: string): Promise<WorkerStartConfig> {
+    if (!fs.existsSync(task.worktreePath)) throw new Error(`the worktree ${task.worktreePath} is missing`);
+    // Per-task HOME outside the worktree: tools may write caches there without touching the repo.
+    const homeDir = path.join(this.deps.home, 'task-homes', task.id);
+    fs.mkdirSync(homeDir, { recursive: true, mode: 0o700 });
+    return {
+      taskId: task.id,
+      worktreePath: task.worktreePath,
+      sandbox: {
+        worktreePath: task.worktreePath,
+        readOnlyPaths: await gitPathsOfWorktree(task.worktreePath),
+        homeDir,
+        allowNetwork: false,
+      },
+      // Everything Flotilla keeps (database, other tasks' worktrees) is hidden from commands.
+      // Agent sockets (ssh-agent, docker) stay reachable through a read-only mount: hide them.
+      hiddenPaths: [this.deps.home, ...hostSocketPaths(this.deps.env)],
+      model: settings.model,
+      baseURL: settings.baseURL,
+      history,
+      message,
+      commandTimeoutMs: settings.commandTimeoutMs,
+      maxSteps: DEFAULT_MAX_STEPS,
+    };
+  }
+
+  /** The worker gets the model's credentials and basics only; it passes none of them to commands. */
+  private workerEnv(): NodeJS.ProcessEnv {
+    const source = this.deps.env;
+    const env: NodeJS.ProcessEnv = {};
+    for (const key of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'SYSTEMROOT', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_ORG_ID', 'OPENAI_PROJECT_ID', 'FLOTILLA_MODEL_TIMEOUT_MS']) {
+      if (source[key] !== undefined) env[key] = source[key];
+    }
+    // Under Electron, process.execPath is the app binary: make it behave as plain Node.
+    if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
+    return env;
+  }
+}
+
+function toJournalBody(event: AgentEvent): TaskEventBody {
+  switch (event.type) {
+    case 'agent_message':
+      return { kind: 'agent_message', text: event.text };
+    case 'command_started':
+      return { kind: 'command_started', callId: event.callId, command: event.command };
+    case 'command_output':
+      return { kind: 'command_output', callId: event.callId, chunk: event.chunk };
+    case 'command_finished':
+      return { kind: 'command_finished', callId: event.callId, exitCode: event.exitCode, durationMs: event.durationMs, isKilled: event.isKilled };
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

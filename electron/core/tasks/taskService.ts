@@ -1,0 +1,191 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { failure, type Failure } from '../../../shared/contract.js';
+import { canMerge, isFinal } from '../../../shared/model/taskLifecycle.js';
+import type { MergeStrategy, Task } from '../../../shared/model/task.js';
+import type { TaskDiff } from '../../../shared/model/diff.js';
+import type { TaskEvent } from '../../../shared/model/taskEvents.js';
+import { branchDiff } from '../git/branchDiff.js';
+import { checkpointCommit } from '../git/checkpoint.js';
+import { mergeTaskBranch } from '../git/merge.js';
+import { inspectRepo } from '../git/repoInspect.js';
+import { createTaskWorktree, removeTaskWorktree, slugify } from '../git/worktrees.js';
+import type { RepoService } from '../repos/repoService.js';
+import type { Journal } from '../journal/journal.js';
+import type { TaskStore } from '../store/taskStore.js';
+import type { TaskRunner } from './taskRunner.js';
+import type { TaskTransitions } from './taskTransitions.js';
+import { errorMessage } from './taskRunner.js';
+
+type Result<T> = ({ ok: true } & T) | Failure;
+
+export interface CreateTaskInput {
+  repo: string;
+  prompt: string;
+  title?: string | undefined;
+  baseBranch?: string | undefined;
+}
+
+/** What a user can do to tasks: create, inspect, stop, discard, merge. */
+export class TaskService {
+  constructor(
+    private readonly deps: {
+      home: string;
+      tasks: TaskStore;
+      journal: Journal;
+      repos: RepoService;
+      transitions: TaskTransitions;
+      runner: TaskRunner;
+      model: () => string;
+      clock: () => number;
+    },
+  ) {}
+
+  list(): Task[] {
+    return this.deps.tasks.list();
+  }
+
+  get(id: string): Result<{ task: Task }> {
+    const task = this.deps.tasks.get(id);
+    return task ? { ok: true, task } : notFound(id);
+  }
+
+  events(id: string, afterSeq = 0): Result<{ events: TaskEvent[] }> {
+    if (!this.deps.tasks.get(id)) return notFound(id);
+    return { ok: true, events: this.deps.journal.eventsOf(id, afterSeq) };
+  }
+
+  async create(input: CreateTaskInput): Promise<Result<{ task: Task }>> {
+    const resolved = await this.deps.repos.resolve(input.repo);
+    if (!resolved.ok) return resolved;
+    const repo = resolved.repo;
+    const inspection = await inspectRepo(repo.path);
+    if (!inspection.ok) return inspection;
+    const baseBranch = input.baseBranch ?? inspection.currentBranch;
+    if (!baseBranch) {
+      return failure('bad_branch', `${repo.path} has a detached HEAD; choose a base branch (--base BRANCH)`);
+    }
+    const title = input.title ?? titleFromPrompt(input.prompt);
+    const slug = slugify(title);
+    const worktreePath = uniquePath(path.join(this.deps.home, 'worktrees', repo.id, slug));
+    const worktree = await createTaskWorktree({ repoPath: repo.path, worktreePath, slug, baseBranch });
+    if (!worktree.ok) return worktree;
+    const now = this.deps.clock();
+    const task: Task = {
+      id: crypto.randomBytes(4).toString('hex'),
+      title,
+      prompt: input.prompt,
+      repoId: repo.id,
+      repoName: repo.name,
+      repoPath: repo.path,
+      status: 'backlog',
+      branch: worktree.branch,
+      baseBranch,
+      baseCommit: worktree.baseCommit,
+      worktreePath,
+      statusReason: null,
+      mergeCommit: null,
+      mergeStrategy: null,
+      model: this.deps.model(),
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.deps.transitions.created(task);
+    return { ok: true, task: this.deps.runner.enqueue(task, input.prompt) };
+  }
+
+  async stop(id: string): Promise<Result<{ task: Task }>> {
+    const task = this.deps.tasks.get(id);
+    if (!task) return notFound(id);
+    if (task.status !== 'queued' && task.status !== 'running') {
+      return failure('invalid_state', `task ${id} is ${task.status}, not running`);
+    }
+    await this.deps.runner.stop(id);
+    return this.get(id);
+  }
+
+  async discard(id: string): Promise<Result<{ task: Task }>> {
+    const task = this.deps.tasks.get(id);
+    if (!task) return notFound(id);
+    if (isFinal(task.status)) return failure('invalid_state', `task ${id} is already ${task.status}`);
+    if (task.status === 'queued' || task.status === 'running') await this.deps.runner.stop(id);
+    try {
+      await removeTaskWorktree({ repoPath: task.repoPath, worktreePath: task.worktreePath, branch: task.branch, deleteBranch: true });
+    } catch (error) {
+      return failure('git_error', `could not remove the worktree: ${errorMessage(error)}`);
+    }
+    return { ok: true, task: this.deps.transitions.move(id, 'discarded', 'discarded by you') };
+  }
+
+  async diff(id: string): Promise<Result<{ diff: TaskDiff }>> {
+    const task = this.deps.tasks.get(id);
+    if (!task) return notFound(id);
+    if (task.status === 'discarded') return failure('invalid_state', `task ${id} was discarded; its branch is gone`);
+    if (task.status === 'merged' && task.mergeStrategy === 'squash') {
+      return failure('invalid_state', `task ${id} was squash-merged as ${task.mergeCommit?.slice(0, 10)}; its branch is gone`);
+    }
+    try {
+      return { ok: true, diff: await branchDiff({ repoPath: task.repoPath, branch: task.branch, baseBranch: task.baseBranch }) };
+    } catch (error) {
+      return this.gitFailure(task, error);
+    }
+  }
+
+  async merge(id: string, strategy: MergeStrategy): Promise<Result<{ commit: string; task: Task }>> {
+    const task = this.deps.tasks.get(id);
+    if (!task) return notFound(id);
+    if (!canMerge(task.status)) {
+      const hint = task.status === 'running' || task.status === 'queued' ? '; stop it or wait until it is in Review' : '';
+      return failure('invalid_state', `task ${id} is ${task.status} and cannot be merged${hint}`);
+    }
+    try {
+      // Anything left uncommitted in the worktree (e.g. edited by hand) goes in too.
+      await checkpointCommit({ worktreePath: task.worktreePath, message: `flotilla: changes before merging "${task.title}"` });
+      const merged = await mergeTaskBranch({
+        repoPath: task.repoPath,
+        branch: task.branch,
+        baseBranch: task.baseBranch,
+        strategy,
+        message: strategy === 'squash' ? `${task.title}\n\n${task.prompt}` : `Merge ${task.branch}: ${task.title}`,
+      });
+      if (!merged.ok) return merged;
+      await removeTaskWorktree({
+        repoPath: task.repoPath,
+        worktreePath: task.worktreePath,
+        branch: task.branch,
+        deleteBranch: strategy === 'squash',
+      });
+      this.deps.transitions.record(id, { kind: 'merged', commit: merged.commit, strategy });
+      const done = this.deps.transitions.move(id, 'merged', null, { mergeCommit: merged.commit, mergeStrategy: strategy });
+      return { ok: true, commit: merged.commit, task: done };
+    } catch (error) {
+      return this.gitFailure(task, error);
+    }
+  }
+
+  private async gitFailure(task: Task, error: unknown): Promise<Failure> {
+    const inspection = await inspectRepo(task.repoPath);
+    if (!inspection.ok) return inspection;
+    return failure('git_error', errorMessage(error));
+  }
+}
+
+function notFound(id: string): Failure {
+  return failure('not_found', `no task with id "${id}"`);
+}
+
+/** First line of the prompt, cut at a word boundary near 60 characters. */
+export function titleFromPrompt(prompt: string): string {
+  const firstLine = prompt.trim().split('\n')[0]?.trim() ?? '';
+  if (firstLine.length <= 60) return firstLine || 'Untitled task';
+  const cut = firstLine.slice(0, 60);
+  const lastSpace = cut.lastIndexOf(' ');
+  return `${(lastSpace > 30 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
+}
+
+/** `dir`, or `dir-2`, `dir-3`… so a new task never lands in a folder that exists. */
+function uniquePath(dir: string): string {
+  if (!fs.existsSync(dir)) return dir;
+  for (let n = 2; ; n++) if (!fs.existsSync(`${dir}-${n}`)) return `${dir}-${n}`;
+}

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Task } from '../../../shared/model/task.js';
+import { HostEventBus } from '../hostEvents.js';
+import { Journal } from '../journal/journal.js';
+import { openDatabase, type Db } from '../store/database.js';
+import { RepoStore } from '../store/repoStore.js';
+import { TaskStore } from '../store/taskStore.js';
+import { TaskTransitions } from './taskTransitions.js';
+
+let home: string;
+let db: Db;
+let journal: Journal;
+let tasks: TaskStore;
+let events: HostEventBus;
+let transitions: TaskTransitions;
+
+const sampleTask = (): Task => ({
+  id: 'abc123',
+  title: 'Fix the login',
+  prompt: 'Fix the login bug',
+  repoId: 'r1',
+  repoName: 'demo',
+  repoPath: '/repos/demo',
+  status: 'backlog',
+  branch: 'flotilla/fix-the-login',
+  baseBranch: 'main',
+  baseCommit: 'a'.repeat(40),
+  worktreePath: '/home/wt/fix-the-login',
+  statusReason: null,
+  mergeCommit: null,
+  mergeStrategy: null,
+  model: 'test-model',
+  createdAt: 1,
+  updatedAt: 1,
+});
+
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-store-'));
+  db = openDatabase(home);
+  journal = new Journal(db);
+  tasks = new TaskStore(db);
+  events = new HostEventBus();
+  transitions = new TaskTransitions({ tasks, journal, events });
+  new RepoStore(db).insert({ id: 'r1', name: 'demo', path: '/repos/demo', defaultBranch: 'main', addedAt: 1 });
+});
+
+afterEach(() => {
+  db.close();
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+describe('task transitions', () => {
+  it('journals each change before announcing it', () => {
+    const seen: string[] = [];
+    events.on((name, payload) => {
+      // When a listener hears of a change, the journal already holds it.
+      if (name === 'tasks.onDidAppendEvent') {
+        const { event } = payload as { event: { seq: number; taskId: string } };
+        expect(journal.eventsOf(event.taskId).some((e) => e.seq === event.seq)).toBe(true);
+      }
+      seen.push(name);
+    });
+    transitions.created(sampleTask());
+    const running = transitions.move('abc123', 'queued');
+    expect(running.status).toBe('queued');
+    expect(seen).toEqual(['tasks.onDidAppendEvent', 'tasks.onDidChange', 'tasks.onDidAppendEvent', 'tasks.onDidChange']);
+    expect(journal.eventsOf('abc123').map((e) => e.body.kind)).toEqual(['task_created', 'status_changed']);
+  });
+
+  it('refuses a transition the lifecycle forbids and changes nothing', () => {
+    transitions.created(sampleTask());
+    expect(() => transitions.move('abc123', 'merged')).toThrow(/not an allowed transition/);
+    expect(tasks.get('abc123')?.status).toBe('backlog');
+    expect(journal.eventsOf('abc123')).toHaveLength(1);
+  });
+
+  it('keeps the reason on the task and in the journal', () => {
+    transitions.created(sampleTask());
+    transitions.move('abc123', 'queued');
+    transitions.move('abc123', 'running');
+    const failed = transitions.move('abc123', 'failed', 'model API unreachable');
+    expect(failed.statusReason).toBe('model API unreachable');
+    const last = journal.eventsOf('abc123').at(-1);
+    expect(last?.body).toEqual({ kind: 'status_changed', from: 'running', to: 'failed', reason: 'model API unreachable' });
+  });
+
+  it('survives a reopen of the database (migrations run once)', () => {
+    transitions.created(sampleTask());
+    db.close();
+    db = openDatabase(home);
+    expect(new TaskStore(db).get('abc123')?.title).toBe('Fix the login');
+    expect(new Journal(db).eventsOf('abc123')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * The renderer's only door to the host: `window.flotilla.invoke(method, input)` and
+ * `window.flotilla.on(event, listener)`, for contract names only.
+ *
+ * CommonJS on purpose: a sandboxed preload cannot be an ES module and cannot require local
+ * files, so the allowlists come from main as `--flotilla-methods=a,b` / `--flotilla-events=…`
+ * arguments (see main.ts) instead of an import of shared/contract.ts.
+ */
+// `import … from` is not allowed in a CommonJS file under verbatimModuleSyntax; this form is.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import electron = require('electron');
+
+const { contextBridge, ipcRenderer } = electron;
+
+const INVOKE_CHANNEL = 'flotilla:invoke';
+const EVENT_CHANNEL = 'flotilla:event';
+
+type InvokeReply = { ok: true; output: unknown } | { ok: false; message: string };
+
+function namesFromArgv(flag: string): ReadonlySet<string> {
+  const prefix = `--${flag}=`;
+  const arg = process.argv.find((a) => a.startsWith(prefix));
+  return new Set(arg ? arg.slice(prefix.length).split(',').filter((name) => name !== '') : []);
+}
+
+const METHODS = namesFromArgv('flotilla-methods');
+const EVENTS = namesFromArgv('flotilla-events');
+
+contextBridge.exposeInMainWorld('flotilla', {
+  async invoke(method: unknown, input: unknown): Promise<unknown> {
+    if (typeof method !== 'string' || !METHODS.has(method)) throw new Error(`unknown method: ${String(method)}`);
+    const reply = (await ipcRenderer.invoke(INVOKE_CHANNEL, method, input)) as InvokeReply;
+    if (reply.ok) return reply.output;
+    throw new Error(reply.message);
+  },
+  on(event: unknown, listener: (payload: unknown) => void): () => void {
+    if (typeof event !== 'string' || !EVENTS.has(event)) throw new Error(`unknown event: ${String(event)}`);
+    if (typeof listener !== 'function') throw new TypeError('the listener must be a function');
+    // The IPC event object (it carries the sender) never reaches the page: only the payload.
+    const onMessage = (_ipcEvent: unknown, name: unknown, payload: unknown) => {
+      if (name === event) listener(payload);
+    };
+    ipcRenderer.on(EVENT_CHANNEL, onMessage);
+    return () => {
+      ipcRenderer.removeListener(EVENT_CHANNEL, onMessage);
+    };
+  },
+});

@@ -1,0 +1,123 @@
+import { parseArgs } from 'node:util';
+import { defaultHome } from '../core/util/paths.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo } from './cliIo.js';
+import type { CliIo } from './cliIo.js';
+import { TASK_COMMANDS, REPO_COMMANDS } from './clientCommands.js';
+import type { ClientCommand, CommandValues } from './clientCommands.js';
+import { HostClient } from './hostClient.js';
+import { runServe } from './serveCommand.js';
+import { findRunningServer } from './serverFile.js';
+
+type OptionSpec = { type: 'string' | 'boolean' };
+
+const SERVE_OPTIONS: Record<string, OptionSpec> = { port: { type: 'string' }, host: { type: 'string' } };
+const COMMON_OPTIONS: Record<string, OptionSpec> = { json: { type: 'boolean' }, help: { type: 'boolean' } };
+
+const HELP = `Flotilla: run a fleet of coding agents, each task in its own git worktree and sandbox.
+
+Usage: flotilla <command> [options]
+
+Host
+  serve [--port N] [--host H]      start the headless host (UI + API); --port 0 picks a free port
+
+Repos
+  repo add PATH                    add a local git repository
+  repo list                        list repositories
+
+Tasks
+  task new --repo PATH|ID --prompt TEXT [--title T] [--base BRANCH] [--wait]
+                                   create a task; --wait returns when it leaves queued/running
+  task list                        list tasks
+  task show ID                     show one task
+  task diff ID                     the task's changes as a unified diff against the merge base
+  task merge ID [--strategy merge|squash]
+                                   merge the task into its base branch
+  task stop ID                     stop the task's agent
+  task discard ID                  discard the task, its worktree and branch
+
+Every client command takes --json for machine-readable output. Client commands find the
+host through $FLOTILLA_HOME/server.json. Exit codes: 0 ok, 1 failed, 2 bad usage.
+`;
+
+/** `flotilla …`: returns the exit code; prints one `flotilla: <reason>` line on any failure. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [first, second, ...rest] = argv;
+  if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  if (first === 'serve') return serve(argv.slice(1), io);
+  const group = first === 'task' ? TASK_COMMANDS : first === 'repo' ? REPO_COMMANDS : undefined;
+  if (!group) return usageError(io, `unknown command '${first}'`);
+  if (second === undefined) return usageError(io, `'${first}' needs a subcommand: ${Object.keys(group).join(', ')}`);
+  const command = Object.hasOwn(group, second) ? group[second] : undefined;
+  if (!command) return usageError(io, `unknown command '${first} ${second}'`);
+  return runClientCommand(command, rest, io);
+}
+
+async function runClientCommand(command: ClientCommand, args: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandLine(args, { ...command.options, ...COMMON_OPTIONS });
+  if (!parsed.ok) return usageError(io, parsed.message);
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    io.stdout(`Usage: flotilla ${command.usage}`);
+    return EXIT_OK;
+  }
+  if (positionals.length !== command.positionals.length) {
+    const expected = command.positionals.length === 0 ? 'no arguments' : command.positionals.join(' ');
+    return usageError(io, `${command.name} takes ${expected} (usage: flotilla ${command.usage})`);
+  }
+  for (const name of command.required ?? []) {
+    if (typeof values[name] !== 'string') return usageError(io, `${command.name} needs --${name} (usage: flotilla ${command.usage})`);
+  }
+  const invalid = command.validate?.(values);
+  if (invalid) return usageError(io, invalid);
+
+  const lookup = findRunningServer(defaultHome(io.env));
+  if (!lookup.ok) {
+    io.stderr(`flotilla: ${lookup.message}`);
+    return EXIT_FAILURE;
+  }
+  return command.run({ client: new HostClient(lookup.info), io, values, positionals, isJson: values.json === true });
+}
+
+async function serve(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandLine(args, { ...SERVE_OPTIONS, help: { type: 'boolean' } });
+  if (!parsed.ok) return usageError(io, parsed.message);
+  if (parsed.values.help === true) {
+    io.stdout('Usage: flotilla serve [--port N] [--host H]');
+    return EXIT_OK;
+  }
+  if (parsed.positionals.length > 0) return usageError(io, 'serve takes no arguments (usage: flotilla serve [--port N] [--host H])');
+  const portText = parsed.values.port;
+  const port = typeof portText === 'string' ? Number(portText) : 0;
+  if (typeof portText === 'string' && !(/^\d+$/.test(portText) && port >= 0 && port <= 65535)) {
+    return usageError(io, `--port must be a number from 0 to 65535, not '${portText}'`);
+  }
+  const hostname = typeof parsed.values.host === 'string' ? parsed.values.host.trim() : '127.0.0.1';
+  if (hostname === '') return usageError(io, '--host must not be empty');
+  return runServe({ port, hostname }, io);
+}
+
+type ParsedLine = { ok: true; values: CommandValues; positionals: string[] } | { ok: false; message: string };
+
+function parseCommandLine(args: string[], options: Record<string, OptionSpec>): ParsedLine {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { ok: true, values: values as CommandValues, positionals };
+  } catch (error) {
+    return { ok: false, message: shortParseError(error) };
+  }
+}
+
+/** Node's parseArgs messages are long and end with advice about `--`; keep the first sentence. */
+function shortParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const first = message.split(/\.\s/)[0] ?? message;
+  return first.charAt(0).toLowerCase() + first.slice(1).replace(/\.$/, '');
+}
+
+function usageError(io: CliIo, message: string): number {
+  io.stderr(`flotilla: ${message}`);
+  return EXIT_USAGE;
+}

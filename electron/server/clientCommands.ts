@@ -1,0 +1,236 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Failure } from '../../shared/contract.js';
+import type { Task } from '../../shared/model/task.js';
+import { isActive } from '../../shared/model/taskLifecycle.js';
+import { formatDiff, formatRepoTable, formatTask, formatTaskLine, formatTaskTable, taskJson } from './cliFormat.js';
+import { EXIT_FAILURE, EXIT_OK } from './cliIo.js';
+import type { CliIo } from './cliIo.js';
+import type { CallResult, EventStream, HostClient } from './hostClient.js';
+
+export type CommandValues = Record<string, string | boolean | undefined>;
+
+export interface CommandContext {
+  client: HostClient;
+  io: CliIo;
+  values: CommandValues;
+  positionals: string[];
+  isJson: boolean;
+}
+
+/** A command that talks to a running host. `cli.ts` checks the command line before `run`. */
+export interface ClientCommand {
+  name: string;
+  usage: string;
+  options: Record<string, { type: 'string' | 'boolean' }>;
+  /** Names of the positional arguments, all required. */
+  positionals: string[];
+  /** String options that must be given. */
+  required?: string[];
+  /** A usage error in words, or undefined when the values make sense. */
+  validate?(values: CommandValues): string | undefined;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export const REPO_COMMANDS: Record<string, ClientCommand> = {
+  add: {
+    name: 'repo add',
+    usage: 'repo add PATH',
+    options: {},
+    positionals: ['PATH'],
+    async run(ctx) {
+      const reply = await ctx.client.invoke('repos.add', { path: path.resolve(ctx.io.cwd, arg(ctx, 0)) });
+      if (!reply.ok) return callFailed(ctx, reply.message);
+      const result = reply.value;
+      if (!result.ok) return expectedFailure(ctx, result);
+      const { repo } = result;
+      return printed(ctx, repo, `Added ${repo.name} (${repo.id}) at ${repo.path}, branch ${repo.defaultBranch}`);
+    },
+  },
+  list: {
+    name: 'repo list',
+    usage: 'repo list',
+    options: {},
+    positionals: [],
+    async run(ctx) {
+      const reply = await ctx.client.invoke('repos.list', {});
+      if (!reply.ok) return callFailed(ctx, reply.message);
+      return printed(ctx, reply.value.repos, formatRepoTable(reply.value.repos));
+    },
+  },
+};
+
+export const TASK_COMMANDS: Record<string, ClientCommand> = {
+  new: {
+    name: 'task new',
+    usage: 'task new --repo PATH|ID --prompt TEXT [--title T] [--base BRANCH] [--wait]',
+    options: { repo: { type: 'string' }, prompt: { type: 'string' }, title: { type: 'string' }, base: { type: 'string' }, wait: { type: 'boolean' } },
+    positionals: [],
+    required: ['repo', 'prompt'],
+    run: createTask,
+  },
+  list: {
+    name: 'task list',
+    usage: 'task list',
+    options: {},
+    positionals: [],
+    async run(ctx) {
+      const reply = await ctx.client.invoke('tasks.list', {});
+      if (!reply.ok) return callFailed(ctx, reply.message);
+      return printed(ctx, reply.value.tasks.map(taskJson), formatTaskTable(reply.value.tasks));
+    },
+  },
+  show: {
+    name: 'task show',
+    usage: 'task show ID',
+    options: {},
+    positionals: ['ID'],
+    async run(ctx) {
+      const reply = await ctx.client.invoke('tasks.get', { id: arg(ctx, 0) });
+      if (!reply.ok) return callFailed(ctx, reply.message);
+      if (!reply.value.ok) return expectedFailure(ctx, reply.value);
+      return printed(ctx, taskJson(reply.value.task), formatTask(reply.value.task));
+    },
+  },
+  diff: {
+    name: 'task diff',
+    usage: 'task diff ID',
+    options: {},
+    positionals: ['ID'],
+    async run(ctx) {
+      const reply = await ctx.client.invoke('tasks.diff', { id: arg(ctx, 0) });
+      if (!reply.ok) return callFailed(ctx, reply.message);
+      if (!reply.value.ok) return expectedFailure(ctx, reply.value);
+      if (ctx.isJson) return printed(ctx, reply.value.diff, '');
+      const { text, notes } = formatDiff(reply.value.diff);
+      // Notes go to stderr so that stdout stays a patch `git apply` can read.
+      for (const note of notes) ctx.io.stderr(`flotilla: note: ${note}`);
+      if (text !== '') ctx.io.stdout(text);
+      return EXIT_OK;
+    },
+  },
+  merge: {
+    name: 'task merge',
+    usage: 'task merge ID [--strategy merge|squash]',
+    options: { strategy: { type: 'string' } },
+    positionals: ['ID'],
+    validate: (values) =>
+      values.strategy === undefined || values.strategy === 'merge' || values.strategy === 'squash'
+        ? undefined
+        : `--strategy must be merge or squash, not '${String(values.strategy)}'`,
+    async run(ctx) {
+      const strategy = ctx.values.strategy === 'squash' ? 'squash' : 'merge';
+      const reply = await ctx.client.invoke('tasks.merge', { id: arg(ctx, 0), strategy });
+      if (!reply.ok) return callFailed(ctx, reply.message);
+      const result = reply.value;
+      if (!result.ok) return expectedFailure(ctx, result);
+      const kept = strategy === 'squash' ? 'branch deleted' : `branch ${result.task.branch} kept`;
+      return printed(
+        ctx,
+        { ok: true, commit: result.commit },
+        `Merged ${result.task.id} into ${result.task.baseBranch} as ${result.commit} (${strategy}; ${kept})`,
+      );
+    },
+  },
+  stop: taskAction('stop', 'tasks.stop', 'Stopped'),
+  discard: taskAction('discard', 'tasks.discard', 'Discarded'),
+};
+
+function taskAction(verb: string, method: 'tasks.stop' | 'tasks.discard', done: string): ClientCommand {
+  return {
+    name: `task ${verb}`,
+    usage: `task ${verb} ID`,
+    options: {},
+    positionals: ['ID'],
+    async run(ctx) {
+      const reply = await ctx.client.invoke(method, { id: arg(ctx, 0) });
+      if (!reply.ok) return callFailed(ctx, reply.message);
+      if (!reply.value.ok) return expectedFailure(ctx, reply.value);
+      return printed(ctx, taskJson(reply.value.task), `${done} ${formatTaskLine(reply.value.task)}`);
+    },
+  };
+}
+
+async function createTask(ctx: CommandContext): Promise<number> {
+  const { values } = ctx;
+  const isWaiting = values.wait === true;
+  // Listen before creating: a quick task may finish before `tasks.create` even answers.
+  let stream: EventStream | undefined;
+  if (isWaiting) {
+    const opened = await ctx.client.openEvents();
+    if (!opened.ok) return callFailed(ctx, opened.message);
+    stream = opened.value;
+  }
+  const seen = new Map<string, Task>();
+  const unsubscribe = stream?.on((e) => {
+    if (e.event === 'tasks.onDidChange') seen.set(e.payload.task.id, e.payload.task);
+  });
+  try {
+    const reply = await ctx.client.invoke('tasks.create', {
+      repo: repoArgument(String(values.repo), ctx.io.cwd),
+      prompt: String(values.prompt),
+      ...(typeof values.title === 'string' ? { title: values.title } : {}),
+      ...(typeof values.base === 'string' ? { baseBranch: values.base } : {}),
+    });
+    if (!reply.ok) return callFailed(ctx, reply.message);
+    if (!reply.value.ok) return expectedFailure(ctx, reply.value);
+    const created = reply.value.task;
+    if (!stream) return printed(ctx, taskJson(created), `Created ${formatTaskLine(created)}`);
+
+    if (!ctx.isJson) ctx.io.stdout(`Created ${formatTaskLine(created)}`);
+    const settled = await waitUntilSettled(stream, seen.get(created.id) ?? created);
+    if (!settled.ok) return callFailed(ctx, settled.message);
+    const task = settled.value;
+    const reason = task.statusReason ? `: ${task.statusReason}` : '';
+    printed(ctx, taskJson(task), `Task ${task.id} is ${task.status}${reason}`);
+    return task.status === 'failed' ? EXIT_FAILURE : EXIT_OK;
+  } finally {
+    unsubscribe?.();
+    stream?.close();
+  }
+}
+
+/** Resolves when the task leaves queued/running, or when the connection to the host ends. */
+function waitUntilSettled(stream: EventStream, latest: Task): Promise<CallResult<Task>> {
+  if (!isActive(latest.status)) return Promise.resolve({ ok: true, value: latest });
+  return new Promise((resolve) => {
+    const unsubscribe = stream.on((e) => {
+      if (e.event !== 'tasks.onDidChange' || e.payload.task.id !== latest.id || isActive(e.payload.task.status)) return;
+      unsubscribe();
+      resolve({ ok: true, value: e.payload.task });
+    });
+    void stream.closed.then((reason) => resolve({ ok: false, message: reason }));
+  });
+}
+
+/**
+ * `--repo` takes a repo id or a path. Anything that looks like a path, or names something
+ * that exists, is resolved against the cwd here: the host has a different cwd.
+ */
+export function repoArgument(value: string, cwd: string): string {
+  const resolved = path.resolve(cwd, value);
+  const looksLikePath = value.includes('/') || value.includes(path.sep) || value.startsWith('.') || value.startsWith('~');
+  return looksLikePath || fs.existsSync(resolved) ? resolved : value;
+}
+
+function arg(ctx: CommandContext, index: number): string {
+  return ctx.positionals[index] ?? '';
+}
+
+function printed(ctx: CommandContext, json: unknown, human: string): number {
+  ctx.io.stdout(ctx.isJson ? JSON.stringify(json, null, 2) : human);
+  return EXIT_OK;
+}
+
+function callFailed(ctx: CommandContext, message: string): number {
+  ctx.io.stderr(`flotilla: ${message}`);
+  return EXIT_FAILURE;
+}
+
+/** A failure the host expected (`{ ok: false, kind }`): JSON on stdout with --json, one line on stderr always. */
+function expectedFailure(ctx: CommandContext, result: Failure): number {
+  if (ctx.isJson) ctx.io.stdout(JSON.stringify(result, null, 2));
+  const files = result.files && result.files.length > 0 ? ` (${result.files.join(', ')})` : '';
+  ctx.io.stderr(`flotilla: ${result.message}${files}`);
+  return EXIT_FAILURE;
+}

@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { failure } from '../../../shared/contract.js';
+import type { EventName, EventPayload, Handlers } from '../../../shared/contract.js';
+import type { Repo, Task } from '../../../shared/model/task.js';
+import type { TaskStatus } from '../../../shared/model/taskLifecycle.js';
+import type { Host, HostEventListener } from '../../core/hostTypes.js';
+
+export interface FakeHost extends Host {
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** Moves a task and announces it, as the real host does after an agent turn. */
+  move(id: string, status: TaskStatus, reason?: string | null): Task;
+  readonly tasks: Map<string, Task>;
+  readonly isDisposed: boolean;
+}
+
+/**
+ * An in-memory host that keeps the contract's promises without git, SQLite or agents: for
+ * testing transports and the CLI. Tasks created with the prompt `finish` move on their own
+ * through running to review (or to failed with the prompt `fail`), a few ms apart.
+ */
+export function createFakeHost(opts: { home?: string; overrides?: Partial<Handlers> } = {}): FakeHost {
+  const listeners = new Set<HostEventListener>();
+  const repos = new Map<string, Repo>();
+  const tasks = new Map<string, Task>();
+  let isDisposed = false;
+  let nextId = 1;
+
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    for (const listener of listeners) listener(event, payload);
+  };
+  const move = (id: string, status: TaskStatus, reason: string | null = null): Task => {
+    const task = tasks.get(id);
+    if (!task) throw new Error(`no task ${id}`);
+    const next = { ...task, status, statusReason: reason, updatedAt: Date.now() };
+    tasks.set(id, next);
+    emit('tasks.onDidChange', { task: next });
+    return next;
+  };
+  const findTask = (id: string) => tasks.get(id);
+
+  const handlers: Handlers = {
+    'app.info': async () => ({
+      version: '0.0.0-fake',
+      home: opts.home ?? '/fake',
+      platform: process.platform,
+      model: 'fake-model',
+      sandbox: { isAvailable: false, reason: 'fake host' },
+    }),
+    'repos.add': async ({ path: repoPath }) => {
+      if (!fs.existsSync(path.join(repoPath, '.git'))) return failure('not_a_repo', `${repoPath} is not a git repository`);
+      const repo: Repo = { id: `r${nextId++}`, name: path.basename(repoPath), path: repoPath, defaultBranch: 'main', addedAt: Date.now() };
+      repos.set(repo.id, repo);
+      emit('repos.onDidChange', { repos: [...repos.values()] });
+      return { ok: true, repo };
+    },
+    'repos.list': async () => ({ repos: [...repos.values()] }),
+    'repos.remove': async ({ id }) => (repos.delete(id) ? { ok: true } : failure('not_found', `no repo ${id}`)),
+    'repos.branches': async ({ id }) => (repos.has(id) ? { ok: true, branches: ['main'], current: 'main' } : failure('not_found', `no repo ${id}`)),
+    'tasks.create': async (input) => {
+      const repo = repos.get(input.repo) ?? [...repos.values()].find((r) => r.path === input.repo);
+      if (!repo) return failure('not_found', `no repo ${input.repo}`);
+      const id = `t${nextId++}`;
+      const now = Date.now();
+      const task: Task = {
+        id,
+        title: input.title ?? input.prompt.slice(0, 40),
+        prompt: input.prompt,
+        repoId: repo.id,
+        repoName: repo.name,
+        repoPath: repo.path,
+        status: 'queued',
+        branch: `flotilla/${id}`,
+        baseBranch: input.baseBranch ?? repo.defaultBranch,
+        baseCommit: '0123456789abcdef0123456789abcdef01234567',
+        worktreePath: path.join(opts.home ?? '/fake', 'worktrees', repo.id, id),
+        statusReason: null,
+        mergeCommit: null,
+        mergeStrategy: null,
+        model: 'fake-model',
+        createdAt: now,
+        updatedAt: now,
+      };
+      tasks.set(id, task);
+      emit('tasks.onDidChange', { task });
+      if (input.prompt === 'finish' || input.prompt === 'fail') {
+        setTimeout(() => move(id, 'running'), 5);
+        setTimeout(() => (input.prompt === 'fail' ? move(id, 'failed', 'the model refused the connection') : move(id, 'review')), 20);
+      }
+      return { ok: true, task };
+    },
+    'tasks.list': async () => ({ tasks: [...tasks.values()] }),
+    'tasks.get': async ({ id }) => {
+      const task = findTask(id);
+      return task ? { ok: true, task } : failure('not_found', `no task ${id}`);
+    },
+    'tasks.events': async ({ id }) => (findTask(id) ? { ok: true, events: [] } : failure('not_found', `no task ${id}`)),
+    'tasks.diff': async ({ id }) => {
+      const task = findTask(id);
+      if (!task) return failure('not_found', `no task ${id}`);
+      const patch = 'diff --git a/hello.txt b/hello.txt\nnew file mode 100644\n--- /dev/null\n+++ b/hello.txt\n@@ -0,0 +1 @@\n+hello\n';
+      return {
+        ok: true,
+        diff: {
+          fromCommit: task.baseCommit,
+          toCommit: 'fedcba9876543210fedcba9876543210fedcba98',
+          files: [{ path: 'hello.txt', oldPath: null, change: 'added', additions: 1, deletions: 0, patch, isTruncated: false }],
+        },
+      };
+    },
+    'tasks.merge': async ({ id, strategy }) => {
+      const task = findTask(id);
+      if (!task) return failure('not_found', `no task ${id}`);
+      if (task.status !== 'review') return failure('invalid_state', `task ${id} is ${task.status}; only a task in review can be merged`);
+      const merged = { ...move(id, 'merged'), mergeCommit: 'abcabcabcabcabcabcabcabcabcabcabcabcabca', mergeStrategy: strategy };
+      tasks.set(id, merged);
+      return { ok: true, commit: 'abcabcabcabcabcabcabcabcabcabcabcabcabca', task: merged };
+    },
+    'tasks.stop': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'stopped', 'stopped by you') } : failure('not_found', `no task ${id}`)),
+    'tasks.discard': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'discarded') } : failure('not_found', `no task ${id}`)),
+    ...opts.overrides,
+  };
+
+  return {
+    home: opts.home ?? '/fake',
+    handlers,
+    tasks,
+    emit,
+    move,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async dispose() {
+      isDisposed = true;
+      listeners.clear();
+    },
+    get isDisposed() {
+      return isDisposed;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { useEffect, useState } from 'react';
+import { useActions, useAppStore, useClient } from './appContext.js';
+import { ConnectionBanner } from './components/ConnectionBanner.js';
+import { TopBar } from './components/TopBar.js';
+import { Board } from './features/board/Board.js';
+import { AddRepoDialog } from './features/repos/AddRepoDialog.js';
+import { NewTaskDialog } from './features/task/NewTaskDialog.js';
+import { TaskView } from './features/task/TaskView.js';
+import { selectDialog, selectSelectedTask } from './state/selectors.js';
+
+/** Shown once when the host says its sandbox cannot run: every task would fail. */
+function useSandboxWarning(): string | null {
+  const client = useClient();
+  const [warning, setWarning] = useState<string | null>(null);
+  useEffect(() => {
+    let isCurrent = true;
+    client.invoke('app.info', {}).then(
+      (info) => {
+        if (isCurrent && !info.sandbox.isAvailable) setWarning(info.sandbox.reason ?? 'sandbox unavailable');
+      },
+      () => {
+        // The banner is advisory; a failed call is already visible elsewhere.
+      },
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [client]);
+  return warning;
+}
+
+export function App() {
+  const dialog = useAppStore(selectDialog);
+  const selectedTask = useAppStore(selectSelectedTask);
+  const { closeDialog } = useActions();
+  const sandboxWarning = useSandboxWarning();
+  return (
+    <div className={`app ${selectedTask ? 'has-panel' : ''}`}>
+      <TopBar />
+      <ConnectionBanner />
+      {sandboxWarning !== null && (
+        <div className="banner banner-danger" role="alert">
+          Agents cannot run commands: {sandboxWarning}
+        </div>
+      )}
+      <main className="workspace">
+        <Board />
+        {selectedTask && <TaskView key={selectedTask.id} task={selectedTask} />}
+      </main>
+      {dialog === 'addRepo' && <AddRepoDialog onClose={closeDialog} />}
+      {dialog === 'newTask' && <NewTaskDialog onClose={closeDialog} />}
+    </div>
+  );
+}

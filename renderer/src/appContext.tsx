@@ -1,0 +1,36 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import type { AppActions, AppState, AppStore } from './state/appStore.js';
+import type { UiClient } from './transport/uiClient.js';
+
+interface AppDeps {
+  store: AppStore;
+  client: UiClient;
+}
+
+const AppContext = createContext<AppDeps | null>(null);
+
+/** The composition root hands the store and the client down; components never build their own. */
+export function AppProvider({ store, client, children }: AppDeps & { children: ReactNode }) {
+  return <AppContext.Provider value={{ store, client }}>{children}</AppContext.Provider>;
+}
+
+function useDeps(): AppDeps {
+  const deps = useContext(AppContext);
+  if (!deps) throw new Error('AppProvider is missing above this component');
+  return deps;
+}
+
+/** Read the store through a named selector (see state/selectors.ts). */
+export function useAppStore<T>(selector: (state: AppState) => T): T {
+  return useStore(useDeps().store, selector);
+}
+
+/** Actions never change, so reading them does not subscribe to anything. */
+export function useActions(): AppActions {
+  return useDeps().store.getState();
+}
+
+export function useClient(): UiClient {
+  return useDeps().client;
+}

@@ -1,0 +1,79 @@
+import { memo, useState } from 'react';
+import type { FileDiff } from '../../../../shared/model/diff.js';
+import { LazyMount } from '../../components/LazyMount.js';
+import { isGeneratedPath } from './isGeneratedPath.js';
+import { countPatchLines } from './patchLines.js';
+import { PatchView } from './PatchView.js';
+
+/** ~500 lines is more than a screenful twice over: past it, the user opts in. */
+export const COLLAPSE_OVER_LINES = 500;
+/** Rough rendered height of one patch line in px, for the lazy placeholder. */
+const LINE_HEIGHT_PX = 18;
+
+export function isCollapsedByDefault(file: FileDiff): boolean {
+  return isGeneratedPath(file.path) || countPatchLines(file.patch) > COLLAPSE_OVER_LINES;
+}
+
+const CHANGE_LABELS: Record<FileDiff['change'], string> = {
+  added: 'Added',
+  modified: 'Modified',
+  deleted: 'Deleted',
+  renamed: 'Renamed',
+  binary: 'Binary',
+};
+
+export function ChangeBadge({ change }: { change: FileDiff['change'] }) {
+  return <span className={`change change-${change}`}>{CHANGE_LABELS[change]}</span>;
+}
+
+export const FileDiffView = memo(function FileDiffView({ file, anchorId }: { file: FileDiff; anchorId: string }) {
+  const [isExpanded, setIsExpanded] = useState(() => !isCollapsedByDefault(file));
+  const lineCount = countPatchLines(file.patch);
+  const bodyId = `${anchorId}-body`;
+  return (
+    <section className="file" id={anchorId} aria-label={file.path}>
+      <div className="file-head">
+        <button
+          type="button"
+          className="file-toggle"
+          aria-expanded={isExpanded}
+          aria-controls={bodyId}
+          onClick={() => setIsExpanded((v) => !v)}
+        >
+          <span className="chevron" aria-hidden="true" />
+          <span className="file-path mono">
+            {file.oldPath && file.oldPath !== file.path ? `${file.oldPath} → ${file.path}` : file.path}
+          </span>
+        </button>
+        <ChangeBadge change={file.change} />
+        <span className="stat-add" aria-label={`${file.additions} additions`}>
+          +{file.additions}
+        </span>
+        <span className="stat-del" aria-label={`${file.deletions} deletions`}>
+          −{file.deletions}
+        </span>
+      </div>
+      <div id={bodyId} className="file-body" hidden={!isExpanded}>
+        {isExpanded &&
+          (file.change === 'binary' || file.patch === '' ? (
+            <p className="file-note">Binary file not shown.</p>
+          ) : (
+            <LazyMount estimatedHeight={Math.min(lineCount, 400) * LINE_HEIGHT_PX}>
+              <PatchView patch={file.patch} />
+            </LazyMount>
+          ))}
+        {isExpanded && file.isTruncated && (
+          <p className="file-note">This patch was too large to send whole; the rest is cut.</p>
+        )}
+      </div>
+      {!isExpanded && (
+        <p className="file-note">
+          {isGeneratedPath(file.path) ? 'Generated or lock file' : `${lineCount} lines`} — collapsed.{' '}
+          <button type="button" className="link" onClick={() => setIsExpanded(true)}>
+            Show diff
+          </button>
+        </p>
+      )}
+    </section>
+  );
+});

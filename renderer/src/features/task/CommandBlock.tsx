@@ -1,0 +1,38 @@
+import { memo } from 'react';
+import type { TranscriptItem } from '../../../../shared/model/transcript.js';
+import { formatDuration } from '../../components/formatTime.js';
+import { useStickToBottom } from '../../components/useStickToBottom.js';
+
+type CommandItem = Extract<TranscriptItem, { type: 'command' }>;
+
+function exitBadge(item: CommandItem): { text: string; tone: string } {
+  if (item.isRunning) return { text: 'running', tone: 'info' };
+  if (item.isKilled) return { text: item.exitCode === null ? 'killed' : `killed (${item.exitCode})`, tone: 'danger' };
+  if (item.exitCode === null) return { text: 'outcome unknown', tone: 'attention' };
+  return item.exitCode === 0 ? { text: 'exit 0', tone: 'success' } : { text: `exit ${item.exitCode}`, tone: 'danger' };
+}
+
+export const CommandBlock = memo(function CommandBlock({ item }: { item: CommandItem }) {
+  const badge = exitBadge(item);
+  // Long output scrolls inside the block; follow its tail like a terminal would.
+  const output = useStickToBottom<HTMLPreElement>(item.output);
+  return (
+    <div className={`cmd ${item.isRunning ? 'is-running' : ''}`} role="group" aria-label={`Command: ${item.command}`}>
+      <div className="cmd-head">
+        <code className="cmd-line">
+          <span className="cmd-prompt" aria-hidden="true">
+            ${' '}
+          </span>
+          {item.command}
+        </code>
+        <span className={`badge tone-${badge.tone}`}>{badge.text}</span>
+        {item.durationMs !== null && <span className="cmd-duration">{formatDuration(item.durationMs)}</span>}
+      </div>
+      {item.output !== '' && (
+        <pre className="cmd-out" ref={output.ref} onScroll={output.onScroll}>
+          {item.output}
+        </pre>
+      )}
+    </div>
+  );
+});

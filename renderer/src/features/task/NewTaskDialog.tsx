@@ -1,0 +1,144 @@
+import { useState, type FormEvent } from 'react';
+import { useActions, useAppStore, useClient } from '../../appContext.js';
+import { Modal } from '../../components/Modal.js';
+import { selectRepos } from '../../state/selectors.js';
+import { errorMessage } from '../../state/startSync.js';
+import { useBranches } from './useBranches.js';
+
+export function NewTaskDialog({ onClose }: { onClose: () => void }) {
+  const client = useClient();
+  const repos = useAppStore(selectRepos);
+  const { receiveTask, openTask, openDialog } = useActions();
+  const [repoChoice, setRepoChoice] = useState<string | null>(null);
+  // Until the user picks, follow the first repo (the list can arrive after the dialog opens).
+  const repoId = repoChoice ?? repos[0]?.id ?? null;
+  const branches = useBranches(client, repoId);
+  const [baseChoice, setBaseChoice] = useState<{ repoId: string; branch: string } | null>(null);
+  const baseBranch =
+    baseChoice && baseChoice.repoId === repoId ? baseChoice.branch : branches.status === 'ready' ? branches.current : '';
+  const [title, setTitle] = useState('');
+  const [prompt, setPrompt] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (repoId === null) {
+      setError('Add a repository first.');
+      return;
+    }
+    if (prompt.trim() === '') {
+      setError('Write a prompt: it is what the agent will work on.');
+      return;
+    }
+    setIsBusy(true);
+    setError(null);
+    try {
+      const result = await client.invoke('tasks.create', {
+        repo: repoId,
+        prompt,
+        ...(title.trim() ? { title: title.trim() } : {}),
+        ...(baseBranch ? { baseBranch } : {}),
+      });
+      if (result.ok) {
+        receiveTask(result.task);
+        openTask(result.task.id);
+        onClose();
+        return;
+      }
+      setError(result.message);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setIsBusy(false);
+    }
+  }
+
+  return (
+    <Modal title="New task" onClose={onClose} className="modal-wide">
+      <form className="form" onSubmit={submit} noValidate>
+        <div className="field-row">
+          <label className="field">
+            <span className="field-label">Repository</span>
+            <select className="input" value={repoId ?? ''} onChange={(e) => setRepoChoice(e.target.value)} disabled={repos.length === 0}>
+              {repos.length === 0 && <option value="">No repositories yet</option>}
+              {repos.map((repo) => (
+                <option key={repo.id} value={repo.id} title={repo.path}>
+                  {repo.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field-label">Base branch</span>
+            <select
+              className="input mono"
+              value={baseBranch}
+              onChange={(e) => repoId && setBaseChoice({ repoId, branch: e.target.value })}
+              disabled={branches.status !== 'ready'}
+            >
+              {branches.status === 'ready' ? (
+                branches.branches.map((branch) => (
+                  <option key={branch} value={branch}>
+                    {branch}
+                    {branch === branches.current ? ' (current)' : ''}
+                  </option>
+                ))
+              ) : (
+                <option value="">{branches.status === 'loading' ? 'Loading…' : '—'}</option>
+              )}
+            </select>
+          </label>
+        </div>
+        {repos.length === 0 && (
+          <p className="field-hint">
+            No repositories yet.{' '}
+            <button type="button" className="link" onClick={() => openDialog('addRepo')}>
+              Add a repo
+            </button>{' '}
+            first.
+          </p>
+        )}
+        {branches.status === 'error' && (
+          <p className="form-error" role="alert">
+            {branches.message}
+          </p>
+        )}
+        <label className="field">
+          <span className="field-label">
+            Title <span className="field-optional">(optional)</span>
+          </span>
+          <input className="input" type="text" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} autoComplete="off" />
+        </label>
+        <label className="field">
+          <span className="field-label">Prompt</span>
+          <textarea
+            className="input textarea"
+            value={prompt}
+            rows={7}
+            onChange={(e) => setPrompt(e.target.value)}
+            placeholder="What should the agent do? Be as specific as you would be with a colleague."
+            onKeyDown={(e) => {
+              // Ctrl/Cmd+Enter submits from the prompt, as in most chat-like inputs.
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) e.currentTarget.form?.requestSubmit();
+            }}
+          />
+        </label>
+        {error !== null && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="form-actions">
+          <span className="form-note">Runs in its own worktree, sandboxed. Ctrl+Enter to create.</span>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={isBusy}>
+            Create task
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

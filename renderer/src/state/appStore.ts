@@ -1,0 +1,91 @@
+import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
+import type { Repo, Task } from '../../../shared/model/task.js';
+import type { ConnectionStatus } from '../transport/uiClient.js';
+import { applyRepo, applyTaskChange, applyTaskList, NO_TASKS, type TasksById } from './tasksModel.js';
+import type { ThemePreference } from './theme.js';
+
+export interface TasksSlice {
+  tasks: TasksById;
+  /** False until the first `tasks.list` reply: the board shows "Loading" instead of "empty". */
+  isTasksLoaded: boolean;
+  receiveTaskList(list: readonly Task[]): void;
+  receiveTask(task: Task): void;
+}
+
+export interface ReposSlice {
+  repos: readonly Repo[];
+  receiveRepos(repos: readonly Repo[]): void;
+  receiveRepo(repo: Repo): void;
+}
+
+export type DialogKind = 'addRepo' | 'newTask';
+
+export interface UiSlice {
+  theme: ThemePreference;
+  setTheme(theme: ThemePreference): void;
+  selectedTaskId: string | null;
+  openTask(id: string): void;
+  closeTask(): void;
+  dialog: DialogKind | null;
+  openDialog(kind: DialogKind): void;
+  closeDialog(): void;
+  connection: ConnectionStatus;
+  setConnection(status: ConnectionStatus): void;
+  /** Why the last board load failed; null when it worked. */
+  loadError: string | null;
+  setLoadError(message: string | null): void;
+}
+
+export type AppState = TasksSlice & ReposSlice & UiSlice;
+export type AppStore = StoreApi<AppState>;
+
+type Slice<T> = StateCreator<AppState, [], [], T>;
+
+const createTasksSlice: Slice<TasksSlice> = (set) => ({
+  tasks: NO_TASKS,
+  isTasksLoaded: false,
+  receiveTaskList: (list) => set((s) => ({ tasks: applyTaskList(s.tasks, list), isTasksLoaded: true })),
+  receiveTask: (task) =>
+    set((s) => {
+      const tasks = applyTaskChange(s.tasks, task);
+      return tasks === s.tasks ? s : { tasks };
+    }),
+});
+
+const createReposSlice: Slice<ReposSlice> = (set) => ({
+  repos: [],
+  receiveRepos: (repos) => set({ repos: [...repos] }),
+  receiveRepo: (repo) => set((s) => ({ repos: applyRepo(s.repos, repo) })),
+});
+
+function createUiSlice(initialTheme: ThemePreference): Slice<UiSlice> {
+  return (set) => ({
+    theme: initialTheme,
+    setTheme: (theme) => set({ theme }),
+    selectedTaskId: null,
+    openTask: (id) => set({ selectedTaskId: id }),
+    closeTask: () => set({ selectedTaskId: null }),
+    dialog: null,
+    openDialog: (dialog) => set({ dialog }),
+    closeDialog: () => set({ dialog: null }),
+    connection: 'connecting',
+    setConnection: (connection) => set({ connection }),
+    loadError: null,
+    setLoadError: (loadError) => set({ loadError }),
+  });
+}
+
+export function createAppStore(options: { theme?: ThemePreference } = {}): AppStore {
+  const createUi = createUiSlice(options.theme ?? 'system');
+  return createStore<AppState>()((...a) => ({
+    ...createTasksSlice(...a),
+    ...createReposSlice(...a),
+    ...createUi(...a),
+  }));
+}
+
+
+/** Only the actions: functions created once with the store, safe to read without subscribing. */
+export type AppActions = {
+  [K in keyof AppState as AppState[K] extends (...args: never[]) => unknown ? K : never]: AppState[K];
+};

@@ -1,0 +1,50 @@
+import { BOARD_COLUMNS, columnOf, type BoardColumn } from '../../../shared/model/boardColumns.js';
+import type { Repo, Task } from '../../../shared/model/task.js';
+import type { AppState } from './appStore.js';
+import type { TasksById } from './tasksModel.js';
+
+export type TasksByColumn = Readonly<Record<BoardColumn, readonly Task[]>>;
+
+/** Newest first; id breaks ties so the order never flickers between renders. */
+function byNewest(a: Task, b: Task): number {
+  return b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Pure grouping; `selectTasksByColumn` memoizes it per tasks object. */
+export function groupTasksByColumn(tasks: TasksById): TasksByColumn {
+  const groups = Object.fromEntries(BOARD_COLUMNS.map((c) => [c, [] as Task[]])) as Record<BoardColumn, Task[]>;
+  for (const task of Object.values(tasks)) groups[columnOf(task.status)].push(task);
+  for (const column of BOARD_COLUMNS) groups[column].sort(byNewest);
+  return groups;
+}
+
+// Keyed by the tasks object itself: every change replaces it, so identity is the version.
+const byColumnCache = new WeakMap<TasksById, TasksByColumn>();
+
+export function selectTasksByColumn(state: Pick<AppState, 'tasks'>): TasksByColumn {
+  let grouped = byColumnCache.get(state.tasks);
+  if (!grouped) {
+    grouped = groupTasksByColumn(state.tasks);
+    byColumnCache.set(state.tasks, grouped);
+  }
+  return grouped;
+}
+
+export function selectNeedsYouCount(state: Pick<AppState, 'tasks'>): number {
+  return selectTasksByColumn(state).needs_you.length;
+}
+
+export function selectTaskById(id: string | null): (state: Pick<AppState, 'tasks'>) => Task | null {
+  return (state) => (id === null ? null : (state.tasks[id] ?? null));
+}
+
+export const selectSelectedTask = (state: Pick<AppState, 'tasks' | 'selectedTaskId'>): Task | null =>
+  state.selectedTaskId === null ? null : (state.tasks[state.selectedTaskId] ?? null);
+
+export const selectSelectedTaskId = (state: Pick<AppState, 'selectedTaskId'>): string | null => state.selectedTaskId;
+export const selectRepos = (state: Pick<AppState, 'repos'>): readonly Repo[] => state.repos;
+export const selectIsTasksLoaded = (state: Pick<AppState, 'isTasksLoaded'>): boolean => state.isTasksLoaded;
+export const selectConnection = (state: Pick<AppState, 'connection'>) => state.connection;
+export const selectLoadError = (state: Pick<AppState, 'loadError'>) => state.loadError;
+export const selectDialog = (state: Pick<AppState, 'dialog'>) => state.dialog;
+export const selectTheme = (state: Pick<AppState, 'theme'>) => state.theme;

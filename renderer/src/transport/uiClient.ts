@@ -1,0 +1,16 @@
+import type { ContractClient } from '../../../shared/contract.js';
+
+/**
+ * - `connecting`: the first attempt, nothing shown yet.
+ * - `connected`: calls go through.
+ * - `reconnecting`: the link dropped; events may be missed until the next `connected`.
+ */
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
+
+/** The contract plus what the UI needs to know about the link itself. */
+export interface UiClient extends ContractClient {
+  connectionStatus(): ConnectionStatus;
+  onConnectionChange(listener: (status: ConnectionStatus) => void): () => void;
+  /** Stops reconnecting and rejects what is in flight. */
+  dispose(): void;
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { RepoSchema, TaskSchema, MergeStrategySchema } from './model/task.js';
+import { TaskEventSchema } from './model/taskEvents.js';
+import { TaskDiffSchema } from './model/diff.js';
+/**
+ * The one contract between the host and every client (renderer over IPC or WebSocket,
+ * CLI over HTTP). Methods are `domain.verb`, events `domain.onDidX`; one object argument.
+ * The host parses every input with these schemas: clients are untrusted.
+ */
+/** Expected failures: the caller shows `message` as is. A throw is a bug, not one of these. */
+export const FAILURE_KINDS = [
+    'invalid_input',
+    'not_found',
+    'not_a_repo',
+    'no_commits',
+    'bad_branch',
+    'repo_missing',
+    'invalid_state',
+    'conflict',
+    'checkout_dirty',
+    'git_error',
+    'sandbox_unavailable',
+];
+export const FailureKindSchema = z.enum(FAILURE_KINDS);
+export const FailureSchema = z.object({
+    ok: z.literal(false),
+    kind: FailureKindSchema,
+    message: z.string(),
+    /** For `conflict`: the files that would conflict. */
+    files: z.array(z.string()).optional(),
+});
+function resultOf(shape) {
+    return z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), ...shape }), FailureSchema]);
+}
+const Empty = z.object({});
+const TaskId = z.object({ id: z.string().min(1) });
+export const SandboxStatusSchema = z.object({
+    isAvailable: z.boolean(),
+    /** Why not, and how to fix it; null when available. */
+    reason: z.string().nullable(),
+});
+export const methods = {
+    'app.info': {
+        input: Empty,
+        output: z.object({
+            version: z.string(),
+            home: z.string(),
+            platform: z.string(),
+            model: z.string(),
+            sandbox: SandboxStatusSchema,
+        }),
+    },
+    'repos.add': { input: z.object({ path: z.string().min(1) }), output: resultOf({ repo: RepoSchema }) },
+    'repos.list': { input: Empty, output: z.object({ repos: z.array(RepoSchema) }) },
+    'repos.remove': { input: z.object({ id: z.string().min(1) }), output: resultOf({}) },
+    'repos.branches': {
+        input: z.object({ id: z.string().min(1) }),
+        output: resultOf({ branches: z.array(z.string()), current: z.string() }),
+    },
+    'tasks.create': {
+        input: z.object({
+            /** A repo id, or the path of a repo (added on the fly). */
+            repo: z.string().min(1),
+            prompt: z.string().trim().min(1, 'the prompt is empty'),
+            title: z.string().trim().min(1).max(200).optional(),
+            baseBranch: z.string().min(1).optional(),
+        }),
+        output: resultOf({ task: TaskSchema }),
+    },
+    'tasks.list': { input: Empty, output: z.object({ tasks: z.array(TaskSchema) }) },
+    'tasks.get': { input: TaskId, output: resultOf({ task: TaskSchema }) },
+    'tasks.events': {
+        input: z.object({ id: z.string().min(1), afterSeq: z.number().int().nonnegative().optional() }),
+        output: resultOf({ events: z.array(TaskEventSchema) }),
+    },
+    'tasks.diff': { input: TaskId, output: resultOf({ diff: TaskDiffSchema }) },
+    'tasks.merge': {
+        input: z.object({ id: z.string().min(1), strategy: MergeStrategySchema.default('merge') }),
+        output: resultOf({ commit: z.string(), task: TaskSchema }),
+    },
+    'tasks.stop': { input: TaskId, output: resultOf({ task: TaskSchema }) },
+    'tasks.discard': { input: TaskId, output: resultOf({ task: TaskSchema }) },
+};
+export const events = {
+    'tasks.onDidChange': z.object({ task: TaskSchema }),
+    'tasks.onDidAppendEvent': z.object({ event: TaskEventSchema }),
+    'repos.onDidChange': z.object({ repos: z.array(RepoSchema) }),
+};
+export const METHOD_NAMES = Object.keys(methods);
+export const EVENT_NAMES = Object.keys(events);
+export function isMethodName(name) {
+    return typeof name === 'string' && Object.hasOwn(methods, name);
+}
+export function isEventName(name) {
+    return typeof name === 'string' && Object.hasOwn(events, name);
+}
+export function failure(kind, message, files) {
+    return files ? { ok: false, kind, message, files } : { ok: false, kind, message };
+}
+//# sourceMappingURL=contract.js.map

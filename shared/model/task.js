@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { TaskStatusSchema } from './taskLifecycle.js';
+export const RepoSchema = z.object({
+    id: z.string(),
+    name: z.string(),
+    path: z.string(),
+    /** The branch checked out in the user's own checkout when it was added. */
+    defaultBranch: z.string(),
+    addedAt: z.number(),
+});
+export const MergeStrategySchema = z.enum(['merge', 'squash']);
+export const TaskSchema = z.object({
+    id: z.string(),
+    title: z.string(),
+    prompt: z.string(),
+    repoId: z.string(),
+    repoName: z.string(),
+    repoPath: z.string(),
+    status: TaskStatusSchema,
+    /** The task's own branch, e.g. `flotilla/fix-login-3`. */
+    branch: z.string(),
+    baseBranch: z.string(),
+    /** The commit the branch started from (diffs are taken against the merge base). */
+    baseCommit: z.string(),
+    worktreePath: z.string(),
+    /** One line saying why the task failed, stopped or needs the user; null otherwise. */
+    statusReason: z.string().nullable(),
+    /** Set once merged: the commit now on the base branch. */
+    mergeCommit: z.string().nullable(),
+    mergeStrategy: MergeStrategySchema.nullable(),
+    model: z.string(),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+});
+//# sourceMappingURL=task.js.map

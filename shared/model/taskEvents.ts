@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { TaskStatusSchema } from './taskLifecycle.js';
+import { TaskSchema } from './task.js';
+
+/**
+ * What happened in a task, in order. Each is one journal row; the task view's
+ * transcript is a fold of these (see `transcript.ts`).
+ */
+export const TaskEventBodySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('task_created'), task: TaskSchema }),
+  z.object({
+    kind: z.literal('status_changed'),
+    from: TaskStatusSchema,
+    to: TaskStatusSchema,
+    reason: z.string().nullable(),
+  }),
+  z.object({ kind: z.literal('user_message'), text: z.string() }),
+  z.object({ kind: z.literal('agent_message'), text: z.string() }),
+  z.object({ kind: z.literal('command_started'), callId: z.string(), command: z.string() }),
+  z.object({ kind: z.literal('command_output'), callId: z.string(), chunk: z.string() }),
+  z.object({
+    kind: z.literal('command_finished'),
+    callId: z.string(),
+    exitCode: z.number().nullable(),
+    durationMs: z.number(),
+    /** True when the sandbox or a limit ended it (the agent was told). */
+    isKilled: z.boolean(),
+  }),
+  z.object({
+    kind: z.literal('checkpoint'),
+    commit: z.string(),
+    filesChanged: z.number(),
+    turn: z.number(),
+  }),
+  z.object({ kind: z.literal('merged'), commit: z.string(), strategy: z.enum(['merge', 'squash']) }),
+  z.object({ kind: z.literal('error'), message: z.string() }),
+]);
+export type TaskEventBody = z.infer<typeof TaskEventBodySchema>;
+export type TaskEventKind = TaskEventBody['kind'];
+
+export const TaskEventSchema = z.object({
+  /** Journal sequence number: unique and increasing across all tasks. */
+  seq: z.number(),
+  taskId: z.string(),
+  /** Milliseconds since the epoch. */
+  at: z.number(),
+  body: TaskEventBodySchema,
+});
+export type TaskEvent = z.infer<typeof TaskEventSchema>;
