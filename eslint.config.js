@@ -10,7 +10,11 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'crypto', 'url', 'events', 'stream'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'bench/results/**', 'bin/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'bench/results/**', 'test-results/**'] },
+  {
+    files: ['**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' } },
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

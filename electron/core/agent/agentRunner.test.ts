@@ -1,8 +1,7 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAgentWorkspace, type AgentWorkspace } from '../../../test/fixtures/agentWorkspace.js';
 import { startModelServer, type ModelServer } from '../../../test/fixtures/modelServer.js';
@@ -15,7 +14,6 @@ import type { WorkerEvent, WorkerStartConfig } from './workerProtocol.js';
  * scripted model server, every command in real bubblewrap inside a real git worktree.
  */
 
-const execFileAsync = promisify(execFile);
 const API_KEY = 'sk-test-do-not-leak-4711';
 /** Unique durations, so the leftover-process checks never see another test's sleep. */
 const STOP_SLEEP = 'sleep 30.4711';
