@@ -165,6 +165,44 @@ describe('flotilla CLI, bad input fails cleanly', () => {
   });
 });
 
+describe('repos that cannot take a task', () => {
+  it('refuses a repo with no commits', async () => {
+    const empty = fs.mkdtempSync(path.join(makeTempHome(), 'empty repo '));
+    execFileSync('git', ['init', '-q', empty]);
+    const result = await flotilla.cli(['repo', 'add', empty]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no commits/i);
+  });
+
+  it('says the repo is gone when it was removed from disk, and the board keeps working', async () => {
+    const doomed = await makeTempRepo();
+    const added = await flotilla.cliJson<{ id: string }>(['repo', 'add', doomed.path]);
+    await doomed.cleanup();
+    const result = await flotilla.cli(['task', 'new', '--repo', added.id, '--prompt', 'anything']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/does not exist|missing|not found/i);
+    expect((await flotilla.cli(['task', 'list'])).code).toBe(0);
+  });
+});
+
+describe('no sandbox, no command', () => {
+  it('fails the task with the fix, and the command never runs unsandboxed', async () => {
+    const host = await startFlotilla({
+      env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-test', FLOTILLA_BWRAP: '/nonexistent/bwrap' },
+    });
+    const other = await makeTempRepo();
+    try {
+      const task = await host.cliJson<TaskJson>(['task', 'new', '--repo', other.path, '--prompt', 'Add a greeting file', '--wait']);
+      expect(task.status).toBe('failed');
+      expect(task.statusReason).toMatch(/sandbox unavailable: install bubblewrap/);
+      expect(fs.existsSync(path.join(task.worktreePath, 'greeting.txt'))).toBe(false);
+    } finally {
+      await host.stop();
+      await other.cleanup();
+    }
+  });
+});
+
 describe('a model endpoint that refuses connections', () => {
   it('fails the task with the reason, and nothing else', async () => {
     const port = await closedPort();

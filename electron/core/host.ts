@@ -61,7 +61,7 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
       home,
       platform: process.platform,
       model: agentSettings().model,
-      sandbox: await probeSandbox(),
+      sandbox: await probeSandbox(env.FLOTILLA_BWRAP ? { bwrapPath: env.FLOTILLA_BWRAP } : {}),
     }),
     'repos.add': (input) => repos.add(input.path),
     'repos.list': async () => ({ repos: repos.list() }),

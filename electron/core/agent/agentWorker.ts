@@ -58,6 +58,7 @@ async function runTurn(config: WorkerStartConfig): Promise<void> {
         signal,
         timeoutMs: config.commandTimeoutMs,
         hiddenPaths: config.hiddenPaths,
+        ...(config.bwrapPath ? { bwrapPath: config.bwrapPath } : {}),
       });
     const end = await runAgentLoop(config, {
       client,

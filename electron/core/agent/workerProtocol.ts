@@ -22,6 +22,8 @@ export interface WorkerStartConfig {
   commandTimeoutMs: number;
   /** Safety cap on model calls per turn (default 50). */
   maxSteps: number;
+  /** The bubblewrap binary; unset → found on the usual paths. */
+  bwrapPath?: string;
 }
 
 export type WorkerToHost =

@@ -202,6 +202,9 @@ export class TaskRunner {
       message,
       commandTimeoutMs: settings.commandTimeoutMs,
       maxSteps: DEFAULT_MAX_STEPS,
+      // FLOTILLA_BWRAP: a bubblewrap installed somewhere unusual (set by the user who starts
+      // Flotilla, never read from the repo).
+      ...(this.deps.env.FLOTILLA_BWRAP ? { bwrapPath: this.deps.env.FLOTILLA_BWRAP } : {}),
     };
   }
 
