@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RepoSchema, TaskSchema, MergeStrategySchema } from './model/task.js';
 import { TaskEventSchema } from './model/taskEvents.js';
 import { TaskDiffSchema } from './model/diff.js';
+import { SettingKeySchema, SettingsSchema } from './model/settings.js';
 
 /**
  * The one contract between the host and every client (renderer over IPC or WebSocket,
@@ -62,6 +63,10 @@ export const methods = {
   'repos.add': { input: z.object({ path: z.string().min(1) }), output: resultOf({ repo: RepoSchema }) },
   'repos.list': { input: Empty, output: z.object({ repos: z.array(RepoSchema) }) },
   'repos.remove': { input: z.object({ id: z.string().min(1) }), output: resultOf({}) },
+  'repos.rename': {
+    input: z.object({ id: z.string().min(1), name: z.string().trim().min(1).max(100) }),
+    output: resultOf({ repo: RepoSchema }),
+  },
   'repos.branches': {
     input: z.object({ id: z.string().min(1) }),
     output: resultOf({ branches: z.array(z.string()), current: z.string() }),
@@ -73,7 +78,19 @@ export const methods = {
       prompt: z.string().trim().min(1, 'the prompt is empty'),
       title: z.string().trim().min(1).max(200).optional(),
       baseBranch: z.string().min(1).optional(),
+      /** false: the task waits in Backlog until started. */
+      start: z.boolean().default(true),
     }),
+    output: resultOf({ task: TaskSchema }),
+  },
+  /** Backlog → queued. */
+  'tasks.start': { input: TaskId, output: resultOf({ task: TaskSchema }) },
+  /**
+   * Another turn in the same worktree and conversation: a follow-up in Review or Needs you, or
+   * resuming a stopped, failed or interrupted task.
+   */
+  'tasks.send': {
+    input: z.object({ id: z.string().min(1), message: z.string().trim().min(1, 'the message is empty') }),
     output: resultOf({ task: TaskSchema }),
   },
   'tasks.list': { input: Empty, output: z.object({ tasks: z.array(TaskSchema) }) },
@@ -89,12 +106,18 @@ export const methods = {
   },
   'tasks.stop': { input: TaskId, output: resultOf({ task: TaskSchema }) },
   'tasks.discard': { input: TaskId, output: resultOf({ task: TaskSchema }) },
+  'settings.get': { input: Empty, output: z.object({ settings: SettingsSchema }) },
+  'settings.set': {
+    input: z.object({ key: SettingKeySchema, value: z.string() }),
+    output: resultOf({ settings: SettingsSchema }),
+  },
 } as const;
 
 export const events = {
   'tasks.onDidChange': z.object({ task: TaskSchema }),
   'tasks.onDidAppendEvent': z.object({ event: TaskEventSchema }),
   'repos.onDidChange': z.object({ repos: z.array(RepoSchema) }),
+  'settings.onDidChange': z.object({ settings: SettingsSchema }),
 } as const;
 
 export type Methods = typeof methods;

@@ -8,16 +8,13 @@ import { openDatabase } from './store/database.js';
 import { Journal } from './journal/journal.js';
 import { RepoStore } from './store/repoStore.js';
 import { SettingsStore } from './store/settingsStore.js';
+import { SettingsService } from './settings/settingsService.js';
 import { TaskStore } from './store/taskStore.js';
 import { TaskRunner, type AgentSettings } from './tasks/taskRunner.js';
 import { TaskService } from './tasks/taskService.js';
 import { TaskTransitions } from './tasks/taskTransitions.js';
 
 export const VERSION = '0.1.0';
-const DEFAULT_MODEL = 'gpt-5-codex';
-/** 10 min: long enough for a full test suite, short enough that a hung command frees its slot. */
-const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60 * 1000;
-const DEFAULT_MAX_RUNNING = 4;
 
 /**
  * The composition root of the host: wires stores, services and the handler table, and
@@ -31,16 +28,20 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
   const events = new HostEventBus();
   const journal = new Journal(db, clock);
   const taskStore = new TaskStore(db, clock);
-  const settingsStore = new SettingsStore(db);
+  const settings = new SettingsService({ store: new SettingsStore(db), events });
   const transitions = new TaskTransitions({ tasks: taskStore, journal, events });
   const repos = new RepoService({ repos: new RepoStore(db), events, clock });
 
-  const agentSettings = (): AgentSettings => ({
-    model: env.FLOTILLA_MODEL || settingsStore.get('model') || DEFAULT_MODEL,
-    baseURL: env.OPENAI_BASE_URL || settingsStore.get('baseURL') || null,
-    commandTimeoutMs: Number(settingsStore.get('commandTimeoutMs')) || DEFAULT_COMMAND_TIMEOUT_MS,
-    maxRunning: Number(settingsStore.get('maxRunning')) || DEFAULT_MAX_RUNNING,
-  });
+  // Environment variables win over stored settings: they are how tests and scripts pin a model.
+  const agentSettings = (): AgentSettings => {
+    const stored = settings.get();
+    return {
+      model: env.FLOTILLA_MODEL || stored.model,
+      baseURL: env.OPENAI_BASE_URL || stored.baseURL || null,
+      commandTimeoutMs: stored.commandTimeoutMs,
+      maxRunning: stored.maxRunning,
+    };
+  };
   const runner = new TaskRunner({ tasks: taskStore, transitions, home, settings: agentSettings, env });
   const tasks = new TaskService({
     home,
@@ -53,7 +54,11 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
     clock,
   });
 
-  markInterruptedTasks(taskStore, transitions);
+  markInterruptedTasks(taskStore, journal, transitions);
+  // A raised limit starts waiting tasks at once.
+  events.on((event) => {
+    if (event === 'settings.onDidChange') runner.reschedule();
+  });
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -66,8 +71,11 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
     'repos.add': (input) => repos.add(input.path),
     'repos.list': async () => ({ repos: repos.list() }),
     'repos.remove': async (input) => repos.remove(input.id),
+    'repos.rename': async (input) => repos.rename(input.id, input.name),
     'repos.branches': (input) => repos.branches(input.id),
     'tasks.create': (input) => tasks.create(input),
+    'tasks.start': async (input) => tasks.start(input.id),
+    'tasks.send': async (input) => tasks.send(input.id, input.message),
     'tasks.list': async () => ({ tasks: tasks.list() }),
     'tasks.get': async (input) => tasks.get(input.id),
     'tasks.events': async (input) => tasks.events(input.id, input.afterSeq),
@@ -75,6 +83,8 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
     'tasks.merge': (input) => tasks.merge(input.id, input.strategy),
     'tasks.stop': (input) => tasks.stop(input.id),
     'tasks.discard': (input) => tasks.discard(input.id),
+    'settings.get': async () => ({ settings: settings.get() }),
+    'settings.set': async (input) => settings.set(input.key, input.value),
   };
 
   let disposed: Promise<void> | null = null;
@@ -96,11 +106,25 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
  * Tasks that were queued or running when the last host ended (crash, kill -9, power loss) have no
  * process any more: say so instead of showing them as running.
  */
-function markInterruptedTasks(tasks: TaskStore, transitions: TaskTransitions): void {
+function markInterruptedTasks(tasks: TaskStore, journal: Journal, transitions: TaskTransitions): void {
   for (const status of ['running', 'queued'] as const) {
     for (const task of tasks.listByStatus(status)) {
+      // Intent was journalled before each command ran: one without an end is "outcome unknown",
+      // and it is never re-run on its own.
+      for (const callId of unfinishedCommands(journal, task.id)) {
+        transitions.record(task.id, { kind: 'command_outcome_unknown', callId });
+      }
       transitions.move(task.id, 'interrupted', 'Flotilla stopped while this task was running; its work so far is kept');
     }
   }
+}
+
+function unfinishedCommands(journal: Journal, taskId: string): string[] {
+  const open = new Set<string>();
+  for (const { body } of journal.eventsOfKinds(taskId, ['command_started', 'command_finished', 'command_outcome_unknown'])) {
+    if (body.kind === 'command_started') open.add(body.callId);
+    if (body.kind === 'command_finished' || body.kind === 'command_outcome_unknown') open.delete(body.callId);
+  }
+  return [...open];
 }
 

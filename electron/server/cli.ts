@@ -3,6 +3,7 @@ import { defaultHome } from '../core/util/paths.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo } from './cliIo.js';
 import type { CliIo } from './cliIo.js';
 import { TASK_COMMANDS, REPO_COMMANDS } from './clientCommands.js';
+import { CONFIG_COMMANDS } from './configCommands.js';
 import type { ClientCommand, CommandValues } from './clientCommands.js';
 import { HostClient } from './hostClient.js';
 import { runServe } from './serveCommand.js';
@@ -23,10 +24,18 @@ Host
 Repos
   repo add PATH                    add a local git repository
   repo list                        list repositories
+  repo rename ID NAME              rename a repository on the board
+  repo remove ID                   forget a repository (never touches it on disk)
 
 Tasks
-  task new --repo PATH|ID --prompt TEXT [--title T] [--base BRANCH] [--wait]
-                                   create a task; --wait returns when it leaves queued/running
+  task new --repo PATH|ID --prompt TEXT [--title T] [--base BRANCH] [--backlog] [--wait]
+                                   create a task; --wait returns when it leaves queued/running;
+                                   --backlog leaves it in the backlog until \`task start\`
+  task start ID [--wait]           start a task from the backlog
+  task send ID --message TEXT [--wait]
+                                   a follow-up turn in the same worktree and conversation
+  task resume ID [--message TEXT] [--wait]
+                                   continue a stopped, failed or interrupted task
   task list                        list tasks
   task show ID                     show one task
   task diff ID                     the task's changes as a unified diff against the merge base
@@ -34,6 +43,11 @@ Tasks
                                    merge the task into its base branch
   task stop ID                     stop the task's agent
   task discard ID                  discard the task, its worktree and branch
+
+Settings
+  config list                      all settings
+  config get KEY                   one setting (maxRunning, model, baseURL, commandTimeoutMs)
+  config set KEY VALUE             change one; e.g. \`config set maxRunning 6\`
 
 Every client command takes --json for machine-readable output. Client commands find the
 host through $FLOTILLA_HOME/server.json. Exit codes: 0 ok, 1 failed, 2 bad usage.
@@ -47,7 +61,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return EXIT_OK;
   }
   if (first === 'serve') return serve(argv.slice(1), io);
-  const group = first === 'task' ? TASK_COMMANDS : first === 'repo' ? REPO_COMMANDS : undefined;
+  const groups: Record<string, Record<string, ClientCommand>> = { task: TASK_COMMANDS, repo: REPO_COMMANDS, config: CONFIG_COMMANDS };
+  const group = Object.hasOwn(groups, first) ? groups[first] : undefined;
   if (!group) return usageError(io, `unknown command '${first}'`);
   if (second === undefined) return usageError(io, `'${first}' needs a subcommand: ${Object.keys(group).join(', ')}`);
   const command = Object.hasOwn(group, second) ? group[second] : undefined;

@@ -7,6 +7,7 @@ import { formatDiff, formatRepoTable, formatTask, formatTaskLine, formatTaskTabl
 import { EXIT_FAILURE, EXIT_OK } from './cliIo.js';
 import type { CliIo } from './cliIo.js';
 import type { CallResult, EventStream, HostClient } from './hostClient.js';
+import { DEFAULT_RESUME_MESSAGE } from '../../shared/model/resume.js';
 
 export type CommandValues = Record<string, string | boolean | undefined>;
 
@@ -47,6 +48,30 @@ export const REPO_COMMANDS: Record<string, ClientCommand> = {
       return printed(ctx, repo, `Added ${repo.name} (${repo.id}) at ${repo.path}, branch ${repo.defaultBranch}`);
     },
   },
+  rename: {
+    name: 'repo rename',
+    usage: 'repo rename ID NAME',
+    options: {},
+    positionals: ['ID', 'NAME'],
+    async run(ctx) {
+      const reply = await ctx.client.invoke('repos.rename', { id: arg(ctx, 0), name: arg(ctx, 1) });
+      if (!reply.ok) return callFailed(ctx, reply.message);
+      if (!reply.value.ok) return expectedFailure(ctx, reply.value);
+      return printed(ctx, reply.value.repo, `Renamed ${reply.value.repo.id} to ${reply.value.repo.name}`);
+    },
+  },
+  remove: {
+    name: 'repo remove',
+    usage: 'repo remove ID   (forgets the repo; never touches it on disk)',
+    options: {},
+    positionals: ['ID'],
+    async run(ctx) {
+      const reply = await ctx.client.invoke('repos.remove', { id: arg(ctx, 0) });
+      if (!reply.ok) return callFailed(ctx, reply.message);
+      if (!reply.value.ok) return expectedFailure(ctx, reply.value);
+      return printed(ctx, { ok: true }, `Removed repo ${arg(ctx, 0)} from Flotilla (the repo on disk is untouched)`);
+    },
+  },
   list: {
     name: 'repo list',
     usage: 'repo list',
@@ -63,8 +88,15 @@ export const REPO_COMMANDS: Record<string, ClientCommand> = {
 export const TASK_COMMANDS: Record<string, ClientCommand> = {
   new: {
     name: 'task new',
-    usage: 'task new --repo PATH|ID --prompt TEXT [--title T] [--base BRANCH] [--wait]',
-    options: { repo: { type: 'string' }, prompt: { type: 'string' }, title: { type: 'string' }, base: { type: 'string' }, wait: { type: 'boolean' } },
+    usage: 'task new --repo PATH|ID --prompt TEXT [--title T] [--base BRANCH] [--backlog] [--wait]',
+    options: {
+      repo: { type: 'string' },
+      prompt: { type: 'string' },
+      title: { type: 'string' },
+      base: { type: 'string' },
+      wait: { type: 'boolean' },
+      backlog: { type: 'boolean' },
+    },
     positionals: [],
     required: ['repo', 'prompt'],
     run: createTask,
@@ -132,6 +164,38 @@ export const TASK_COMMANDS: Record<string, ClientCommand> = {
       );
     },
   },
+  start: {
+    name: 'task start',
+    usage: 'task start ID [--wait]   (starts a task waiting in the backlog)',
+    options: { wait: { type: 'boolean' } },
+    positionals: ['ID'],
+    run: (ctx) => runTurnCommand(ctx, (client) => client.invoke('tasks.start', { id: arg(ctx, 0) }), 'Started'),
+  },
+  send: {
+    name: 'task send',
+    usage: 'task send ID --message TEXT [--wait]   (a follow-up turn in the same worktree)',
+    options: { message: { type: 'string' }, wait: { type: 'boolean' } },
+    positionals: ['ID'],
+    required: ['message'],
+    run: (ctx) =>
+      runTurnCommand(ctx, (client) => client.invoke('tasks.send', { id: arg(ctx, 0), message: String(ctx.values.message) }), 'Sent to'),
+  },
+  resume: {
+    name: 'task resume',
+    usage: 'task resume ID [--message TEXT] [--wait]   (continues a stopped, failed or interrupted task)',
+    options: { message: { type: 'string' }, wait: { type: 'boolean' } },
+    positionals: ['ID'],
+    run: (ctx) =>
+      runTurnCommand(
+        ctx,
+        (client) =>
+          client.invoke('tasks.send', {
+            id: arg(ctx, 0),
+            message: typeof ctx.values.message === 'string' ? ctx.values.message : DEFAULT_RESUME_MESSAGE,
+          }),
+        'Resumed',
+      ),
+  },
   stop: taskAction('stop', 'tasks.stop', 'Stopped'),
   discard: taskAction('discard', 'tasks.discard', 'Discarded'),
 };
@@ -169,6 +233,7 @@ async function createTask(ctx: CommandContext): Promise<number> {
     const reply = await ctx.client.invoke('tasks.create', {
       repo: repoArgument(String(values.repo), ctx.io.cwd),
       prompt: String(values.prompt),
+      start: values.backlog !== true,
       ...(typeof values.title === 'string' ? { title: values.title } : {}),
       ...(typeof values.base === 'string' ? { baseBranch: values.base } : {}),
     });
@@ -178,16 +243,50 @@ async function createTask(ctx: CommandContext): Promise<number> {
     if (!stream) return printed(ctx, taskJson(created), `Created ${formatTaskLine(created)}`);
 
     if (!ctx.isJson) ctx.io.stdout(`Created ${formatTaskLine(created)}`);
-    const settled = await waitUntilSettled(stream, seen.get(created.id) ?? created);
-    if (!settled.ok) return callFailed(ctx, settled.message);
-    const task = settled.value;
-    const reason = task.statusReason ? `: ${task.statusReason}` : '';
-    printed(ctx, taskJson(task), `Task ${task.id} is ${task.status}${reason}`);
-    return task.status === 'failed' ? EXIT_FAILURE : EXIT_OK;
+    return await printWhenSettled(ctx, stream, seen.get(created.id) ?? created);
   } finally {
     unsubscribe?.();
     stream?.close();
   }
+}
+
+/** start / send / resume: one call that queues a turn, then (with --wait) the same wait as `task new`. */
+async function runTurnCommand(
+  ctx: CommandContext,
+  call: (client: HostClient) => Promise<CallResult<{ ok: true; task: Task } | Failure>>,
+  done: string,
+): Promise<number> {
+  let stream: EventStream | undefined;
+  if (ctx.values.wait === true) {
+    const opened = await ctx.client.openEvents();
+    if (!opened.ok) return callFailed(ctx, opened.message);
+    stream = opened.value;
+  }
+  const seen = new Map<string, Task>();
+  const unsubscribe = stream?.on((e) => {
+    if (e.event === 'tasks.onDidChange') seen.set(e.payload.task.id, e.payload.task);
+  });
+  try {
+    const reply = await call(ctx.client);
+    if (!reply.ok) return callFailed(ctx, reply.message);
+    if (!reply.value.ok) return expectedFailure(ctx, reply.value);
+    const task = reply.value.task;
+    if (!stream) return printed(ctx, taskJson(task), `${done} ${formatTaskLine(task)}`);
+    if (!ctx.isJson) ctx.io.stdout(`${done} ${formatTaskLine(task)}`);
+    return await printWhenSettled(ctx, stream, seen.get(task.id) ?? task);
+  } finally {
+    unsubscribe?.();
+    stream?.close();
+  }
+}
+
+async function printWhenSettled(ctx: CommandContext, stream: EventStream, latest: Task): Promise<number> {
+  const settled = await waitUntilSettled(stream, latest);
+  if (!settled.ok) return callFailed(ctx, settled.message);
+  const task = settled.value;
+  const reason = task.statusReason ? `: ${task.statusReason}` : '';
+  printed(ctx, taskJson(task), `Task ${task.id} is ${task.status}${reason}`);
+  return task.status === 'failed' ? EXIT_FAILURE : EXIT_OK;
 }
 
 /** Resolves when the task leaves queued/running, or when the connection to the host ends. */
@@ -213,22 +312,22 @@ export function repoArgument(value: string, cwd: string): string {
   return looksLikePath || fs.existsSync(resolved) ? resolved : value;
 }
 
-function arg(ctx: CommandContext, index: number): string {
+export function arg(ctx: CommandContext, index: number): string {
   return ctx.positionals[index] ?? '';
 }
 
-function printed(ctx: CommandContext, json: unknown, human: string): number {
+export function printed(ctx: CommandContext, json: unknown, human: string): number {
   ctx.io.stdout(ctx.isJson ? JSON.stringify(json, null, 2) : human);
   return EXIT_OK;
 }
 
-function callFailed(ctx: CommandContext, message: string): number {
+export function callFailed(ctx: CommandContext, message: string): number {
   ctx.io.stderr(`flotilla: ${message}`);
   return EXIT_FAILURE;
 }
 
 /** A failure the host expected (`{ ok: false, kind }`): JSON on stdout with --json, one line on stderr always. */
-function expectedFailure(ctx: CommandContext, result: Failure): number {
+export function expectedFailure(ctx: CommandContext, result: Failure): number {
   if (ctx.isJson) ctx.io.stdout(JSON.stringify(result, null, 2));
   const files = result.files && result.files.length > 0 ? ` (${result.files.join(', ')})` : '';
   ctx.io.stderr(`flotilla: ${result.message}${files}`);

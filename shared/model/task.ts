@@ -34,6 +34,8 @@ export const TaskSchema = z.object({
   mergeCommit: z.string().nullable(),
   mergeStrategy: MergeStrategySchema.nullable(),
   model: z.string(),
+  /** Model tokens used by all turns so far. */
+  usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

@@ -26,6 +26,8 @@ export const TaskEventBodySchema = z.discriminatedUnion('kind', [
     /** True when the sandbox or a limit ended it (the agent was told). */
     isKilled: z.boolean(),
   }),
+  /** The host died while this command ran: it may or may not have finished, and is never re-run. */
+  z.object({ kind: z.literal('command_outcome_unknown'), callId: z.string() }),
   z.object({
     kind: z.literal('checkpoint'),
     commit: z.string(),

@@ -14,6 +14,8 @@ export type TranscriptItem =
       exitCode: number | null;
       isRunning: boolean;
       isKilled: boolean;
+      /** The host stopped while it ran; it was not re-run. */
+      isOutcomeUnknown: boolean;
       durationMs: number | null;
     }
   | { type: 'status'; seq: number; text: string }
@@ -48,6 +50,7 @@ export function applyTranscriptEvent(items: readonly TranscriptItem[], event: Ta
           exitCode: null,
           isRunning: true,
           isKilled: false,
+          isOutcomeUnknown: false,
           durationMs: null,
         },
       ];
@@ -67,6 +70,8 @@ export function applyTranscriptEvent(items: readonly TranscriptItem[], event: Ta
         isKilled: body.isKilled,
         durationMs: body.durationMs,
       }));
+    case 'command_outcome_unknown':
+      return updateCommand(items, body.callId, (c) => ({ ...c, isRunning: false, isOutcomeUnknown: true }));
     case 'status_changed':
       return [
         ...items.map((item) => (item.type === 'command' && item.isRunning && body.to !== 'running' ? { ...item, isRunning: false } : item)),

@@ -32,6 +32,15 @@ export class Journal {
     }));
   }
 
+  /** Only events of the given kinds, e.g. to find unfinished commands without reading their output. */
+  eventsOfKinds(taskId: string, kinds: readonly TaskEventBody['kind'][]): TaskEvent[] {
+    const placeholders = kinds.map(() => '?').join(', ');
+    const rows = this.db
+      .prepare(`SELECT seq, task_id, at, payload FROM journal WHERE task_id = ? AND kind IN (${placeholders}) ORDER BY seq`)
+      .all(taskId, ...kinds) as { seq: number; task_id: string; at: number; payload: string }[];
+    return rows.map((row) => ({ seq: row.seq, taskId: row.task_id, at: row.at, body: TaskEventBodySchema.parse(JSON.parse(row.payload)) }));
+  }
+
   /** Runs `fn` in one transaction: a state change and its journal row land together or not at all. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();

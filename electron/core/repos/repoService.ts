@@ -48,6 +48,13 @@ export class RepoService {
     return this.add(idOrPath);
   }
 
+  rename(id: string, name: string): { ok: true; repo: Repo } | Failure {
+    if (!this.deps.repos.get(id)) return failure('not_found', `no repo with id "${id}"`);
+    this.deps.repos.rename(id, name);
+    this.emitChange();
+    return { ok: true, repo: this.deps.repos.get(id) as Repo };
+  }
+
   remove(id: string): { ok: true } | Failure {
     if (!this.deps.repos.get(id)) return failure('not_found', `no repo with id "${id}"`);
     if (this.deps.repos.hasTasks(id)) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { hostSocketPaths, secretPaths } from './hostSecrets.js';
 import { sandboxEnv } from './sandboxEnv.js';
 import type { SandboxSpec } from './sandboxSpec.js';
+import { SYSTEM_HIDDEN_PATHS, checkWritablePath, isWithin } from './writablePaths.js';
 
 /**
  * Namespaces and privileges of every sandbox, shared with the probe so that "available"
@@ -31,12 +32,6 @@ export const BASE_MOUNT_ARGS: readonly string[] = ['--ro-bind', '/', '/', '--dev
 /** What BASE_MOUNT_ARGS replaces with something private (nothing of the host shows through). */
 const BASE_PRIVATE = ['/dev', '/proc', '/tmp'];
 
-/**
- * Hidden from every command: they hold the host's service sockets (docker, system and session
- * D-Bus, `/run/user/<uid>` with its ssh/gpg agents), and a read-only mount does not stop
- * `connect()` on a socket.
- */
-const SYSTEM_HIDDEN = ['/run', '/var/run'];
 /** Shown again read-only inside the hidden system dirs: NixOS keeps its whole system profile there. */
 const SYSTEM_KEPT = ['/run/current-system'];
 
@@ -53,6 +48,11 @@ export interface BwrapArgsOptions {
   hiddenPaths?: string[];
   /** Where the real home, the env allowlist and the agent sockets come from; default process.env. */
   hostEnv?: NodeJS.ProcessEnv;
+  /**
+   * Caps the command's processes with `ulimit -u` set inside the sandbox's user namespace
+   * (see processLimit.ts: works for a non-root host user only). Unset: no rlimit.
+   */
+  maxProcesses?: number;
 }
 
 /**
@@ -66,9 +66,13 @@ export interface BwrapArgsOptions {
  */
 export function bwrapArgs(spec: SandboxSpec, command: string, opts: BwrapArgsOptions = {}): string[] {
   const hostEnv = opts.hostEnv ?? process.env;
+  const mode = spec.mode ?? 'workspace-write';
+  // A host bug: full access means no bwrap at all (runSandboxed runs the command directly).
+  if (mode === 'full-access') throw new Error('bwrapArgs: a full-access spec runs without a sandbox');
   assertUsable(spec.worktreePath, 'worktreePath');
   assertUsable(spec.homeDir, 'homeDir');
   const worktree = canonical(spec.worktreePath);
+  const extraWritable = checkedExtraWritablePaths(spec, hostEnv, opts.hiddenPaths ?? []);
 
   const wanted = new Map<string, Mount>();
   const want = (mount: Mount) => {
@@ -76,10 +80,11 @@ export function bwrapArgs(spec: SandboxSpec, command: string, opts: BwrapArgsOpt
     const existing = wanted.get(mount.path);
     if (!existing || STRICTNESS[mount.kind] > STRICTNESS[existing.kind]) wanted.set(mount.path, mount);
   };
-  want({ kind: 'writable', path: worktree });
+  want({ kind: mode === 'read-only' ? 'read-only' : 'writable', path: worktree });
   want({ kind: 'writable', path: canonical(spec.homeDir) });
+  for (const p of extraWritable) want({ kind: 'writable', path: p });
   for (const p of existing(spec.readOnlyPaths)) want({ kind: 'read-only', path: p });
-  const systemHidden = existing(SYSTEM_HIDDEN);
+  const systemHidden = existing(SYSTEM_HIDDEN_PATHS);
   const hidden = [...systemHidden, ...existing([...secretPaths(hostEnv), ...hostSocketPaths(hostEnv), ...(opts.hiddenPaths ?? [])])];
   for (const p of hidden) want({ kind: 'hide', path: p, isDir: fs.statSync(p).isDirectory() });
   const kept = existing([...SYSTEM_KEPT, ...(spec.allowNetwork ? ['/etc/resolv.conf'] : [])]);
@@ -112,9 +117,29 @@ export function bwrapArgs(spec: SandboxSpec, command: string, opts: BwrapArgsOpt
   args.push('--chdir', worktree, '--clearenv');
   const env = sandboxEnv(hostEnv, spec);
   for (const name of Object.keys(env).sort()) args.push('--setenv', name, env[name] ?? '');
+  const shell = fs.existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh';
+  if (opts.maxProcesses !== undefined) {
+    // Set by a first shell, inside the new user namespace, then the command's own shell
+    // replaces it. Lowering a hard limit is final: the command cannot raise it back.
+    const limit = Math.max(1, Math.floor(opts.maxProcesses));
+    const flag = shell === '/bin/bash' ? '-u' : '-p'; // dash calls it -p
+    args.push('--', shell, '-c', `ulimit ${flag} ${limit} || exit 125; exec "$0" -c -- "$1"`, shell, command);
+    return args;
+  }
   // `-c --`: a command starting with '-' is still a command, not shell options.
-  args.push('--', fs.existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh', '-c', '--', command);
+  args.push('--', shell, '-c', '--', command);
   return args;
+}
+
+/** The user's approved writable paths, canonical; a vanished one is skipped, a dangerous one throws. */
+function checkedExtraWritablePaths(spec: SandboxSpec, hostEnv: NodeJS.ProcessEnv, hiddenPaths: readonly string[]): string[] {
+  const paths: string[] = [];
+  for (const p of spec.extraWritablePaths ?? []) {
+    const checked = checkWritablePath(p, { hostEnv, hiddenPaths, readOnlyPaths: spec.readOnlyPaths });
+    if (checked.ok) paths.push(checked.path);
+    else if (checked.kind !== 'not_found') throw new Error(`sandbox extraWritablePaths: ${checked.message}`);
+  }
+  return paths;
 }
 
 function assertUsable(p: string, name: string): void {
@@ -148,10 +173,6 @@ function existing(paths: readonly string[]): string[] {
 
 function depth(p: string): number {
   return p.split('/').filter(Boolean).length;
-}
-
-function isWithin(p: string, dir: string): boolean {
-  return p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 }
 
 function nearestPlaced<T extends { path: string }>(placed: T[], p: string): T | undefined {

@@ -36,6 +36,10 @@ export class RepoStore {
     return (this.db.prepare('SELECT * FROM repos ORDER BY added_at, name').all() as RepoRow[]).map(toRepo);
   }
 
+  rename(id: string, name: string): void {
+    this.db.prepare('UPDATE repos SET name = ? WHERE id = ?').run(name, id);
+  }
+
   remove(id: string): void {
     this.db.prepare('DELETE FROM repos WHERE id = ?').run(id);
   }

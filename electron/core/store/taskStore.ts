@@ -20,6 +20,8 @@ interface TaskRow {
   model: string;
   agent_history: string;
   turns: number;
+  input_tokens: number;
+  output_tokens: number;
   created_at: number;
   updated_at: number;
 }
@@ -45,6 +47,7 @@ function toTask(row: TaskRow): Task {
     mergeCommit: row.merge_commit,
     mergeStrategy: row.merge_strategy === 'merge' || row.merge_strategy === 'squash' ? row.merge_strategy : null,
     model: row.model,
+    usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -60,6 +63,7 @@ export interface TaskPatch {
 export class TaskStore {
   constructor(private readonly db: Db, private readonly clock: () => number = Date.now) {}
 
+  /** Inserts a new task (its usage starts at zero). */
   insert(task: Task): void {
     this.db
       .prepare(
@@ -68,7 +72,12 @@ export class TaskStore {
          VALUES (@id, @repoId, @title, @prompt, @status, @branch, @baseBranch, @baseCommit, @worktreePath,
            @statusReason, @mergeCommit, @mergeStrategy, @model, @createdAt, @updatedAt)`,
       )
-      .run(task);
+      .run({
+        id: task.id, repoId: task.repoId, title: task.title, prompt: task.prompt, status: task.status,
+        branch: task.branch, baseBranch: task.baseBranch, baseCommit: task.baseCommit, worktreePath: task.worktreePath,
+        statusReason: task.statusReason, mergeCommit: task.mergeCommit, mergeStrategy: task.mergeStrategy,
+        model: task.model, createdAt: task.createdAt, updatedAt: task.updatedAt,
+      });
   }
 
   get(id: string): Task | undefined {
@@ -102,6 +111,12 @@ export class TaskStore {
       | { agent_history: string; turns: number }
       | undefined;
     return row ? { history: JSON.parse(row.agent_history) as unknown[], turns: row.turns } : { history: [], turns: 0 };
+  }
+
+  addUsage(id: string, usage: { inputTokens: number; outputTokens: number }): void {
+    this.db
+      .prepare('UPDATE tasks SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ? WHERE id = ?')
+      .run(usage.inputTokens, usage.outputTokens, id);
   }
 
   saveAgentHistory(id: string, history: unknown[], turns: number): void {

@@ -60,6 +60,11 @@ export class TaskRunner {
     return this.deps.tasks.get(task.id) ?? queued;
   }
 
+  /** Starts waiting tasks if slots are free (e.g. after `maxRunning` was raised). */
+  reschedule(): void {
+    this.schedule();
+  }
+
   isRunning(taskId: string): boolean {
     return this.running.has(taskId);
   }
@@ -120,6 +125,7 @@ export class TaskRunner {
     try {
       await this.checkpoint(task, turns + 1);
       if (outcome.kind === 'done' || outcome.kind === 'failed') tasks.saveAgentHistory(taskId, outcome.history, turns + 1);
+      if (outcome.kind === 'done') tasks.addUsage(taskId, outcome.usage);
       this.finish(taskId, outcome, running.stopIntent);
     } finally {
       this.running.delete(taskId);

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { failure, type Failure } from '../../../shared/contract.js';
-import { canMerge, isFinal } from '../../../shared/model/taskLifecycle.js';
+import { canMerge, canTransition, isActive, isFinal } from '../../../shared/model/taskLifecycle.js';
 import type { MergeStrategy, Task } from '../../../shared/model/task.js';
 import type { TaskDiff } from '../../../shared/model/diff.js';
 import type { TaskEvent } from '../../../shared/model/taskEvents.js';
@@ -25,6 +25,8 @@ export interface CreateTaskInput {
   prompt: string;
   title?: string | undefined;
   baseBranch?: string | undefined;
+  /** false: leave the task in Backlog until it is started. */
+  start?: boolean | undefined;
 }
 
 /** What a user can do to tasks: create, inspect, stop, discard, merge. */
@@ -88,11 +90,44 @@ export class TaskService {
       mergeCommit: null,
       mergeStrategy: null,
       model: this.deps.model(),
+      usage: { inputTokens: 0, outputTokens: 0 },
       createdAt: now,
       updatedAt: now,
     };
     this.deps.transitions.created(task);
+    if (input.start === false) return { ok: true, task };
     return { ok: true, task: this.deps.runner.enqueue(task, input.prompt) };
+  }
+
+  /** Starts a task waiting in Backlog with its prompt. */
+  start(id: string): Result<{ task: Task }> {
+    const task = this.deps.tasks.get(id);
+    if (!task) return notFound(id);
+    if (task.status !== 'backlog') return failure('invalid_state', `task ${id} is ${task.status}, not in the backlog`);
+    return { ok: true, task: this.deps.runner.enqueue(task, task.prompt) };
+  }
+
+  /**
+   * Another turn in the same worktree and conversation: a follow-up to a task in Review or
+   * Needs you, or resuming one that stopped, failed or was interrupted.
+   */
+  send(id: string, message: string): Result<{ task: Task }> {
+    const task = this.deps.tasks.get(id);
+    if (!task) return notFound(id);
+    if (task.status === 'backlog') return this.start(id);
+    if (!canTransition(task.status, 'queued')) {
+      const why = isActive(task.status) ? 'wait for this turn to end or stop it first' : 'it is finished';
+      return failure('invalid_state', `task ${id} is ${task.status}; ${why}`);
+    }
+    if (!fs.existsSync(task.worktreePath)) {
+      return failure('invalid_state', `the worktree ${task.worktreePath} is missing; the work is on branch ${task.branch}`);
+    }
+    this.deps.transitions.record(id, { kind: 'user_message', text: message });
+    // A first turn that never ended (the host died mid-turn) left no conversation behind: the
+    // agent needs the original prompt again, not only "continue".
+    const hasConversation = this.deps.tasks.agentHistory(id).turns > 0;
+    const turnMessage = hasConversation ? message : `${task.prompt}\n\n${message}`;
+    return { ok: true, task: this.deps.runner.enqueue(task, turnMessage) };
   }
 
   async stop(id: string): Promise<Result<{ task: Task }>> {

@@ -33,6 +33,7 @@ const sampleTask = (): Task => ({
   mergeCommit: null,
   mergeStrategy: null,
   model: 'test-model',
+  usage: { inputTokens: 0, outputTokens: 0 },
   createdAt: 1,
   updatedAt: 1,
 });

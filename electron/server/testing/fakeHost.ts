@@ -38,6 +38,7 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
     return next;
   };
   const findTask = (id: string) => tasks.get(id);
+  const settings = { maxRunning: 4, model: 'fake-model', baseURL: '', commandTimeoutMs: 600_000 };
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -55,6 +56,21 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
       return { ok: true, repo };
     },
     'repos.list': async () => ({ repos: [...repos.values()] }),
+    'repos.rename': async ({ id, name }) => {
+      const repo = repos.get(id);
+      if (!repo) return failure('not_found', `no repo ${id}`);
+      const renamed = { ...repo, name };
+      repos.set(id, renamed);
+      return { ok: true, repo: renamed };
+    },
+    'tasks.start': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'queued') } : failure('not_found', `no task ${id}`)),
+    'tasks.send': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'queued') } : failure('not_found', `no task ${id}`)),
+    'settings.get': async () => ({ settings: { ...settings } }),
+    'settings.set': async ({ key, value }) => {
+      if (key === 'maxRunning' || key === 'commandTimeoutMs') settings[key] = Number(value);
+      else settings[key] = value;
+      return { ok: true, settings: { ...settings } };
+    },
     'repos.remove': async ({ id }) => (repos.delete(id) ? { ok: true } : failure('not_found', `no repo ${id}`)),
     'repos.branches': async ({ id }) => (repos.has(id) ? { ok: true, branches: ['main'], current: 'main' } : failure('not_found', `no repo ${id}`)),
     'tasks.create': async (input) => {
@@ -78,6 +94,7 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
         mergeCommit: null,
         mergeStrategy: null,
         model: 'fake-model',
+        usage: { inputTokens: 0, outputTokens: 0 },
         createdAt: now,
         updatedAt: now,
       };

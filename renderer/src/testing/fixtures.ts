@@ -20,6 +20,7 @@ export function makeTask(overrides: Partial<Task> = {}): Task {
     mergeCommit: null,
     mergeStrategy: null,
     model: 'test-model',
+    usage: { inputTokens: 0, outputTokens: 0 },
     createdAt: 1_000,
     updatedAt: 1_000,
     ...overrides,

@@ -1,0 +1,230 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * How the number of processes (threads included) of one command is capped, so that a fork
+ * bomb fills its own quota and not the machine's:
+ *
+ * - `cgroup`: a child cgroup of ours with `pids.max`, per command. Works for any uid when
+ *   the pids controller is writable to us (root, or a delegated cgroup v2 subtree).
+ * - `rlimit`: `ulimit -u` set inside the sandbox, after bwrap made its user namespace. Since
+ *   Linux 5.14 RLIMIT_NPROC is counted per user namespace, so it caps that sandbox alone.
+ *   Useless for uid 0 (the kernel exempts the root user, and inside bwrap's namespace the
+ *   kernel still sees uid 0 whatever `--uid` says) and outside a user namespace (it would
+ *   count all of the user's processes), hence bwrap only.
+ * - `none`: neither is possible here; `reason` says why (wall time and output caps remain).
+ */
+export type ProcessLimiter =
+  | { kind: 'cgroup'; version: 1 | 2; parentDir: string }
+  | { kind: 'rlimit' }
+  | { kind: 'none'; reason: string };
+
+/** 1024 tasks: `make -j`, a test runner and a JVM fit; a fork bomb stops there (~0.5 GB of shells). */
+export const DEFAULT_MAX_PROCESSES = 1024;
+
+export interface ProbeProcessLimiterOptions {
+  /** Default process.getuid(). */
+  uid?: number;
+  /** Default /proc/self. Tests point it at a fake to check the parsing. */
+  procSelf?: string;
+}
+
+let cached: Promise<ProcessLimiter> | undefined;
+
+/** The best limiter this host offers, probed once (a real cgroup join, not just a look at files). Never throws. */
+export function probeProcessLimiter(opts: ProbeProcessLimiterOptions = {}): Promise<ProcessLimiter> {
+  const isDefault = opts.uid === undefined && opts.procSelf === undefined;
+  if (isDefault && cached) return cached;
+  const pending = detect(opts);
+  if (isDefault) cached = pending;
+  return pending;
+}
+
+async function detect(opts: ProbeProcessLimiterOptions): Promise<ProcessLimiter> {
+  const uid = opts.uid ?? process.getuid?.() ?? 0;
+  const cgroupFailures: string[] = [];
+  for (const candidate of pidsCgroupDirs(opts.procSelf ?? '/proc/self')) {
+    const failure = await tryCgroup(candidate.dir);
+    if (failure === null) return { kind: 'cgroup', version: candidate.version, parentDir: candidate.dir };
+    cgroupFailures.push(`${candidate.dir}: ${failure}`);
+  }
+  if (uid !== 0) return { kind: 'rlimit' };
+  const tried = cgroupFailures.length > 0 ? cgroupFailures.join('; ') : 'no cgroup hierarchy with the pids controller is mounted';
+  return {
+    kind: 'none',
+    reason: `no process-count limit: running as root, where RLIMIT_NPROC does not apply, and no writable pids cgroup (${tried})`,
+  };
+}
+
+interface CgroupCandidate {
+  version: 1 | 2;
+  /** Our own cgroup's directory in that hierarchy: command cgroups are made inside it. */
+  dir: string;
+}
+
+/** Directories of our own cgroup in every hierarchy that has the pids controller (v1 first: it needs no delegation). */
+export function pidsCgroupDirs(procSelf: string): CgroupCandidate[] {
+  let mountinfo: string;
+  let membership: string;
+  try {
+    mountinfo = fs.readFileSync(path.join(procSelf, 'mountinfo'), 'utf8');
+    membership = fs.readFileSync(path.join(procSelf, 'cgroup'), 'utf8');
+  } catch {
+    return [];
+  }
+  // /proc/self/cgroup: `ID:controllers:/path`; the v2 line is `0::/path`.
+  const ownPaths = new Map<string, string>();
+  for (const line of membership.split('\n')) {
+    const match = /^\d+:([^:]*):(.*)$/.exec(line);
+    if (match) ownPaths.set(match[1] ?? '', match[2] ?? '');
+  }
+  const found: CgroupCandidate[] = [];
+  for (const line of mountinfo.split('\n')) {
+    // `id parent major:minor root mountpoint options… - fstype source superoptions`
+    const [before, after] = line.split(' - ');
+    if (before === undefined || after === undefined) continue;
+    const fields = before.split(' ');
+    const [fstype, , superOptions = ''] = after.split(' ');
+    const mountRoot = unescapeMountinfo(fields[3] ?? '');
+    const mountPoint = unescapeMountinfo(fields[4] ?? '');
+    let version: 1 | 2;
+    let ownPath: string | undefined;
+    if (fstype === 'cgroup' && superOptions.split(',').includes('pids')) {
+      version = 1;
+      ownPath = [...ownPaths].find(([controllers]) => controllers.split(',').includes('pids'))?.[1];
+    } else if (fstype === 'cgroup2') {
+      version = 2;
+      ownPath = ownPaths.get('');
+    } else {
+      continue;
+    }
+    if (ownPath === undefined || !isWithin(ownPath, mountRoot)) continue;
+    const relative = path.relative(mountRoot, ownPath);
+    found.push({ version, dir: path.join(mountPoint, relative) });
+  }
+  return found.sort((a, b) => a.version - b.version);
+}
+
+/** null when a child cgroup can be made, limited and joined here; else why not. */
+async function tryCgroup(parentDir: string): Promise<string | null> {
+  let group: CommandCgroup;
+  try {
+    group = CommandCgroup.create(parentDir, 8);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  try {
+    const launch = group.wrap('/bin/sh', ['-c', 'exit 0']);
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(launch.file, launch.args, { stdio: 'ignore', env: {} });
+      child.on('error', () => resolve(null));
+      child.on('close', (exitCode) => resolve(exitCode));
+    });
+    return code === 0 ? null : 'cannot move a process into it';
+  } finally {
+    await group.release();
+  }
+}
+
+let sequence = 0;
+
+/**
+ * One command's cgroup: made before the command, joined by the launcher before it execs
+ * anything (so every descendant is counted from the first fork), removed afterwards.
+ */
+export class CommandCgroup {
+  private constructor(
+    readonly dir: string,
+    readonly maxProcesses: number,
+  ) {}
+
+  /** Throws when the cgroup cannot be made or limited (a probe said it could: a host problem). */
+  static create(parentDir: string, maxProcesses: number): CommandCgroup {
+    sequence += 1;
+    const dir = path.join(parentDir, `flotilla-${process.pid}-${sequence}`);
+    fs.mkdirSync(dir);
+    try {
+      if (!fs.existsSync(path.join(dir, 'pids.max'))) {
+        // cgroup v2: the parent must hand the pids controller down first.
+        fs.writeFileSync(path.join(parentDir, 'cgroup.subtree_control'), '+pids');
+      }
+      fs.writeFileSync(path.join(dir, 'pids.max'), String(maxProcesses));
+    } catch (error) {
+      fs.rmdirSync(dir);
+      throw error;
+    }
+    return new CommandCgroup(dir, maxProcesses);
+  }
+
+  /**
+   * The launcher: a shell that moves itself into the cgroup, then becomes `file args…`
+   * (same pid, so a kill of the spawned process group still reaches it). Exits 125 without
+   * running anything when the move fails.
+   */
+  wrap(file: string, args: readonly string[]): { file: string; args: string[] } {
+    const script = 'echo $$ > "$0/cgroup.procs" || exit 125; exec "$@"';
+    return { file: '/bin/sh', args: ['-c', script, this.dir, file, ...args] };
+  }
+
+  /** Processes still in the cgroup (after a command without a pid namespace: its daemons). */
+  pids(): number[] {
+    try {
+      return fs
+        .readFileSync(path.join(this.dir, 'cgroup.procs'), 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map(Number);
+    } catch {
+      return [];
+    }
+  }
+
+  /** SIGKILLs everything in the cgroup; whatever forks meanwhile is caught by the next rounds. */
+  killAll(): void {
+    const killFile = path.join(this.dir, 'cgroup.kill');
+    if (fs.existsSync(killFile)) {
+      try {
+        fs.writeFileSync(killFile, '1'); // cgroup v2 (Linux 5.14+): atomic, fork bombs included
+        return;
+      } catch {
+        // Fall back to killing one by one.
+      }
+    }
+    for (let round = 0; round < 100; round++) {
+      const pids = this.pids();
+      if (pids.length === 0) return;
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+    }
+  }
+
+  /** Kills what is left and removes the cgroup; waits up to ~1 s for the kernel to empty it. Never throws. */
+  async release(): Promise<void> {
+    for (let attempt = 0; attempt < 40; attempt++) {
+      this.killAll();
+      try {
+        fs.rmdirSync(this.dir);
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        // EBUSY: killed processes are still being torn down.
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+  }
+}
+
+/** mountinfo escapes space, tab, newline and backslash as \ooo. */
+function unescapeMountinfo(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+}
+
+function isWithin(p: string, dir: string): boolean {
+  return dir === '/' || p === dir || p.startsWith(`${dir}/`);
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/**
+ * User settings, kept in the host's database (never read from a repo). Each key has a schema
+ * that parses the text a user types (`flotilla config set maxRunning 6`).
+ */
+export const SETTING_SCHEMAS = {
+  /** Tasks running at once; the rest wait in `queued`, oldest first. */
+  maxRunning: z.coerce.number().int().min(1).max(64),
+  /** Model name for new turns (FLOTILLA_MODEL overrides it). */
+  model: z.string().trim().min(1),
+  /** OpenAI-compatible endpoint; empty means the SDK default (OPENAI_BASE_URL overrides it). */
+  baseURL: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+  /** Wall time per sandboxed command, in ms. */
+  commandTimeoutMs: z.coerce.number().int().min(1_000).max(24 * 60 * 60 * 1000),
+} as const;
+
+export type SettingKey = keyof typeof SETTING_SCHEMAS;
+export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as SettingKey[];
+export const SettingKeySchema = z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]);
+
+export const SettingsSchema = z.object({
+  maxRunning: z.number(),
+  model: z.string(),
+  baseURL: z.string(),
+  commandTimeoutMs: z.number(),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  maxRunning: 4,
+  model: 'gpt-5-codex',
+  baseURL: '',
+  // 10 min: long enough for a full test suite, short enough that a hung command frees its slot.
+  commandTimeoutMs: 10 * 60 * 1000,
+};
