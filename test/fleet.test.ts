@@ -163,11 +163,45 @@ describe('a host killed with SIGKILL mid-run', () => {
     expect(after.status).toBe('interrupted');
     expect(after.statusReason).toMatch(/stopped while this task was running/);
     expect(fs.existsSync(path.join(after.worktreePath, '.started'))).toBe(true);
+    const log = await second.cli(['task', 'log', task.id]);
+    expect(log.stdout).toMatch(new RegExp(`\\$ .*${CRASH_SLEEP.replace('.', '\\.')}.*\\[outcome unknown\\]`));
 
     const resumed = await second.cliJson<TaskJson>(['task', 'resume', task.id, '--wait']);
     expect(resumed.status).toBe('review');
     const transcript = JSON.stringify(model.requests.at(-1)?.body);
     expect(transcript).toContain('resumed-after-crash');
+  });
+});
+
+describe('start-up reconciliation and the user’s checkout', () => {
+  it('recreates a deleted worktree from its branch at start, keeping every checkpoint', async () => {
+    const home = makeTempHome();
+    const first = await host(home);
+    const r = await repo();
+    const task = await first.cliJson<TaskJson>(['task', 'new', '--repo', r.path, '--prompt', 'Start a notes file', '--wait']);
+    await first.stop();
+    fs.rmSync(task.worktreePath, { recursive: true, force: true });
+
+    const second = await host(home);
+    const after = await second.cliJson<TaskJson>(['task', 'show', task.id]);
+    expect(after.status).toBe('review');
+    expect(fs.readFileSync(path.join(task.worktreePath, 'notes.txt'), 'utf8')).toBe('first\n');
+    expect((await second.cli(['task', 'log', task.id])).stdout).toContain('recreated from branch');
+  });
+
+  it('starts from the last commit when the checkout is dirty, and leaves the checkout byte for byte', async () => {
+    const flotilla = await host();
+    const r = await repo();
+    fs.writeFileSync(path.join(r.path, 'README.md'), '# edited but not committed\n');
+    fs.writeFileSync(path.join(r.path, 'scratch.txt'), 'untracked\n');
+    const before = git(r.path, 'status', '--porcelain');
+    const task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', r.path, '--prompt', 'Start a notes file', '--wait']);
+    expect(task.status).toBe('review');
+    expect(fs.readFileSync(path.join(task.worktreePath, 'README.md'), 'utf8')).toBe('# r\n');
+    expect(fs.existsSync(path.join(task.worktreePath, 'scratch.txt'))).toBe(false);
+    expect((await flotilla.cli(['task', 'log', task.id])).stdout).toMatch(/uncommitted changes \(2 files\)/);
+    expect(git(r.path, 'status', '--porcelain')).toBe(before);
+    expect(fs.readFileSync(path.join(r.path, 'README.md'), 'utf8')).toBe('# edited but not committed\n');
   });
 });
 

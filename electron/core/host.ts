@@ -13,6 +13,7 @@ import { TaskStore } from './store/taskStore.js';
 import { TaskRunner, type AgentSettings } from './tasks/taskRunner.js';
 import { TaskService } from './tasks/taskService.js';
 import { TaskTransitions } from './tasks/taskTransitions.js';
+import { reconcileWorktrees } from './tasks/reconcileWorktrees.js';
 
 export const VERSION = '0.1.0';
 
@@ -30,7 +31,8 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
   const taskStore = new TaskStore(db, clock);
   const settings = new SettingsService({ store: new SettingsStore(db), events });
   const transitions = new TaskTransitions({ tasks: taskStore, journal, events });
-  const repos = new RepoService({ repos: new RepoStore(db), events, clock });
+  const repoStore = new RepoStore(db);
+  const repos = new RepoService({ repos: repoStore, events, clock });
 
   // Environment variables win over stored settings: they are how tests and scripts pin a model.
   const agentSettings = (): AgentSettings => {
@@ -55,6 +57,7 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
   });
 
   markInterruptedTasks(taskStore, journal, transitions);
+  await reconcileWorktrees({ home, repos: repoStore, tasks: taskStore, transitions });
   // A raised limit starts waiting tasks at once.
   events.on((event) => {
     if (event === 'settings.onDidChange') runner.reschedule();

@@ -4,6 +4,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo } from './cliIo.js';
 import type { CliIo } from './cliIo.js';
 import { TASK_COMMANDS, REPO_COMMANDS } from './clientCommands.js';
 import { CONFIG_COMMANDS } from './configCommands.js';
+import { taskLogCommand } from './taskLogCommand.js';
 import type { ClientCommand, CommandValues } from './clientCommands.js';
 import { HostClient } from './hostClient.js';
 import { runServe } from './serveCommand.js';
@@ -38,6 +39,7 @@ Tasks
                                    continue a stopped, failed or interrupted task
   task list                        list tasks
   task show ID                     show one task
+  task log ID                      the task's transcript: messages, commands and their output
   task diff ID                     the task's changes as a unified diff against the merge base
   task merge ID [--strategy merge|squash]
                                    merge the task into its base branch
@@ -61,7 +63,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return EXIT_OK;
   }
   if (first === 'serve') return serve(argv.slice(1), io);
-  const groups: Record<string, Record<string, ClientCommand>> = { task: TASK_COMMANDS, repo: REPO_COMMANDS, config: CONFIG_COMMANDS };
+  const groups: Record<string, Record<string, ClientCommand>> = {
+    task: { ...TASK_COMMANDS, log: taskLogCommand },
+    repo: REPO_COMMANDS,
+    config: CONFIG_COMMANDS,
+  };
   const group = Object.hasOwn(groups, first) ? groups[first] : undefined;
   if (!group) return usageError(io, `unknown command '${first}'`);
   if (second === undefined) return usageError(io, `'${first}' needs a subcommand: ${Object.keys(group).join(', ')}`);

@@ -36,6 +36,8 @@ export const TaskEventBodySchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('merged'), commit: z.string(), strategy: z.enum(['merge', 'squash']) }),
   z.object({ kind: z.literal('error'), message: z.string() }),
+  /** Something the user should know that is not an error (e.g. "started from the last commit"). */
+  z.object({ kind: z.literal('note'), text: z.string() }),
 ]);
 export type TaskEventBody = z.infer<typeof TaskEventBodySchema>;
 export type TaskEventKind = TaskEventBody['kind'];

@@ -83,6 +83,8 @@ export function applyTranscriptEvent(items: readonly TranscriptItem[], event: Ta
       return [...items, { type: 'status', seq: event.seq, text: `merged (${body.strategy}) as ${body.commit.slice(0, 10)}` }];
     case 'error':
       return [...items, { type: 'error', seq: event.seq, text: body.message }];
+    case 'note':
+      return [...items, { type: 'status', seq: event.seq, text: body.text }];
   }
 }
 

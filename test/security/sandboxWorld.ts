@@ -69,9 +69,11 @@ export async function makeSandboxWorld(): Promise<SandboxWorld> {
   const gitDir = path.resolve(worktree, (await git(worktree, 'rev-parse', '--git-dir')).trim());
 
   const spec: SandboxSpec = {
+    mode: 'workspace-write',
     worktreePath: worktree,
     // <root> first: see the note above. Then what the host passes in real life.
     readOnlyPaths: [root, path.join(worktree, '.git'), gitDir, commonDir],
+    extraWritablePaths: [],
     homeDir: taskHome,
     allowNetwork: false,
   };

@@ -27,7 +27,15 @@ afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 function spec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
   // The test root stands in for the host's visible filesystem: /tmp itself is private in the sandbox.
-  return { worktreePath: worktree, readOnlyPaths: [root, path.join(worktree, '.git')], homeDir, allowNetwork: false, ...overrides };
+  return {
+    mode: 'workspace-write',
+    worktreePath: worktree,
+    readOnlyPaths: [root, path.join(worktree, '.git')],
+    extraWritablePaths: [],
+    homeDir,
+    allowNetwork: false,
+    ...overrides,
+  };
 }
 
 const hostEnv = () => ({ HOME: userHome, PATH: '/usr/bin:/bin' });
@@ -132,6 +140,51 @@ describe('bwrapArgs', () => {
   it('passes the command as one argument, even when it starts with a dash', () => {
     const command = `-x'; rm -rf "$HOME" #`;
     expect(bwrapArgs(spec(), command, { hostEnv: hostEnv() }).at(-1)).toBe(command);
+  });
+
+  it('read-only mode binds the worktree read-only, and keeps HOME writable', () => {
+    const args = bwrapArgs(spec({ mode: 'read-only' }), 'true', { hostEnv: hostEnv() });
+    expect(indexOfOp(args, '--ro-bind', worktree, worktree)).toBeGreaterThanOrEqual(0);
+    expect(indexOfOp(args, '--bind', worktree, worktree)).toBe(-1);
+    expect(indexOfOp(args, '--bind', homeDir, homeDir)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('refuses to build bwrap arguments for full access, which runs without bwrap', () => {
+    expect(() => bwrapArgs(spec({ mode: 'full-access' }), 'true', { hostEnv: hostEnv() })).toThrow(/full-access/);
+  });
+
+  it('binds approved extra paths writable, canonical, and skips vanished ones', () => {
+    const extra = path.join(root, 'shared cache');
+    fs.mkdirSync(extra);
+    const link = path.join(root, 'cache-link');
+    fs.symlinkSync(extra, link);
+    const args = bwrapArgs(spec({ readOnlyPaths: [path.join(worktree, '.git')], extraWritablePaths: [link, path.join(root, 'gone')] }), 'true', {
+      hostEnv: hostEnv(),
+    });
+    expect(indexOfOp(args, '--bind', extra, extra)).toBeGreaterThanOrEqual(0);
+    expect(args).not.toContain(link);
+    expect(args).not.toContain(path.join(root, 'gone'));
+  });
+
+  it('throws on an extra writable path that would widen the sandbox past its rules', () => {
+    const build = (extraWritablePaths: string[], readOnlyPaths = [path.join(worktree, '.git')]) => () =>
+      bwrapArgs(spec({ readOnlyPaths, extraWritablePaths }), 'true', { hostEnv: hostEnv(), hiddenPaths: [flotillaHome] });
+    expect(build(['/'])).toThrow(/root/);
+    expect(build(['relative/dir'])).toThrow(/absolute/);
+    expect(build([userHome])).toThrow(/\.ssh/); // the real home holds the credentials
+    expect(build([root])).toThrow(/overlaps/); // a parent of FLOTILLA_HOME
+    expect(build([path.join(flotillaHome, 'worktrees')])).toThrow(/overlaps/); // other tasks' worktrees
+    const gitDir = path.join(root, 'repo', '.git');
+    fs.mkdirSync(path.join(gitDir, 'hooks'), { recursive: true });
+    expect(build([path.join(gitDir, 'hooks')], [gitDir])).toThrow(/read-only/);
+  });
+
+  it('caps processes with ulimit inside the sandbox when asked, still passing the command as one argument', () => {
+    const command = `-x'; echo "$0 $1"`;
+    const args = bwrapArgs(spec(), command, { hostEnv: hostEnv(), maxProcesses: 64 });
+    const tail = args.slice(args.indexOf('--'));
+    const shell = fs.existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh';
+    expect(tail).toEqual(['--', shell, '-c', `ulimit ${shell === '/bin/bash' ? '-u' : '-p'} 64 || exit 125; exec "$0" -c -- "$1"`, shell, command]);
   });
 
   it('refuses relative paths and the root directory (a host bug that would widen the sandbox)', () => {

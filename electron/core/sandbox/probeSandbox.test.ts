@@ -34,10 +34,36 @@ describe('probeSandbox', () => {
     expect(status.reason).not.toContain('second line');
   });
 
-  it('is unavailable outside Linux for now', async () => {
-    const status = await probeSandbox({ platform: 'darwin' });
+  it('on macOS probes sandbox-exec with a deny-by-default profile, and says when it is missing', async () => {
+    const missing = path.join(tempDir(), 'sandbox-exec');
+    expect(await probeSandbox({ platform: 'darwin', sandboxExecPath: missing })).toEqual({
+      isAvailable: false,
+      reason: `sandbox unavailable: ${missing} is missing (it ships with macOS)`,
+    });
+    // A stand-in that records its argv: the probe must hand it a deny-default profile and a program.
+    const dir = tempDir();
+    const fake = path.join(dir, 'sandbox-exec');
+    fs.writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$@" > '${dir}/argv'\n`, { mode: 0o755 });
+    expect(await probeSandbox({ platform: 'darwin', sandboxExecPath: fake })).toEqual({ isAvailable: true, reason: null });
+    const argv = fs.readFileSync(path.join(dir, 'argv'), 'utf8').split('\n');
+    expect(argv[0]).toBe('-p');
+    expect(argv[1]).toMatch(/^\(version 1\)\(deny default\)/);
+    expect(argv.slice(2, 4)).toEqual(['--', '/usr/bin/true']);
+  });
+
+  it('reports what sandbox-exec printed when it refuses the profile', async () => {
+    const fake = path.join(tempDir(), 'sandbox-exec');
+    fs.writeFileSync(fake, '#!/bin/sh\necho "sandbox-exec: sandbox_apply: Operation not permitted" >&2\nexit 71\n', { mode: 0o755 });
+    expect(await probeSandbox({ platform: 'darwin', sandboxExecPath: fake })).toEqual({
+      isAvailable: false,
+      reason: 'sandbox unavailable: sandbox-exec refused to start: sandbox-exec: sandbox_apply: Operation not permitted',
+    });
+  });
+
+  it('is unavailable on other platforms', async () => {
+    const status = await probeSandbox({ platform: 'win32' });
     expect(status.isAvailable).toBe(false);
-    expect(status.reason).toMatch(/^sandbox unavailable: .*Linux/);
+    expect(status.reason).toMatch(/^sandbox unavailable: .*Linux with bubblewrap or macOS \(this is win32\)/);
   });
 
   it('caches success per path, but probes again after a failure (the user may install it meanwhile)', async () => {

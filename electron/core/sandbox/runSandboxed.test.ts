@@ -10,7 +10,14 @@ let spec: SandboxSpec;
 
 beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-run-'));
-  spec = { worktreePath: path.join(root, 'wt'), readOnlyPaths: [], homeDir: path.join(root, 'home'), allowNetwork: false };
+  spec = {
+    mode: 'workspace-write',
+    worktreePath: path.join(root, 'wt'),
+    readOnlyPaths: [],
+    extraWritablePaths: [],
+    homeDir: path.join(root, 'home'),
+    allowNetwork: false,
+  };
   fs.mkdirSync(spec.worktreePath);
   fs.mkdirSync(spec.homeDir);
 });

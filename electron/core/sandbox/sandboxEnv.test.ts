@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sandboxEnv } from './sandboxEnv.js';
 import type { SandboxSpec } from './sandboxSpec.js';
 
-const spec: SandboxSpec = { worktreePath: '/w/wt', readOnlyPaths: [], homeDir: '/w/home', allowNetwork: false };
+const spec: SandboxSpec = { mode: 'workspace-write', worktreePath: '/w/wt', readOnlyPaths: [], extraWritablePaths: [], homeDir: '/w/home', allowNetwork: false };
 
 describe('sandboxEnv', () => {
   it('keeps only the allowlist and points HOME and TMPDIR at the sandbox', () => {

@@ -11,6 +11,7 @@ import { checkpointCommit } from '../git/checkpoint.js';
 import { mergeTaskBranch } from '../git/merge.js';
 import { inspectRepo } from '../git/repoInspect.js';
 import { createTaskWorktree, removeTaskWorktree, slugify } from '../git/worktrees.js';
+import { uncommittedPaths } from '../git/worktreeRecovery.js';
 import type { RepoService } from '../repos/repoService.js';
 import type { Journal } from '../journal/journal.js';
 import type { TaskStore } from '../store/taskStore.js';
@@ -95,6 +96,7 @@ export class TaskService {
       updatedAt: now,
     };
     this.deps.transitions.created(task);
+    await this.noteUncommittedChanges(task, inspection.currentBranch);
     if (input.start === false) return { ok: true, task };
     return { ok: true, task: this.deps.runner.enqueue(task, input.prompt) };
   }
@@ -197,6 +199,18 @@ export class TaskService {
     } catch (error) {
       return this.gitFailure(task, error);
     }
+  }
+
+  /** The task starts from the last commit: say so when the user's checkout holds more than that. */
+  private async noteUncommittedChanges(task: Task, checkedOutBranch: string): Promise<void> {
+    if (task.baseBranch !== checkedOutBranch) return;
+    const dirty = await uncommittedPaths(task.repoPath).catch(() => []);
+    if (dirty.length === 0) return;
+    const count = dirty.length === 1 ? '1 file' : `${dirty.length} files`;
+    this.deps.transitions.record(task.id, {
+      kind: 'note',
+      text: `Your checkout has uncommitted changes (${count}); this task starts from the last commit of ${task.baseBranch} (${task.baseCommit.slice(0, 10)}) without them. Your checkout is left as it is.`,
+    });
   }
 
   private async gitFailure(task: Task, error: unknown): Promise<Failure> {
