@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
@@ -9,10 +9,31 @@ import react from '@vitejs/plugin-react';
  */
 const rendererDir = import.meta.dirname;
 
+/**
+ * Source imports are written `./x.js` (NodeNext) and mean `./x.ts`. Vite takes a `.js` file
+ * when one exists on disk, so a stray compiled copy beside a source (shared/*.js from an old
+ * `tsc` run) would silently ship an outdated contract. The TypeScript source always wins.
+ */
+function preferTypeScriptSources(): Plugin {
+  return {
+    name: 'flotilla:prefer-typescript-sources',
+    enforce: 'pre',
+    async resolveId(source, importer) {
+      if (importer === undefined || !source.startsWith('.') || !source.endsWith('.js')) return null;
+      const stem = source.slice(0, -'.js'.length);
+      for (const candidate of [`${stem}.ts`, `${stem}.tsx`]) {
+        const resolved = await this.resolve(candidate, importer, { skipSelf: true });
+        if (resolved) return resolved;
+      }
+      return null;
+    },
+  };
+}
+
 export default defineConfig({
   root: rendererDir,
   base: './',
-  plugins: [react()],
+  plugins: [preferTypeScriptSources(), react()],
   build: {
     outDir: `${rendererDir}/../out/renderer`,
     emptyOutDir: true,

@@ -67,6 +67,17 @@ export const methods = {
     input: z.object({ id: z.string().min(1), name: z.string().trim().min(1).max(100) }),
     output: resultOf({ repo: RepoSchema }),
   },
+  /** Per-repo settings; omitted fields keep their value. */
+  'repos.configure': {
+    input: z.object({
+      id: z.string().min(1),
+      setupScript: z.string().max(100_000).optional(),
+      cleanupScript: z.string().max(100_000).optional(),
+      copyFiles: z.array(z.string().min(1)).max(100).optional(),
+      baseBranch: z.string().min(1).nullable().optional(),
+    }),
+    output: resultOf({ repo: RepoSchema }),
+  },
   'repos.branches': {
     input: z.object({ id: z.string().min(1) }),
     output: resultOf({ branches: z.array(z.string()), current: z.string() }),

@@ -173,6 +173,54 @@ describe('a host killed with SIGKILL mid-run', () => {
   });
 });
 
+describe('per-repo setup', () => {
+  it('copies files and runs the setup script before the agent, and the cleanup script before removal', async () => {
+    const flotilla = await host();
+    const r = await repo();
+    fs.writeFileSync(path.join(r.path, '.env'), 'SECRET_FOR_DEV=1\n');
+    const marker = path.join(makeTempHome(), 'cleanup ran');
+    const added = await flotilla.cliJson<{ id: string }>(['repo', 'add', r.path]);
+    const configured = await flotilla.cli([
+      'repo', 'config', added.id,
+      '--copy', '.env',
+      '--setup', 'echo preparing; test -f .env && echo env-present > setup-ran.txt',
+      '--cleanup', `touch '${marker}'`,
+    ]);
+    expect(configured.code).toBe(0);
+    expect(configured.stdout).toContain('preparing');
+    const task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', r.path, '--prompt', 'Start a notes file', '--wait']);
+    expect(task.status).toBe('review');
+    expect(fs.readFileSync(path.join(task.worktreePath, 'setup-ran.txt'), 'utf8')).toBe('env-present\n');
+    expect(fs.readFileSync(path.join(task.worktreePath, '.env'), 'utf8')).toBe('SECRET_FOR_DEV=1\n');
+    const log = (await flotilla.cli(['task', 'log', task.id])).stdout;
+    expect(log.indexOf('setup script')).toBeGreaterThan(-1);
+    expect(log.indexOf('setup script')).toBeLessThan(log.indexOf('notes.txt'));
+    expect(log).toContain('preparing');
+    // Setup output is not part of the change; the agent's work is.
+    const diff = (await flotilla.cli(['task', 'diff', task.id])).stdout;
+    expect(diff).toContain('notes.txt');
+    // The copied .env is local config: never committed to the task branch.
+    expect(diff).not.toContain('a/.env b/.env');
+    expect(diff).not.toContain('SECRET_FOR_DEV');
+    const discard = await flotilla.cli(['task', 'discard', task.id]);
+    expect(discard.code).toBe(0);
+    expect(fs.existsSync(marker)).toBe(true);
+  });
+
+  it('fails the task when the setup script fails, without starting the agent', async () => {
+    const flotilla = await host();
+    const r = await repo();
+    const added = await flotilla.cliJson<{ id: string }>(['repo', 'add', r.path]);
+    await flotilla.cli(['repo', 'config', added.id, '--setup', 'echo cannot install >&2; exit 3']);
+    const requestsBefore = model.requests.length;
+    const task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', r.path, '--prompt', 'Start a notes file', '--wait']);
+    expect(task.status).toBe('failed');
+    expect(task.statusReason).toMatch(/setup script failed/);
+    expect(model.requests.length).toBe(requestsBefore);
+    expect((await flotilla.cli(['task', 'log', task.id])).stdout).toMatch(/cannot install[\s\S]*\[exit 3\]|\[exit 3\][\s\S]*cannot install/);
+  });
+});
+
 describe('start-up reconciliation and the user’s checkout', () => {
   it('recreates a deleted worktree from its branch at start, keeping every checkpoint', async () => {
     const home = makeTempHome();

@@ -44,7 +44,7 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
       maxRunning: stored.maxRunning,
     };
   };
-  const runner = new TaskRunner({ tasks: taskStore, transitions, home, settings: agentSettings, env });
+  const runner = new TaskRunner({ tasks: taskStore, repos: repoStore, journal, transitions, home, settings: agentSettings, env });
   const tasks = new TaskService({
     home,
     tasks: taskStore,
@@ -54,6 +54,7 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
     runner,
     model: () => agentSettings().model,
     clock,
+    env,
   });
 
   markInterruptedTasks(taskStore, journal, transitions);
@@ -75,6 +76,7 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
     'repos.list': async () => ({ repos: repos.list() }),
     'repos.remove': async (input) => repos.remove(input.id),
     'repos.rename': async (input) => repos.rename(input.id, input.name),
+    'repos.configure': async ({ id, ...changes }) => repos.configure(id, changes),
     'repos.branches': (input) => repos.branches(input.id),
     'tasks.create': (input) => tasks.create(input),
     'tasks.start': async (input) => tasks.start(input.id),

@@ -5,6 +5,7 @@ import type { CliIo } from './cliIo.js';
 import { TASK_COMMANDS, REPO_COMMANDS } from './clientCommands.js';
 import { CONFIG_COMMANDS } from './configCommands.js';
 import { taskLogCommand } from './taskLogCommand.js';
+import { repoConfigCommand } from './repoConfigCommand.js';
 import type { ClientCommand, CommandValues } from './clientCommands.js';
 import { HostClient } from './hostClient.js';
 import { runServe } from './serveCommand.js';
@@ -27,6 +28,9 @@ Repos
   repo list                        list repositories
   repo rename ID NAME              rename a repository on the board
   repo remove ID                   forget a repository (never touches it on disk)
+  repo config ID [--setup SCRIPT] [--cleanup SCRIPT] [--copy FILE,FILE…] [--base BRANCH | --no-base]
+                                   per-repo settings: a setup script run in each new worktree
+                                   before the agent (e.g. "npm ci"), files to copy in (.env)…
 
 Tasks
   task new --repo PATH|ID --prompt TEXT [--title T] [--base BRANCH] [--backlog] [--wait]
@@ -65,7 +69,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   if (first === 'serve') return serve(argv.slice(1), io);
   const groups: Record<string, Record<string, ClientCommand>> = {
     task: { ...TASK_COMMANDS, log: taskLogCommand },
-    repo: REPO_COMMANDS,
+    repo: { ...REPO_COMMANDS, config: repoConfigCommand },
     config: CONFIG_COMMANDS,
   };
   const group = Object.hasOwn(groups, first) ? groups[first] : undefined;

@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { TaskStatusSchema } from './taskLifecycle.js';
 
+export const RepoSettingsSchema = z.object({
+  /** Shell script run in each new worktree before the agent starts (e.g. `npm ci`); '' for none. */
+  setupScript: z.string(),
+  /** Shell script run in a worktree before it is removed; '' for none. */
+  cleanupScript: z.string(),
+  /** Files (relative to the repo root) copied into each new worktree, e.g. `.env`. */
+  copyFiles: z.array(z.string()),
+  /** Base branch for new tasks; null: the branch checked out in the user's checkout. */
+  baseBranch: z.string().nullable(),
+});
+export type RepoSettings = z.infer<typeof RepoSettingsSchema>;
+
 export const RepoSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -8,6 +20,7 @@ export const RepoSchema = z.object({
   /** The branch checked out in the user's own checkout when it was added. */
   defaultBranch: z.string(),
   addedAt: z.number(),
+  settings: RepoSettingsSchema,
 });
 export type Repo = z.infer<typeof RepoSchema>;
 

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, hostPidsMatching, makeSandboxWorld, overrideEnv, type SandboxWorld } from './sandboxWorld.js';
 
@@ -76,6 +77,29 @@ describe('sandbox limits', () => {
     expect(result).toMatchObject({ isKilled: true, exitCode: null });
     expect(result.durationMs).toBeLessThan(20_000);
     expect(await eventually(() => hostPidsMatching(token).length === 0)).toBe(true);
+  });
+
+  it('stop ends the whole tree within a second', async () => {
+    const token = uniqueSleep();
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const running = world.run(`${daemonCommand(token)} & sh -c 'sleep ${token}' & wait`, {
+      signal: controller.signal,
+      onOutput: (chunk) => {
+        if (!chunk.includes('started')) return;
+        void eventually(() => hostPidsMatching(token).length >= 3).then(() => {
+          abortedAt = performance.now();
+          controller.abort();
+        });
+      },
+    });
+    const result = await running;
+    const resolvedAfterMs = performance.now() - abortedAt;
+    expect(result).toMatchObject({ isKilled: true, exitCode: null });
+    expect(abortedAt).toBeGreaterThan(0);
+    expect(resolvedAfterMs).toBeLessThan(1_000);
+    // Nothing of the tree is left by then: no polling grace here.
+    expect(hostPidsMatching(token)).toEqual([]);
   });
 
   it('kills daemons left behind by a command that exits on its own', async () => {

@@ -46,6 +46,16 @@ describe('checkpointCommit', () => {
     expect(await checkpointCommit({ worktreePath: worktree, message: 'again' })).toBeNull();
   });
 
+  it('never commits the excluded paths (files Flotilla copied in), even with glob-like names', async () => {
+    const { repo, worktree, branch } = await taskWorktree();
+    writeFiles(worktree, { '.env': 'TOKEN=1\n', 'config/*.local': 'x\n', 'config/a.local': 'y\n', 'work.txt': 'done\n' });
+    const result = await checkpointCommit({ worktreePath: worktree, message: 'turn', excludePaths: ['.env', 'config/*.local'] });
+    expect(result?.filesChanged).toBe(2);
+    const files = git(repo, 'show', '--name-only', '--format=', branch).trim().split('\n');
+    // `config/*.local` is taken literally: the real a.local is still committed.
+    expect(files.sort()).toEqual(['config/a.local', 'work.txt']);
+  });
+
   it('counts a rename as one file', async () => {
     const { worktree } = await taskWorktree();
     fs.renameSync(path.join(worktree, 'old.txt'), path.join(worktree, 'renamed.txt'));

@@ -13,11 +13,15 @@ export const FLOTILLA_IDENTITY = { name: 'Flotilla', email: 'flotilla@localhost'
 export async function checkpointCommit(opts: {
   worktreePath: string;
   message: string;
+  /** Paths (relative to the top level) never committed, e.g. the `.env` Flotilla copied in. */
+  excludePaths?: readonly string[];
 }): Promise<{ commit: string; filesChanged: number } | null> {
   // From the top level, so a worktreePath inside a subfolder still commits the whole tree.
   const top = (await runGitOk(opts.worktreePath, ['rev-parse', '--show-toplevel'])).trim();
   const config = await repoDriverOverrides(top);
-  await runGitOk(top, ['add', '--all', '--', '.'], { config });
+  // `:(exclude,literal)` pathspecs: the names are taken as they are, never as globs.
+  const excludes = (opts.excludePaths ?? []).map((p) => `:(exclude,literal)${p}`);
+  await runGitOk(top, ['add', '--all', '--', '.', ...excludes], { config });
   // Renames count once, as they will show in the diff.
   const staged = await runGitOk(top, ['diff', '--cached', '--no-ext-diff', '--no-textconv', '--find-renames', '--name-only', '-z'], { config });
   const filesChanged = staged.split('\0').filter((name) => name !== '').length;

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { failure, type Failure } from '../../../shared/contract.js';
-import type { Repo } from '../../../shared/model/task.js';
+import type { Repo, RepoSettings } from '../../../shared/model/task.js';
 import { inspectRepo, listBranches } from '../git/repoInspect.js';
-import type { RepoStore } from '../store/repoStore.js';
+import { DEFAULT_REPO_SETTINGS, type RepoStore } from '../store/repoStore.js';
 import type { HostEventBus } from '../hostEvents.js';
 
 /** Repos the user added. Removing one forgets it; the repo on disk is never touched. */
@@ -32,6 +32,7 @@ export class RepoService {
       path: inspection.root,
       defaultBranch: inspection.currentBranch,
       addedAt: this.deps.clock(),
+      settings: DEFAULT_REPO_SETTINGS,
     };
     this.deps.repos.insert(repo);
     this.emitChange();
@@ -51,6 +52,19 @@ export class RepoService {
   rename(id: string, name: string): { ok: true; repo: Repo } | Failure {
     if (!this.deps.repos.get(id)) return failure('not_found', `no repo with id "${id}"`);
     this.deps.repos.rename(id, name);
+    this.emitChange();
+    return { ok: true, repo: this.deps.repos.get(id) as Repo };
+  }
+
+  configure(id: string, changes: Partial<RepoSettings>): { ok: true; repo: Repo } | Failure {
+    const repo = this.deps.repos.get(id);
+    if (!repo) return failure('not_found', `no repo with id "${id}"`);
+    const bad = (changes.copyFiles ?? []).find((file) => !isSafeRelativePath(file));
+    if (bad !== undefined) {
+      return failure('invalid_input', `copy files must be paths inside the repo, like ".env" or "config/local.json"; not "${bad}"`);
+    }
+    const settings: RepoSettings = { ...repo.settings, ...definedOnly(changes) };
+    this.deps.repos.configure(id, settings);
     this.emitChange();
     return { ok: true, repo: this.deps.repos.get(id) as Repo };
   }
@@ -76,4 +90,15 @@ export class RepoService {
   private emitChange(): void {
     this.deps.events.emit('repos.onDidChange', { repos: this.list() });
   }
+}
+
+/** A relative path that stays inside the folder it is resolved against (no `..`, not absolute). */
+export function isSafeRelativePath(file: string): boolean {
+  if (file === '' || path.isAbsolute(file) || file.includes('\0')) return false;
+  const normal = path.normalize(file);
+  return normal !== '..' && !normal.startsWith(`..${path.sep}`) && normal !== '.';
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

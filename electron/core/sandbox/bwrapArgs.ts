@@ -66,7 +66,7 @@ export interface BwrapArgsOptions {
  */
 export function bwrapArgs(spec: SandboxSpec, command: string, opts: BwrapArgsOptions = {}): string[] {
   const hostEnv = opts.hostEnv ?? process.env;
-  const mode = spec.mode ?? 'workspace-write';
+  const mode = spec.mode;
   // A host bug: full access means no bwrap at all (runSandboxed runs the command directly).
   if (mode === 'full-access') throw new Error('bwrapArgs: a full-access spec runs without a sandbox');
   assertUsable(spec.worktreePath, 'worktreePath');
@@ -134,7 +134,7 @@ export function bwrapArgs(spec: SandboxSpec, command: string, opts: BwrapArgsOpt
 /** The user's approved writable paths, canonical; a vanished one is skipped, a dangerous one throws. */
 function checkedExtraWritablePaths(spec: SandboxSpec, hostEnv: NodeJS.ProcessEnv, hiddenPaths: readonly string[]): string[] {
   const paths: string[] = [];
-  for (const p of spec.extraWritablePaths ?? []) {
+  for (const p of spec.extraWritablePaths) {
     const checked = checkWritablePath(p, { hostEnv, hiddenPaths, readOnlyPaths: spec.readOnlyPaths });
     if (checked.ok) paths.push(checked.path);
     else if (checked.kind !== 'not_found') throw new Error(`sandbox extraWritablePaths: ${checked.message}`);

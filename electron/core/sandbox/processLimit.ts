@@ -204,17 +204,19 @@ export class CommandCgroup {
     }
   }
 
-  /** Kills what is left and removes the cgroup; waits up to ~1 s for the kernel to empty it. Never throws. */
+  /** Kills what is left and removes the cgroup; waits up to 1 s for the kernel to empty it. Never throws. */
   async release(): Promise<void> {
-    for (let attempt = 0; attempt < 40; attempt++) {
+    const deadline = Date.now() + 1_000;
+    while (Date.now() < deadline) {
       this.killAll();
       try {
         fs.rmdirSync(this.dir);
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-        // EBUSY: killed processes are still being torn down.
-        await new Promise((resolve) => setTimeout(resolve, 25));
+        // EBUSY: exited processes are still being torn down, which takes a few ms after a
+        // pid namespace ends; poll closely, since every command waits for this.
+        await new Promise((resolve) => setTimeout(resolve, 1));
       }
     }
   }

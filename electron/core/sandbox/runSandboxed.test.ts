@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSandboxed } from './runSandboxed.js';
+import { runSandboxed, SandboxUnavailableError } from './runSandboxed.js';
 import type { SandboxSpec } from './sandboxSpec.js';
 
 let root: string;
@@ -45,6 +45,35 @@ describe('runSandboxed', () => {
     const result = await runSandboxed(spec, '-definitely-not-a-command');
     expect(result.exitCode).toBe(127);
     expect(result.output).toMatch(/-definitely-not-a-command: command not found|not found/);
+  });
+
+  it('on macOS runs the command through sandbox-exec with the seatbelt profile, in the worktree', async () => {
+    // A stand-in for /usr/bin/sandbox-exec: records its argv, cwd and environment, then runs what follows `--`.
+    const record = path.join(root, 'sandbox-exec.record');
+    const fake = path.join(root, 'sandbox-exec');
+    fs.writeFileSync(
+      fake,
+      `#!/bin/bash\n{ printf '%s\\0' "$@"; printf 'CWD=%s\\0TMPDIR=%s\\0HOME=%s\\0' "$PWD" "$TMPDIR" "$HOME"; } > '${record}'\nwhile [ "$1" != "--" ]; do shift; done; shift; exec "$@"\n`,
+      { mode: 0o755 },
+    );
+    const result = await runSandboxed(spec, 'echo "via seatbelt in $PWD"', { platform: 'darwin', sandboxExecPath: fake });
+    expect(result).toMatchObject({ exitCode: 0, output: `via seatbelt in ${spec.worktreePath}\n` });
+    const recorded = fs.readFileSync(record, 'utf8').split('\0');
+    expect(recorded[0]).toBe('-p');
+    expect(recorded[1]).toMatch(/^\(version 1\)\n\(deny default\)/);
+    expect(recorded).toContain(`WORKTREE=${fs.realpathSync(spec.worktreePath)}`);
+    const tmpDir = path.join(spec.homeDir, 'tmp');
+    expect(recorded).toContain(`CWD=${spec.worktreePath}`);
+    expect(recorded).toContain(`TMPDIR=${tmpDir}`);
+    expect(recorded).toContain(`HOME=${spec.homeDir}`);
+    expect(fs.statSync(tmpDir).isDirectory()).toBe(true);
+  });
+
+  it('on macOS without sandbox-exec, refuses to run anything', async () => {
+    const marker = path.join(spec.worktreePath, 'ran-without-seatbelt');
+    const attempt = runSandboxed(spec, `touch '${marker}'`, { platform: 'darwin', sandboxExecPath: path.join(root, 'missing-sandbox-exec') });
+    await expect(attempt).rejects.toBeInstanceOf(SandboxUnavailableError);
+    expect(fs.existsSync(marker)).toBe(false);
   });
 
   it('treats a missing worktree as a bug in the caller, not a command failure', async () => {

@@ -86,7 +86,7 @@ interface Launch {
  */
 export async function runSandboxed(spec: SandboxSpec, command: string, opts: RunSandboxedOptions = {}): Promise<CommandResult> {
   const platform = opts.platform ?? process.platform;
-  const mode = spec.mode ?? 'workspace-write';
+  const mode = spec.mode;
   let sandbox: 'bwrap' | 'seatbelt' | 'none' = 'none';
   let sandboxPath = '';
   if (mode !== 'full-access') {

@@ -31,7 +31,7 @@ export interface DenialOptions {
  * and always null in full-access (there is no sandbox to blame).
  */
 export function describeSandboxDenial(result: CommandResult, spec: SandboxSpec, opts: DenialOptions = {}): string | null {
-  const mode = spec.mode ?? 'workspace-write';
+  const mode = spec.mode;
   if (mode === 'full-access') return null;
   const canAsk = opts.approval !== 'never';
   const ask = (what: string) => (canAsk ? `; ask for approval with a reason if you need ${what}` : '; this task allows no escalation, so find another way');
@@ -43,12 +43,13 @@ export function describeSandboxDenial(result: CommandResult, spec: SandboxSpec, 
 
   const tmpDir = opts.tmpDir ?? '/tmp';
   const worktree = path.resolve(spec.worktreePath);
-  const readOnly = spec.readOnlyPaths.map((p) => path.resolve(p));
-  const writable = [worktree, path.resolve(spec.homeDir), tmpDir, ...(spec.extraWritablePaths ?? []).map((p) => path.resolve(p))];
+  // The git metadata: `<repo>/.git`, its `worktrees/<name>`, and the worktree's `.git` pointer.
+  const gitPaths = spec.readOnlyPaths.map((p) => path.resolve(p)).filter(isGitPath);
+  const writable = [worktree, path.resolve(spec.homeDir), tmpDir, ...(spec.extraWritablePaths).map((p) => path.resolve(p))];
   const where = (p: string | null): 'git' | 'worktree' | 'writable' | 'outside' | 'unknown' => {
     if (p === null) return 'unknown';
     const absolute = path.resolve(worktree, p); // commands run in the worktree
-    if (readOnly.some((dir) => isWithin(absolute, dir)) || absolute.split('/').includes('.git')) return 'git';
+    if (isGitPath(absolute) || gitPaths.some((dir) => isWithin(absolute, dir))) return 'git';
     if (isWithin(absolute, worktree)) return 'worktree';
     return writable.some((dir) => isWithin(absolute, dir)) ? 'writable' : 'outside';
   };
@@ -80,6 +81,10 @@ export function describeSandboxDenial(result: CommandResult, spec: SandboxSpec, 
   }
   if (sawNotPermitted) return '[sandbox: the operation is not permitted in the sandbox (no root privileges, mounts, clock or devices)]';
   return null;
+}
+
+function isGitPath(p: string): boolean {
+  return p.split('/').includes('.git');
 }
 
 /**

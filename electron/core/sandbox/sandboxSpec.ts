@@ -11,7 +11,7 @@ export interface SandboxSpec {
    * - `full-access`: no sandbox at all (the user chose it for this task); the environment
    *   allowlist, the process group, the limits and the wall time still apply.
    */
-  mode?: SandboxMode;
+  mode: SandboxMode;
   /** The task's worktree: the only project folder the command may write. */
   worktreePath: string;
   /**
@@ -25,7 +25,7 @@ export interface SandboxSpec {
    * never `/`, never overlapping credentials or FLOTILLA_HOME, never inside the git dirs);
    * a dangerous one is a host bug and throws, a vanished one is skipped.
    */
-  extraWritablePaths?: string[];
+  extraWritablePaths: string[];
   /** The per-task HOME, writable; the host creates it outside the worktree. */
   homeDir: string;
   /** false: the command gets its own empty network namespace (not even loopback reaches the host). */

@@ -44,7 +44,7 @@ export function seatbeltTmpDir(spec: SandboxSpec, opts: SeatbeltOptions = {}): s
 
 /** The argv after `sandbox-exec` that runs `command` under `spec`: `-p <profile> -D … -- /bin/bash -c -- <command>`. */
 export function seatbeltArgs(spec: SandboxSpec, command: string, opts: SeatbeltOptions = {}): string[] {
-  const mode = spec.mode ?? 'workspace-write';
+  const mode = spec.mode;
   if (mode === 'full-access') throw new Error('seatbeltArgs: a full-access spec runs without a sandbox');
   const hostEnv = opts.hostEnv ?? process.env;
   for (const [name, p] of [
@@ -57,7 +57,7 @@ export function seatbeltArgs(spec: SandboxSpec, command: string, opts: SeatbeltO
   }
 
   const writable: string[] = [];
-  for (const p of spec.extraWritablePaths ?? []) {
+  for (const p of spec.extraWritablePaths) {
     const checked = checkWritablePath(p, { hostEnv, hiddenPaths: opts.hiddenPaths, readOnlyPaths: spec.readOnlyPaths });
     if (checked.ok) writable.push(checked.path);
     else if (checked.kind !== 'not_found') throw new Error(`sandbox extraWritablePaths: ${checked.message}`);

@@ -3,11 +3,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { m001Initial } from './migrations/m001_initial.js';
 import { m002Usage } from './migrations/m002_usage.js';
+import { m003RepoSettings } from './migrations/m003_repoSettings.js';
 
 export type Db = Database.Database;
 
 /** Numbered migrations, applied in order; `user_version` records how many have run. */
-const MIGRATIONS: readonly string[] = [m001Initial, m002Usage];
+const MIGRATIONS: readonly string[] = [m001Initial, m002Usage, m003RepoSettings];
 
 export function openDatabase(home: string): Db {
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });

@@ -1,5 +1,5 @@
 import type { Db } from './database.js';
-import type { Repo } from '../../../shared/model/task.js';
+import type { Repo, RepoSettings } from '../../../shared/model/task.js';
 
 interface RepoRow {
   id: string;
@@ -7,11 +7,29 @@ interface RepoRow {
   path: string;
   default_branch: string;
   added_at: number;
+  setup_script: string;
+  cleanup_script: string;
+  copy_files: string;
+  base_branch: string | null;
 }
 
 function toRepo(row: RepoRow): Repo {
-  return { id: row.id, name: row.name, path: row.path, defaultBranch: row.default_branch, addedAt: row.added_at };
+  return {
+    id: row.id,
+    name: row.name,
+    path: row.path,
+    defaultBranch: row.default_branch,
+    addedAt: row.added_at,
+    settings: {
+      setupScript: row.setup_script,
+      cleanupScript: row.cleanup_script,
+      copyFiles: JSON.parse(row.copy_files) as string[],
+      baseBranch: row.base_branch,
+    },
+  };
 }
+
+export const DEFAULT_REPO_SETTINGS: RepoSettings = { setupScript: '', cleanupScript: '', copyFiles: [], baseBranch: null };
 
 export class RepoStore {
   constructor(private readonly db: Db) {}
@@ -20,6 +38,7 @@ export class RepoStore {
     this.db
       .prepare('INSERT INTO repos (id, name, path, default_branch, added_at) VALUES (?, ?, ?, ?, ?)')
       .run(repo.id, repo.name, repo.path, repo.defaultBranch, repo.addedAt);
+    this.configure(repo.id, repo.settings);
   }
 
   get(id: string): Repo | undefined {
@@ -38,6 +57,12 @@ export class RepoStore {
 
   rename(id: string, name: string): void {
     this.db.prepare('UPDATE repos SET name = ? WHERE id = ?').run(name, id);
+  }
+
+  configure(id: string, settings: RepoSettings): void {
+    this.db
+      .prepare('UPDATE repos SET setup_script = ?, cleanup_script = ?, copy_files = ?, base_branch = ? WHERE id = ?')
+      .run(settings.setupScript, settings.cleanupScript, JSON.stringify(settings.copyFiles), settings.baseBranch, id);
   }
 
   remove(id: string): void {

@@ -7,7 +7,10 @@ import { DEFAULT_MAX_STEPS, type WorkerStartConfig, type WorkerToHost } from '..
 import { checkpointCommit } from '../git/checkpoint.js';
 import { gitPathsOfWorktree } from '../git/worktrees.js';
 import { hostSocketPaths } from '../sandbox/hostSecrets.js';
+import type { Journal } from '../journal/journal.js';
+import type { RepoStore } from '../store/repoStore.js';
 import type { TaskStore } from '../store/taskStore.js';
+import { prepareWorktree, SETUP_CALL_ID } from './worktreeSetup.js';
 import type { TaskTransitions } from './taskTransitions.js';
 
 export interface AgentSettings {
@@ -24,7 +27,10 @@ type StartTurn = typeof startAgentTurn;
 type AgentEvent = Exclude<WorkerToHost, { type: 'turn_done' } | { type: 'turn_failed' }>;
 
 interface Running {
-  handle: AgentTurnHandle;
+  /** Set once the agent worker is started (setup runs before it). */
+  handle: AgentTurnHandle | null;
+  /** Aborts the setup script, or a turn that has not started its worker yet. */
+  abort: AbortController;
   /** Why we stopped it, so the outcome maps to the right status. */
   stopIntent: 'user' | 'shutdown' | null;
 }
@@ -34,6 +40,7 @@ interface Running {
  * After every turn, whatever happened, the worktree is checkpointed so no work is lost.
  */
 export class TaskRunner {
+  /** Tasks holding a slot, from the moment they are picked from the queue until their turn ends. */
   private readonly running = new Map<string, Running>();
   /** The message each queued task will start its next turn with, in queue order. */
   private readonly queue = new Map<string, string>();
@@ -43,6 +50,8 @@ export class TaskRunner {
   constructor(
     private readonly deps: {
       tasks: TaskStore;
+      repos: RepoStore;
+      journal: Journal;
       transitions: TaskTransitions;
       home: string;
       settings: () => AgentSettings;
@@ -69,6 +78,11 @@ export class TaskRunner {
     return this.running.has(taskId);
   }
 
+  /** How many tasks hold a slot right now. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
   /** Stops the task's turn (or takes it out of the queue); resolves when its processes are gone. */
   async stop(taskId: string, intent: 'user' | 'shutdown' = 'user'): Promise<void> {
     if (this.queue.delete(taskId)) {
@@ -78,8 +92,8 @@ export class TaskRunner {
     const running = this.running.get(taskId);
     if (!running) return;
     running.stopIntent = intent;
-    running.handle.stop();
-    await running.handle.done;
+    running.abort.abort();
+    running.handle?.stop();
     await this.whenSettled(taskId);
   }
 
@@ -95,43 +109,82 @@ export class TaskRunner {
     for (const [taskId, message] of this.queue) {
       if (this.running.size >= maxRunning) return;
       this.queue.delete(taskId);
-      void this.runTurn(taskId, message).catch((error: unknown) => {
-        console.error(`flotilla: task ${taskId} turn crashed the runner:`, error);
-      });
+      // The slot is taken now, synchronously: the turn's own set-up is async and must not
+      // let the next loop iteration over-fill the limit.
+      const slot: Running = { handle: null, abort: new AbortController(), stopIntent: null };
+      this.running.set(taskId, slot);
+      void this.runTurn(taskId, message, slot)
+        .catch((error: unknown) => {
+          console.error(`flotilla: task ${taskId} turn crashed the runner:`, error);
+          this.deps.transitions.record(taskId, { kind: 'error', message: `internal error: ${errorMessage(error)}` });
+        })
+        .finally(() => {
+          this.running.delete(taskId);
+          for (const notify of this.idle) notify();
+          this.schedule();
+        });
     }
   }
 
-  private async runTurn(taskId: string, message: string): Promise<void> {
+  private async runTurn(taskId: string, message: string, slot: Running): Promise<void> {
     const { tasks, transitions } = this.deps;
     const task = transitions.move(taskId, 'running');
     const settings = this.deps.settings();
     const { history, turns } = tasks.agentHistory(taskId);
-    let handle: AgentTurnHandle;
+
+    const setup = await this.setUpWorktreeOnce(task, settings, slot.abort.signal);
+    if (slot.stopIntent || setup === 'failed') {
+      if (setup === 'failed' && !slot.stopIntent) {
+        transitions.move(taskId, 'failed', 'the repo\'s setup script failed; see its output in the task');
+      } else {
+        this.finish(taskId, { kind: 'stopped' }, slot.stopIntent);
+      }
+      return;
+    }
+
     try {
       const config = await this.workerConfig(task, settings, history, message);
-      handle = (this.deps.startTurn ?? startAgentTurn)({
+      slot.handle = (this.deps.startTurn ?? startAgentTurn)({
         config,
         env: this.workerEnv(),
         onEvent: (event) => transitions.record(taskId, toJournalBody(event)),
       });
     } catch (error) {
       transitions.move(taskId, 'failed', `could not start the agent: ${errorMessage(error)}`);
-      this.schedule();
       return;
     }
-    const running: Running = { handle, stopIntent: null };
-    this.running.set(taskId, running);
-    const outcome = await handle.done;
-    try {
-      await this.checkpoint(task, turns + 1);
-      if (outcome.kind === 'done' || outcome.kind === 'failed') tasks.saveAgentHistory(taskId, outcome.history, turns + 1);
-      if (outcome.kind === 'done') tasks.addUsage(taskId, outcome.usage);
-      this.finish(taskId, outcome, running.stopIntent);
-    } finally {
-      this.running.delete(taskId);
-      for (const notify of this.idle) notify();
-      this.schedule();
-    }
+    // A stop that arrived while the worker was being set up.
+    if (slot.stopIntent) slot.handle.stop();
+    const outcome = await slot.handle.done;
+    await this.checkpoint(task, turns + 1);
+    if (outcome.kind === 'done' || outcome.kind === 'failed') tasks.saveAgentHistory(taskId, outcome.history, turns + 1);
+    if (outcome.kind === 'done') tasks.addUsage(taskId, outcome.usage);
+    this.finish(taskId, outcome, slot.stopIntent);
+  }
+
+  /** Copies files and runs the repo's setup script before the first turn; again if it never succeeded. */
+  private async setUpWorktreeOnce(task: Task, settings: AgentSettings, signal: AbortSignal): Promise<'done' | 'failed' | 'skipped'> {
+    const repo = this.deps.repos.get(task.repoId);
+    if (!repo || this.hasSetUp(task.id)) return 'skipped';
+    const outcome = await prepareWorktree({
+      repoPath: repo.path,
+      worktreePath: task.worktreePath,
+      settings: repo.settings,
+      env: this.deps.env,
+      timeoutMs: settings.commandTimeoutMs,
+      signal,
+      record: (body) => this.deps.transitions.record(task.id, body),
+    });
+    if (outcome === null) return 'skipped';
+    return outcome.exitCode === 0 ? 'done' : 'failed';
+  }
+
+  /** Set up already: a turn has run, or the setup script once finished with exit code 0. */
+  private hasSetUp(taskId: string): boolean {
+    if (this.deps.tasks.agentHistory(taskId).turns > 0) return true;
+    return this.deps.journal
+      .eventsOfKinds(taskId, ['command_finished'])
+      .some(({ body }) => body.kind === 'command_finished' && body.callId === SETUP_CALL_ID && body.exitCode === 0);
   }
 
   private finish(taskId: string, outcome: TurnOutcome, stopIntent: Running['stopIntent']): void {
@@ -166,6 +219,8 @@ export class TaskRunner {
       const result = await checkpointCommit({
         worktreePath: task.worktreePath,
         message: `flotilla: turn ${turn} of "${task.title}"`,
+        // Files copied in from the user's checkout (.env…) are local config, not the agent's work.
+        excludePaths: this.deps.repos.get(task.repoId)?.settings.copyFiles ?? [],
       });
       if (result) this.deps.transitions.record(task.id, { kind: 'checkpoint', commit: result.commit, filesChanged: result.filesChanged, turn });
     } catch (error) {

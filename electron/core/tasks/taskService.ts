@@ -12,6 +12,7 @@ import { mergeTaskBranch } from '../git/merge.js';
 import { inspectRepo } from '../git/repoInspect.js';
 import { createTaskWorktree, removeTaskWorktree, slugify } from '../git/worktrees.js';
 import { uncommittedPaths } from '../git/worktreeRecovery.js';
+import { cleanupWorktree } from './worktreeSetup.js';
 import type { RepoService } from '../repos/repoService.js';
 import type { Journal } from '../journal/journal.js';
 import type { TaskStore } from '../store/taskStore.js';
@@ -42,6 +43,8 @@ export class TaskService {
       runner: TaskRunner;
       model: () => string;
       clock: () => number;
+      /** The host's environment, for the repo's cleanup script. */
+      env: NodeJS.ProcessEnv;
     },
   ) {}
 
@@ -65,7 +68,7 @@ export class TaskService {
     const repo = resolved.repo;
     const inspection = await inspectRepo(repo.path);
     if (!inspection.ok) return inspection;
-    const baseBranch = input.baseBranch ?? inspection.currentBranch;
+    const baseBranch = input.baseBranch ?? repo.settings.baseBranch ?? inspection.currentBranch;
     if (!baseBranch) {
       return failure('bad_branch', `${repo.path} has a detached HEAD; choose a base branch (--base BRANCH)`);
     }
@@ -147,6 +150,7 @@ export class TaskService {
     if (!task) return notFound(id);
     if (isFinal(task.status)) return failure('invalid_state', `task ${id} is already ${task.status}`);
     if (task.status === 'queued' || task.status === 'running') await this.deps.runner.stop(id);
+    await this.runCleanupScript(task);
     try {
       await removeTaskWorktree({ repoPath: task.repoPath, worktreePath: task.worktreePath, branch: task.branch, deleteBranch: true });
     } catch (error) {
@@ -178,7 +182,11 @@ export class TaskService {
     }
     try {
       // Anything left uncommitted in the worktree (e.g. edited by hand) goes in too.
-      await checkpointCommit({ worktreePath: task.worktreePath, message: `flotilla: changes before merging "${task.title}"` });
+      await checkpointCommit({
+        worktreePath: task.worktreePath,
+        message: `flotilla: changes before merging "${task.title}"`,
+        excludePaths: this.deps.repos.get(task.repoId)?.settings.copyFiles ?? [],
+      });
       const merged = await mergeTaskBranch({
         repoPath: task.repoPath,
         branch: task.branch,
@@ -187,6 +195,7 @@ export class TaskService {
         message: strategy === 'squash' ? `${task.title}\n\n${task.prompt}` : `Merge ${task.branch}: ${task.title}`,
       });
       if (!merged.ok) return merged;
+      await this.runCleanupScript(task);
       await removeTaskWorktree({
         repoPath: task.repoPath,
         worktreePath: task.worktreePath,
@@ -199,6 +208,17 @@ export class TaskService {
     } catch (error) {
       return this.gitFailure(task, error);
     }
+  }
+
+  private async runCleanupScript(task: Task): Promise<void> {
+    const repo = this.deps.repos.get(task.repoId);
+    if (!repo) return;
+    await cleanupWorktree({
+      worktreePath: task.worktreePath,
+      settings: repo.settings,
+      env: this.deps.env,
+      record: (body) => this.deps.transitions.record(task.id, body),
+    });
   }
 
   /** The task starts from the last commit: say so when the user's checkout holds more than that. */

@@ -6,7 +6,7 @@ import type { Task } from '../../../shared/model/task.js';
 import { HostEventBus } from '../hostEvents.js';
 import { Journal } from '../journal/journal.js';
 import { openDatabase, type Db } from '../store/database.js';
-import { RepoStore } from '../store/repoStore.js';
+import { DEFAULT_REPO_SETTINGS, RepoStore } from '../store/repoStore.js';
 import { TaskStore } from '../store/taskStore.js';
 import { TaskTransitions } from './taskTransitions.js';
 
@@ -45,7 +45,7 @@ beforeEach(() => {
   tasks = new TaskStore(db);
   events = new HostEventBus();
   transitions = new TaskTransitions({ tasks, journal, events });
-  new RepoStore(db).insert({ id: 'r1', name: 'demo', path: '/repos/demo', defaultBranch: 'main', addedAt: 1 });
+  new RepoStore(db).insert({ id: 'r1', name: 'demo', path: '/repos/demo', defaultBranch: 'main', addedAt: 1, settings: DEFAULT_REPO_SETTINGS });
 });
 
 afterEach(() => {

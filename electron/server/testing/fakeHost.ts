@@ -50,7 +50,14 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
     }),
     'repos.add': async ({ path: repoPath }) => {
       if (!fs.existsSync(path.join(repoPath, '.git'))) return failure('not_a_repo', `${repoPath} is not a git repository`);
-      const repo: Repo = { id: `r${nextId++}`, name: path.basename(repoPath), path: repoPath, defaultBranch: 'main', addedAt: Date.now() };
+      const repo: Repo = {
+        id: `r${nextId++}`,
+        name: path.basename(repoPath),
+        path: repoPath,
+        defaultBranch: 'main',
+        addedAt: Date.now(),
+        settings: { setupScript: '', cleanupScript: '', copyFiles: [], baseBranch: null },
+      };
       repos.set(repo.id, repo);
       emit('repos.onDidChange', { repos: [...repos.values()] });
       return { ok: true, repo };
@@ -62,6 +69,21 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
       const renamed = { ...repo, name };
       repos.set(id, renamed);
       return { ok: true, repo: renamed };
+    },
+    'repos.configure': async ({ id, ...changes }) => {
+      const repo = repos.get(id);
+      if (!repo) return failure('not_found', `no repo ${id}`);
+      const configured: Repo = {
+        ...repo,
+        settings: {
+          setupScript: changes.setupScript ?? repo.settings.setupScript,
+          cleanupScript: changes.cleanupScript ?? repo.settings.cleanupScript,
+          copyFiles: changes.copyFiles ?? repo.settings.copyFiles,
+          baseBranch: changes.baseBranch === undefined ? repo.settings.baseBranch : changes.baseBranch,
+        },
+      };
+      repos.set(id, configured);
+      return { ok: true, repo: configured };
     },
     'tasks.start': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'queued') } : failure('not_found', `no task ${id}`)),
     'tasks.send': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'queued') } : failure('not_found', `no task ${id}`)),

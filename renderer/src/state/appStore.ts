@@ -2,6 +2,7 @@ import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { Repo, Task } from '../../../shared/model/task.js';
 import type { ConnectionStatus } from '../transport/uiClient.js';
 import { applyRepo, applyTaskChange, applyTaskList, NO_TASKS, type TasksById } from './tasksModel.js';
+import { ALL_REPOS, type RepoFilter } from './repoFilter.js';
 import type { ThemePreference } from './theme.js';
 
 export interface TasksSlice {
@@ -18,7 +19,21 @@ export interface ReposSlice {
   receiveRepo(repo: Repo): void;
 }
 
-export type DialogKind = 'addRepo' | 'newTask';
+export type DialogKind = 'addRepo' | 'newTask' | 'palette' | 'settings';
+
+/**
+ * A dialog about one task, opened by a drop, a card's Move menu or the task view:
+ * - `send`: ask for a message, then `tasks.send` (a follow-up, or resuming a stopped task);
+ * - `finish`: "Merge or discard?".
+ */
+export type TaskDialog = { kind: 'send'; taskId: string; mode: 'follow_up' | 'resume' } | { kind: 'finish'; taskId: string };
+
+/** A short message that goes away on its own, e.g. why a drop was refused. */
+export interface Toast {
+  /** Increases with every toast, so the same text twice still restarts its timer. */
+  id: number;
+  text: string;
+}
 
 export interface UiSlice {
   theme: ThemePreference;
@@ -29,6 +44,15 @@ export interface UiSlice {
   dialog: DialogKind | null;
   openDialog(kind: DialogKind): void;
   closeDialog(): void;
+  taskDialog: TaskDialog | null;
+  openTaskDialog(dialog: TaskDialog): void;
+  closeTaskDialog(): void;
+  toast: Toast | null;
+  showToast(text: string): void;
+  dismissToast(id: number): void;
+  /** Repo ids the board shows; empty for all. */
+  repoFilter: RepoFilter;
+  setRepoFilter(filter: RepoFilter): void;
   connection: ConnectionStatus;
   setConnection(status: ConnectionStatus): void;
   /** Why the last board load failed; null when it worked. */
@@ -58,7 +82,8 @@ const createReposSlice: Slice<ReposSlice> = (set) => ({
   receiveRepo: (repo) => set((s) => ({ repos: applyRepo(s.repos, repo) })),
 });
 
-function createUiSlice(initialTheme: ThemePreference): Slice<UiSlice> {
+function createUiSlice(initialTheme: ThemePreference, initialRepoFilter: RepoFilter): Slice<UiSlice> {
+  let toastCount = 0;
   return (set) => ({
     theme: initialTheme,
     setTheme: (theme) => set({ theme }),
@@ -68,6 +93,14 @@ function createUiSlice(initialTheme: ThemePreference): Slice<UiSlice> {
     dialog: null,
     openDialog: (dialog) => set({ dialog }),
     closeDialog: () => set({ dialog: null }),
+    taskDialog: null,
+    openTaskDialog: (taskDialog) => set({ taskDialog }),
+    closeTaskDialog: () => set({ taskDialog: null }),
+    toast: null,
+    showToast: (text) => set({ toast: { id: ++toastCount, text } }),
+    dismissToast: (id) => set((s) => (s.toast?.id === id ? { toast: null } : s)),
+    repoFilter: initialRepoFilter,
+    setRepoFilter: (repoFilter) => set({ repoFilter }),
     connection: 'connecting',
     setConnection: (connection) => set({ connection }),
     loadError: null,
@@ -75,15 +108,14 @@ function createUiSlice(initialTheme: ThemePreference): Slice<UiSlice> {
   });
 }
 
-export function createAppStore(options: { theme?: ThemePreference } = {}): AppStore {
-  const createUi = createUiSlice(options.theme ?? 'system');
+export function createAppStore(options: { theme?: ThemePreference; repoFilter?: RepoFilter } = {}): AppStore {
+  const createUi = createUiSlice(options.theme ?? 'system', options.repoFilter ?? ALL_REPOS);
   return createStore<AppState>()((...a) => ({
     ...createTasksSlice(...a),
     ...createReposSlice(...a),
     ...createUi(...a),
   }));
 }
-
 
 /** Only the actions: functions created once with the store, safe to read without subscribing. */
 export type AppActions = {

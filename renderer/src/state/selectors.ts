@@ -1,6 +1,7 @@
 import { BOARD_COLUMNS, columnOf, type BoardColumn } from '../../../shared/model/boardColumns.js';
 import type { Repo, Task } from '../../../shared/model/task.js';
 import type { AppState } from './appStore.js';
+import { effectiveRepoIds } from './repoFilter.js';
 import type { TasksById } from './tasksModel.js';
 
 export type TasksByColumn = Readonly<Record<BoardColumn, readonly Task[]>>;
@@ -11,9 +12,11 @@ function byNewest(a: Task, b: Task): number {
 }
 
 /** Pure grouping; `selectTasksByColumn` memoizes it per tasks object. */
-export function groupTasksByColumn(tasks: TasksById): TasksByColumn {
+export function groupTasksByColumn(tasks: TasksById, repoIds: ReadonlySet<string> | null = null): TasksByColumn {
   const groups = Object.fromEntries(BOARD_COLUMNS.map((c) => [c, [] as Task[]])) as Record<BoardColumn, Task[]>;
-  for (const task of Object.values(tasks)) groups[columnOf(task.status)].push(task);
+  for (const task of Object.values(tasks)) {
+    if (repoIds === null || repoIds.has(task.repoId)) groups[columnOf(task.status)].push(task);
+  }
   for (const column of BOARD_COLUMNS) groups[column].sort(byNewest);
   return groups;
 }
@@ -21,6 +24,7 @@ export function groupTasksByColumn(tasks: TasksById): TasksByColumn {
 // Keyed by the tasks object itself: every change replaces it, so identity is the version.
 const byColumnCache = new WeakMap<TasksById, TasksByColumn>();
 
+/** Every task, whatever the repo filter: counts and notifications are about all of them. */
 export function selectTasksByColumn(state: Pick<AppState, 'tasks'>): TasksByColumn {
   let grouped = byColumnCache.get(state.tasks);
   if (!grouped) {
@@ -28,6 +32,20 @@ export function selectTasksByColumn(state: Pick<AppState, 'tasks'>): TasksByColu
     byColumnCache.set(state.tasks, grouped);
   }
   return grouped;
+}
+
+// One entry is enough: only the board reads it, and it changes with tasks or the filter.
+let visibleCache: { tasks: TasksById; key: string; grouped: TasksByColumn } | null = null;
+
+/** The board's cards: tasks of the repos the filter shows. */
+export function selectVisibleTasksByColumn(state: Pick<AppState, 'tasks' | 'repos' | 'repoFilter'>): TasksByColumn {
+  const ids = effectiveRepoIds(state.repoFilter, state.repos);
+  if (ids === null) return selectTasksByColumn(state);
+  const key = [...ids].sort().join('\n');
+  if (visibleCache?.tasks !== state.tasks || visibleCache.key !== key) {
+    visibleCache = { tasks: state.tasks, key, grouped: groupTasksByColumn(state.tasks, ids) };
+  }
+  return visibleCache.grouped;
 }
 
 export function selectNeedsYouCount(state: Pick<AppState, 'tasks'>): number {
@@ -47,4 +65,9 @@ export const selectIsTasksLoaded = (state: Pick<AppState, 'isTasksLoaded'>): boo
 export const selectConnection = (state: Pick<AppState, 'connection'>) => state.connection;
 export const selectLoadError = (state: Pick<AppState, 'loadError'>) => state.loadError;
 export const selectDialog = (state: Pick<AppState, 'dialog'>) => state.dialog;
+export const selectTaskDialog = (state: Pick<AppState, 'taskDialog'>) => state.taskDialog;
+export const selectToast = (state: Pick<AppState, 'toast'>) => state.toast;
+export const selectRepoFilter = (state: Pick<AppState, 'repoFilter'>) => state.repoFilter;
 export const selectTheme = (state: Pick<AppState, 'theme'>) => state.theme;
+/** All tasks as a map: for the command palette's search (read when it opens, not per keystroke). */
+export const selectTasks = (state: Pick<AppState, 'tasks'>): TasksById => state.tasks;

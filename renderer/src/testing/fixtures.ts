@@ -28,7 +28,15 @@ export function makeTask(overrides: Partial<Task> = {}): Task {
 }
 
 export function makeRepo(overrides: Partial<Repo> = {}): Repo {
-  return { id: 'r1', name: 'repo', path: '/tmp/repo', defaultBranch: 'main', addedAt: 1, ...overrides };
+  return {
+    id: 'r1',
+    name: 'repo',
+    path: '/tmp/repo',
+    defaultBranch: 'main',
+    addedAt: 1,
+    settings: { setupScript: '', cleanupScript: '', copyFiles: [], baseBranch: null },
+    ...overrides,
+  };
 }
 
 export function makeEvent(seq: number, body: TaskEventBody, taskId = 't1'): TaskEvent {

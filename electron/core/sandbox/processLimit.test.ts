@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CommandCgroup, pidsCgroupDirs, probeProcessLimiter } from './processLimit.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fake /proc/self with the given mountinfo and cgroup files. */
+function fakeProc(mountinfo: string, cgroup: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-proc-'));
+  dirs.push(dir);
+  fs.writeFileSync(path.join(dir, 'mountinfo'), mountinfo);
+  fs.writeFileSync(path.join(dir, 'cgroup'), cgroup);
+  return dir;
+}
+
+const HYBRID_MOUNTINFO = [
+  '25 30 0:23 / /sys rw,nosuid - sysfs sysfs rw',
+  '33 25 0:28 / /sys/fs/cgroup/unified rw,relatime shared:10 - cgroup2 cgroup2 rw',
+  '36 25 0:31 / /sys/fs/cgroup/pids rw,relatime shared:13 - cgroup cgroup rw,pids',
+  '37 25 0:32 / /sys/fs/cgroup/memory rw,relatime shared:14 - cgroup cgroup rw,memory',
+].join('\n');
+
+describe('pidsCgroupDirs', () => {
+  it('finds our own cgroup in the v1 pids hierarchy first, then in v2', () => {
+    const proc = fakeProc(HYBRID_MOUNTINFO, '8:pids:/user.slice/app\n4:memory:/x\n0::/user.slice/app.scope\n');
+    expect(pidsCgroupDirs(proc)).toEqual([
+      { version: 1, dir: '/sys/fs/cgroup/pids/user.slice/app' },
+      { version: 2, dir: '/sys/fs/cgroup/unified/user.slice/app.scope' },
+    ]);
+  });
+
+  it('handles a mount whose root is a sub-cgroup (containers), and escaped spaces', () => {
+    const mountinfo = '40 25 0:40 /docker/abc /sys/fs/cgroup\\040x rw - cgroup2 cgroup2 rw,nsdelegate';
+    expect(pidsCgroupDirs(fakeProc(mountinfo, '0::/docker/abc/inner\n'))).toEqual([{ version: 2, dir: '/sys/fs/cgroup x/inner' }]);
+    // Our cgroup outside what is mounted: nothing usable.
+    expect(pidsCgroupDirs(fakeProc(mountinfo, '0::/elsewhere\n'))).toEqual([]);
+  });
+
+  it('finds nothing without cgroup mounts or /proc', () => {
+    expect(pidsCgroupDirs(fakeProc('25 30 0:23 / /sys rw - sysfs sysfs rw', '0::/\n'))).toEqual([]);
+    expect(pidsCgroupDirs(path.join(os.tmpdir(), 'no-such-proc'))).toEqual([]);
+  });
+});
+
+describe('probeProcessLimiter', () => {
+  const noCgroups = () => fakeProc('25 30 0:23 / /sys rw - sysfs sysfs rw', '0::/\n');
+
+  it('falls back to an rlimit in the user namespace for a non-root user', async () => {
+    expect(await probeProcessLimiter({ uid: 1000, procSelf: noCgroups() })).toEqual({ kind: 'rlimit' });
+  });
+
+  it('says precisely why there is no limit for root without a writable pids cgroup', async () => {
+    const limiter = await probeProcessLimiter({ uid: 0, procSelf: noCgroups() });
+    expect(limiter).toEqual({
+      kind: 'none',
+      reason: 'no process-count limit: running as root, where RLIMIT_NPROC does not apply, and no writable pids cgroup (no cgroup hierarchy with the pids controller is mounted)',
+    });
+  });
+
+  it('names the cgroup it could not use', async () => {
+    const proc = fakeProc('36 25 0:31 / /nonexistent/pids rw - cgroup cgroup rw,pids', '8:pids:/\n');
+    const limiter = await probeProcessLimiter({ uid: 0, procSelf: proc });
+    expect(limiter.kind).toBe('none');
+    expect(limiter.kind === 'none' && limiter.reason).toContain('/nonexistent/pids: ');
+  });
+});
+
+describe('CommandCgroup', async () => {
+  const limiter = await probeProcessLimiter();
+  it.runIf(limiter.kind === 'cgroup')('caps, joins, kills what is left and removes itself', async () => {
+    if (limiter.kind !== 'cgroup') return;
+    const group = CommandCgroup.create(limiter.parentDir, 16);
+    expect(fs.readFileSync(path.join(group.dir, 'pids.max'), 'utf8').trim()).toBe('16');
+    // A launched shell joins before it starts anything: its daemon is in the cgroup too.
+    const launch = group.wrap('/bin/sh', ['-c', 'sleep 300 & echo $!']);
+    const daemonPid = await new Promise<number>((resolve) => {
+      const child = spawn(launch.file, launch.args, { stdio: ['ignore', 'pipe', 'ignore'] });
+      child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    });
+    expect(group.pids()).toContain(daemonPid);
+    await group.release();
+    expect(fs.existsSync(group.dir)).toBe(false);
+    expect(fs.existsSync(`/proc/${daemonPid}/cmdline`) && fs.readFileSync(`/proc/${daemonPid}/stat`, 'utf8').split(' ')[2] !== 'Z').toBe(false);
+  });
+});

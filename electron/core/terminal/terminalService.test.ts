@@ -1,0 +1,258 @@
+import fs from 'node:fs';
+import xtermHeadless from '@xterm/headless';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PTY_HOST_CRASHED, TerminalService, type Attachment, type TerminalExit } from './terminalService.js';
+import { isAlive, seqThroughPty, sleep, tempDir, testEnv, waitFor } from './testTerminals.js';
+
+const { Terminal } = xtermHeadless;
+type HeadlessTerminal = InstanceType<typeof Terminal>;
+
+let dir: string;
+let service: TerminalService;
+const exits = new Map<string, TerminalExit>();
+const journal = new Map<string, string>();
+
+beforeAll(() => {
+  dir = tempDir();
+});
+
+afterEach(() => {
+  service?.dispose();
+  exits.clear();
+  journal.clear();
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function newService(opts: { scrollback?: number } = {}): TerminalService {
+  service = new TerminalService({
+    ...opts,
+    onDidExit: (sessionId, exit) => exits.set(sessionId, exit),
+    onOutputForJournal: (sessionId, chunk) => journal.set(sessionId, (journal.get(sessionId) ?? '') + chunk),
+  });
+  return service;
+}
+
+async function open(argv: string[], size = { cols: 80, rows: 24 }): Promise<string> {
+  const result = await service.open({ cwd: dir, argv, env: testEnv(), ...size });
+  if (!result.ok) throw new Error(result.message);
+  return result.session.sessionId;
+}
+
+/** A viewer like the renderer's: an xterm fed the snapshot, then every chunk, acking after each parse. */
+class XtermViewer {
+  readonly term: HeadlessTerminal;
+  received = '';
+  parsed = 0;
+  exit: TerminalExit | null = null;
+  attachment: Attachment | null = null;
+
+  constructor(cols: number, rows: number, scrollback = 10_000) {
+    this.term = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
+  }
+
+  static async attach(sessionId: string, opts: { isAcking?: boolean } = {}): Promise<XtermViewer> {
+    let viewer: XtermViewer | null = null;
+    const early: string[] = [];
+    const result = await service.attach(sessionId, {
+      onData: (chunk) => (viewer ? viewer.write(chunk, opts.isAcking ?? true) : early.push(chunk)),
+      onExit: (exit) => {
+        if (viewer) viewer.exit = exit;
+      },
+    });
+    if (!result.ok) throw new Error(result.message);
+    viewer = new XtermViewer(result.cols, result.rows);
+    viewer.attachment = result;
+    viewer.term.write(result.snapshot);
+    for (const chunk of early) viewer.write(chunk, opts.isAcking ?? true);
+    return viewer;
+  }
+
+  write(chunk: string, isAcking: boolean): void {
+    this.received += chunk;
+    this.term.write(chunk, () => {
+      this.parsed += chunk.length;
+      if (isAcking) this.attachment?.ack(chunk.length);
+    });
+  }
+
+  async settled(): Promise<void> {
+    await new Promise<void>((resolve) => this.term.write('', resolve));
+  }
+}
+
+/** Every line of the buffer (scrollback and screen), right-trimmed. */
+function linesOf(term: HeadlessTerminal): string[] {
+  const buffer = term.buffer.active;
+  const lines: string[] = [];
+  for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+  return lines;
+}
+
+/** What a user sees: the screen's rows. */
+function screenOf(term: HeadlessTerminal): string[] {
+  const buffer = term.buffer.active;
+  return linesOf(term).slice(buffer.baseY, buffer.baseY + term.rows);
+}
+
+async function fromSnapshot(sessionId: string): Promise<HeadlessTerminal> {
+  const result = await service.snapshot(sessionId);
+  if (!result.ok) throw new Error(result.message);
+  const term = new Terminal({ cols: result.cols, rows: result.rows, scrollback: 10_000, allowProposedApi: true });
+  await new Promise<void>((resolve) => term.write(result.snapshot, resolve));
+  return term;
+}
+
+async function replayed(output: string, cols: number, rows: number): Promise<HeadlessTerminal> {
+  const term = new Terminal({ cols, rows, scrollback: 10_000, allowProposedApi: true });
+  await new Promise<void>((resolve) => term.write(output, resolve));
+  return term;
+}
+
+describe('TerminalService', () => {
+  it('delivers `seq 1 200000` whole to a viewer that acks from its write callback', async () => {
+    newService();
+    const sessionId = await open(['sh', '-c', 'sleep 0.3; seq 1 200000']);
+    const viewer = await XtermViewer.attach(sessionId);
+    await waitFor('exit', () => viewer.exit !== null, 30_000);
+    expect(viewer.exit).toEqual({ exitCode: 0, signal: null, reason: null });
+    expect(viewer.received.length).toBe(seqThroughPty(200_000).length);
+    expect(viewer.received.endsWith('199999\r\n200000\r\n')).toBe(true);
+    expect(exits.get(sessionId)).toEqual({ exitCode: 0, signal: null, reason: null });
+    // The journal hook saw the same stream.
+    expect(journal.get(sessionId) === viewer.received).toBe(true);
+  });
+
+  it('does not stall a terminal nobody watches: the mirror acks, and keeps the final screen', async () => {
+    newService();
+    const sessionId = await open(['seq', '1', '200000']);
+    await waitFor('exit', () => exits.has(sessionId), 30_000);
+    const restored = await fromSnapshot(sessionId);
+    expect(screenOf(restored).filter(Boolean).at(-1)).toBe('200000');
+    expect(service.get(sessionId)?.exit?.exitCode).toBe(0);
+  });
+
+  it('holds the pty while an attached viewer does not ack, and lets it go on detach', async () => {
+    newService();
+    const sessionId = await open(['seq', '1', '300000']);
+    const viewer = await XtermViewer.attach(sessionId, { isAcking: false });
+    await sleep(600);
+    // ~100 k chars in flight at most, far from the 2.1 M chars of the whole output.
+    const held = viewer.received.length;
+    expect(held).toBeLessThan(250_000);
+    expect(exits.has(sessionId)).toBe(false);
+    viewer.attachment?.detach();
+    await waitFor('exit after detach', () => exits.has(sessionId), 30_000);
+    expect(viewer.received.length).toBe(held);
+  });
+
+  it('rebuilds the visible screen from a snapshot: text, colours, cursor and scrollback', async () => {
+    newService();
+    const script = [
+      'seq 1 60',
+      'printf "\\033[31mred\\033[0m plain \\033[1;44mbold-on-blue\\033[0m\\n"',
+      'printf "tab\\there\\n"',
+      'printf "an overwritten line\\rAN"',
+      'printf "\\n\\033[2;5Hmoved"',
+    ].join('; ');
+    const sessionId = await open(['sh', '-c', `${script}; sleep 30`], { cols: 40, rows: 10 });
+    await waitFor('the output', () => (journal.get(sessionId) ?? '').includes('moved'));
+    const reference = await replayed(journal.get(sessionId) ?? '', 40, 10);
+    const restored = await fromSnapshot(sessionId);
+    expect(screenOf(restored)).toEqual(screenOf(reference));
+    expect(linesOf(restored)).toEqual(linesOf(reference));
+    expect(screenOf(restored).join('\n')).toContain('red plain bold-on-blue');
+    expect(restored.buffer.active.cursorX).toBe(reference.buffer.active.cursorX);
+    expect(restored.buffer.active.cursorY).toBe(reference.buffer.active.cursorY);
+    const redRow = linesOf(restored).findIndex((line) => line.startsWith('red plain'));
+    const red = restored.buffer.active.getLine(redRow)?.getCell(0);
+    expect(red?.isFgPalette() && red.getFgColor()).toBe(1);
+    const bold = restored.buffer.active.getLine(redRow)?.getCell(10);
+    expect(bold?.isBold()).toBeTruthy();
+    expect(bold?.getBgColor()).toBe(4);
+  });
+
+  it('attaches mid-flood with no gap and no overlap between snapshot and stream', async () => {
+    newService();
+    const n = 60_000;
+    const sessionId = await open(['sh', '-c', `sleep 0.2; seq 1 ${n}`]);
+    const viewers: XtermViewer[] = [];
+    for (let i = 0; i < 4; i++) {
+      viewers.push(await XtermViewer.attach(sessionId));
+      await sleep(40);
+    }
+    await waitFor('exit', () => exits.has(sessionId), 30_000);
+    for (const viewer of viewers) {
+      await viewer.settled();
+      const numbers = linesOf(viewer.term).filter(Boolean).map(Number);
+      expect(numbers.at(-1)).toBe(n);
+      // Consecutive to the end: a lost or doubled chunk at the junction would break the run.
+      const start = numbers.at(0) ?? 0;
+      expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => start + i));
+    }
+  });
+
+  it('types into an interactive shell, resizes it, and stops `yes` with Ctrl-C', async () => {
+    newService();
+    const sessionId = await open(['sh', '-i']);
+    const viewer = await XtermViewer.attach(sessionId);
+    await waitFor('the prompt', () => viewer.received.includes('$ '));
+    expect(service.write(sessionId, 'echo hi-$((40+2))\r')).toEqual({ ok: true });
+    await waitFor('the echo', () => viewer.received.includes('hi-42'));
+    expect(service.resize(sessionId, 100, 30)).toEqual({ ok: true });
+    service.write(sessionId, 'stty size\r');
+    await waitFor('the new size', () => viewer.received.includes('30 100'));
+    expect(service.get(sessionId)).toMatchObject({ cols: 100, rows: 30 });
+
+    service.write(sessionId, 'yes\r');
+    await waitFor('yes flooding', () => viewer.received.length > 300_000);
+    const interruptedAt = Date.now();
+    service.write(sessionId, '\x03');
+    service.write(sessionId, 'echo done-$((6*7))\r');
+    await waitFor('the shell after Ctrl-C', () => viewer.received.includes('done-42'), 5_000);
+    expect(Date.now() - interruptedAt).toBeLessThan(1_000);
+  });
+
+  it('reports sessions of a crashed pty host as exited with the reason, and opens new ones on a new pty host', async () => {
+    newService();
+    const sessionId = await open(['sh', '-c', 'echo started; sleep 60']);
+    const viewer = await XtermViewer.attach(sessionId);
+    await waitFor('output', () => (journal.get(sessionId) ?? '').includes('started'));
+    const firstPtyHost = service.ptyHostPid;
+    const programPid = service.get(sessionId)?.pid ?? 0;
+    expect(firstPtyHost).toBeGreaterThan(1);
+    process.kill(firstPtyHost ?? 0, 'SIGKILL');
+
+    await waitFor('the crash report', () => exits.has(sessionId));
+    expect(exits.get(sessionId)?.reason).toMatch(new RegExp(`^${PTY_HOST_CRASHED} \\(killed by SIGKILL\\)`));
+    expect(exits.get(sessionId)?.exitCode).toBeNull();
+    expect(viewer.exit?.reason).toMatch(/^pty host crashed/);
+    expect(service.write(sessionId, 'x')).toMatchObject({ ok: false, kind: 'invalid_state' });
+    // The hung-up pty takes the program with it.
+    await waitFor('the orphaned program to die', () => !isAlive(programPid), 5_000);
+
+    const next = await open(['sh', '-c', 'echo again']);
+    await waitFor('exit', () => exits.has(next));
+    expect(journal.get(next)).toBe('again\r\n');
+    expect(service.ptyHostPid === undefined || service.ptyHostPid !== firstPtyHost).toBe(true);
+  });
+
+  it('kills and closes sessions, and refuses what it cannot do', async () => {
+    newService();
+    const sessionId = await open(['sleep', '60']);
+    expect(service.list().map((s) => s.sessionId)).toEqual([sessionId]);
+    expect(service.kill(sessionId)).toEqual({ ok: true });
+    await waitFor('exit', () => exits.has(sessionId), 5_000);
+    expect(exits.get(sessionId)?.signal).toBe(1); // SIGHUP
+    expect(service.write(sessionId, 'x')).toMatchObject({ ok: false, kind: 'invalid_state' });
+    expect(service.close(sessionId)).toEqual({ ok: true });
+    expect(service.list()).toEqual([]);
+    expect(await service.attach(sessionId, { onData: () => {}, onExit: () => {} })).toMatchObject({ ok: false, kind: 'not_found' });
+
+    expect(await service.open({ cwd: `${dir}/missing`, argv: ['sh'], env: testEnv(), cols: 80, rows: 24 })).toMatchObject({ ok: false, kind: 'not_found' });
+    expect(await service.open({ cwd: dir, argv: [], env: testEnv(), cols: 80, rows: 24 })).toMatchObject({ ok: false, kind: 'invalid_input' });
+    expect(await service.open({ cwd: dir, argv: ['sh'], env: testEnv(), cols: 0, rows: 24 })).toMatchObject({ ok: false, kind: 'invalid_input' });
+    expect(await service.open({ sessionId: 'nope', cwd: dir, argv: ['sh'], env: testEnv(), cols: 80, rows: 24 })).toMatchObject({ ok: false, kind: 'invalid_input' });
+    expect(service.resize(sessionId, 80, 24)).toMatchObject({ ok: false });
+  });
+});

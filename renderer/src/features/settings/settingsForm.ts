@@ -1,0 +1,63 @@
+import type { Settings, SettingKey } from '../../../../shared/model/settings.js';
+
+/** What the form's fields hold: text as typed; the timeout in minutes, as people think of it. */
+export interface SettingsDraft {
+  maxRunning: string;
+  model: string;
+  baseURL: string;
+  commandTimeoutMinutes: string;
+}
+
+export type DraftField = keyof SettingsDraft;
+
+/** The setting each field edits. */
+export const FIELD_KEYS: Record<DraftField, SettingKey> = {
+  maxRunning: 'maxRunning',
+  model: 'model',
+  baseURL: 'baseURL',
+  commandTimeoutMinutes: 'commandTimeoutMs',
+};
+
+export function draftOf(settings: Settings): SettingsDraft {
+  return {
+    maxRunning: String(settings.maxRunning),
+    model: settings.model,
+    baseURL: settings.baseURL,
+    commandTimeoutMinutes: formatMinutes(settings.commandTimeoutMs),
+  };
+}
+
+/** 600000 → "10", 90000 → "1.5", 1000 → "0.017" (three decimals: a second is 0.017 min). */
+export function formatMinutes(ms: number): string {
+  return String(Number((ms / 60_000).toFixed(3)));
+}
+
+/** "10" → "600000"; null when the text is not a number of minutes. The host checks the range. */
+export function minutesToMs(text: string): string | null {
+  const trimmed = text.trim();
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(trimmed)) return null;
+  return String(Math.round(Number(trimmed) * 60_000));
+}
+
+export type SettingsPlan =
+  | { ok: true; changes: Array<{ field: DraftField; key: SettingKey; value: string }> }
+  | { ok: false; errors: Partial<Record<DraftField, string>> };
+
+/** The `settings.set` calls a save makes: one per changed field, in the form's order. */
+export function planSave(draft: SettingsDraft, saved: Settings): SettingsPlan {
+  const before = draftOf(saved);
+  const changes: Array<{ field: DraftField; key: SettingKey; value: string }> = [];
+  const errors: Partial<Record<DraftField, string>> = {};
+  for (const field of Object.keys(FIELD_KEYS) as DraftField[]) {
+    const text = draft[field];
+    if (text.trim() === before[field].trim()) continue;
+    if (field === 'commandTimeoutMinutes') {
+      const ms = minutesToMs(text);
+      if (ms === null) errors[field] = 'Enter a number of minutes, like 10 or 1.5.';
+      else changes.push({ field, key: FIELD_KEYS[field], value: ms });
+    } else {
+      changes.push({ field, key: FIELD_KEYS[field], value: text.trim() });
+    }
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, changes };
+}

@@ -1,0 +1,129 @@
+import { columnOf } from '../../../shared/model/boardColumns.js';
+import type { TasksById } from './tasksModel.js';
+import { REAL_TIMERS, type TimerApi } from './keyedThrottle.js';
+
+/** A task that just came to a column where the user is wanted. */
+export interface AttentionItem {
+  taskId: string;
+  title: string;
+  kind: 'needs_you' | 'review';
+  /** The task's one-line status reason, when it has one. */
+  reason: string | null;
+}
+
+export interface NotificationContent {
+  title: string;
+  body: string;
+  /** One tag for all: a newer summary replaces an older one instead of piling up. */
+  tag: string;
+  /** Set when the notification is about one task: clicking it opens that task. */
+  taskId: string | null;
+}
+
+export const NOTIFICATION_TAG = 'flotilla-attention';
+
+/**
+ * Tasks that entered Needs you or Review between two versions of the task map. Tasks the
+ * previous version did not know are left out: the first load (or a task created elsewhere
+ * while we were away) is not news to announce.
+ */
+export function tasksNeedingAttention(previous: TasksById, next: TasksById): AttentionItem[] {
+  if (previous === next) return [];
+  const items: AttentionItem[] = [];
+  for (const [id, task] of Object.entries(next)) {
+    const before = previous[id];
+    if (before === undefined || before === task) continue;
+    const column = columnOf(task.status);
+    if ((column !== 'needs_you' && column !== 'review') || columnOf(before.status) === column) continue;
+    items.push({ taskId: id, title: task.title, kind: column, reason: task.statusReason });
+  }
+  return items;
+}
+
+const KIND_PHRASE: Record<AttentionItem['kind'], { one: string; many: string }> = {
+  needs_you: { one: 'needs you', many: 'need you' },
+  review: { one: 'is ready for review', many: 'ready for review' },
+};
+
+/** 5 titles: a notification shows about that many lines before the OS cuts it. */
+const MAX_LISTED = 5;
+
+/** One notification for a batch: "“Fix login” needs you", or "3 tasks need you · 1 ready for review". */
+export function summarize(items: readonly AttentionItem[]): NotificationContent {
+  const [only] = items;
+  if (items.length === 1 && only) {
+    return { title: `“${only.title}” ${KIND_PHRASE[only.kind].one}`, body: only.reason ?? '', tag: NOTIFICATION_TAG, taskId: only.taskId };
+  }
+  const needsYou = items.filter((i) => i.kind === 'needs_you').length;
+  const review = items.length - needsYou;
+  const parts: string[] = [];
+  if (needsYou > 0) parts.push(`${needsYou} ${needsYou === 1 ? 'task needs you' : 'tasks need you'}`);
+  if (review > 0) parts.push(needsYou > 0 ? `${review} ${KIND_PHRASE.review.many}` : `${review} tasks ${KIND_PHRASE.review.many}`);
+  const listed = items.slice(0, MAX_LISTED).map((i) => `• ${i.title}`);
+  if (items.length > MAX_LISTED) listed.push(`and ${items.length - MAX_LISTED} more`);
+  return { title: parts.join(' · '), body: listed.join('\n'), tag: NOTIFICATION_TAG, taskId: null };
+}
+
+export interface NotificationBatcher {
+  add(items: readonly AttentionItem[]): void;
+  dispose(): void;
+}
+
+/** 2 s: a fleet finishing together makes one notification, and the user is never spammed. */
+export const NOTIFICATION_WINDOW_MS = 2_000;
+
+/**
+ * At most one notification per window. The first item after a quiet window is shown at once;
+ * items arriving within the window wait and are shown together when it ends. A task that
+ * shows up twice in one batch counts once, with its latest state.
+ */
+export function createNotificationBatcher(opts: {
+  show: (content: NotificationContent) => void;
+  windowMs?: number;
+  timers?: TimerApi;
+}): NotificationBatcher {
+  const windowMs = opts.windowMs ?? NOTIFICATION_WINDOW_MS;
+  const timers = opts.timers ?? REAL_TIMERS;
+  let lastShownAt: number | null = null;
+  let pending = new Map<string, AttentionItem>();
+  let timer: unknown = null;
+
+  function flush(): void {
+    timer = null;
+    if (pending.size === 0) return;
+    const batch = [...pending.values()];
+    pending = new Map();
+    lastShownAt = timers.now();
+    opts.show(summarize(batch));
+  }
+
+  return {
+    add(items) {
+      if (items.length === 0) return;
+      for (const item of items) {
+        pending.delete(item.taskId); // re-insert: the batch lists tasks in the order of their latest news
+        pending.set(item.taskId, item);
+      }
+      if (timer !== null) return;
+      const wait = lastShownAt === null ? 0 : lastShownAt + windowMs - timers.now();
+      if (wait <= 0) flush();
+      else timer = timers.setTimeout(flush, wait);
+    },
+    dispose() {
+      if (timer !== null) timers.clearTimeout(timer);
+      timer = null;
+      pending.clear();
+    },
+  };
+}
+
+/** "(2) Flotilla" while tasks need the user, plain "Flotilla" otherwise. */
+export function documentTitleFor(needsYouCount: number): string {
+  return needsYouCount > 0 ? `(${needsYouCount}) Flotilla` : 'Flotilla';
+}
+
+/** "1 task needs you", "3 tasks need you", "No task needs you". */
+export function needsYouLabel(count: number): string {
+  if (count === 0) return 'No task needs you';
+  return count === 1 ? '1 task needs you' : `${count} tasks need you`;
+}
