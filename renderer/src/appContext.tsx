@@ -1,18 +1,21 @@
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useSyncExternalStore, type ReactNode } from 'react';
 import { useStore } from 'zustand';
+import type { ActivityLine } from './state/activity.js';
+import type { ActivityStore } from './state/activityStore.js';
 import type { AppActions, AppState, AppStore } from './state/appStore.js';
 import type { UiClient } from './transport/uiClient.js';
 
 interface AppDeps {
   store: AppStore;
   client: UiClient;
+  activity: ActivityStore;
 }
 
 const AppContext = createContext<AppDeps | null>(null);
 
 /** The composition root hands the store and the client down; components never build their own. */
-export function AppProvider({ store, client, children }: AppDeps & { children: ReactNode }) {
-  return <AppContext.Provider value={{ store, client }}>{children}</AppContext.Provider>;
+export function AppProvider({ store, client, activity, children }: AppDeps & { children: ReactNode }) {
+  return <AppContext.Provider value={{ store, client, activity }}>{children}</AppContext.Provider>;
 }
 
 function useDeps(): AppDeps {
@@ -33,4 +36,11 @@ export function useActions(): AppActions {
 
 export function useClient(): UiClient {
   return useDeps().client;
+}
+
+/** One task's live activity line; only that task's updates re-render the caller. */
+export function useActivityLine(taskId: string): ActivityLine | undefined {
+  const { activity } = useDeps();
+  const subscribe = useCallback((listener: () => void) => activity.subscribe(taskId, listener), [activity, taskId]);
+  return useSyncExternalStore(subscribe, () => activity.get(taskId));
 }

@@ -45,7 +45,7 @@ export function describeSandboxDenial(result: CommandResult, spec: SandboxSpec, 
   const worktree = path.resolve(spec.worktreePath);
   // The git metadata: `<repo>/.git`, its `worktrees/<name>`, and the worktree's `.git` pointer.
   const gitPaths = spec.readOnlyPaths.map((p) => path.resolve(p)).filter(isGitPath);
-  const writable = [worktree, path.resolve(spec.homeDir), tmpDir, ...(spec.extraWritablePaths).map((p) => path.resolve(p))];
+  const writable = [worktree, path.resolve(spec.homeDir), tmpDir, ...spec.extraWritablePaths.map((p) => path.resolve(p))];
   const where = (p: string | null): 'git' | 'worktree' | 'writable' | 'outside' | 'unknown' => {
     if (p === null) return 'unknown';
     const absolute = path.resolve(worktree, p); // commands run in the worktree

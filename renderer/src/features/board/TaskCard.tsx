@@ -1,58 +1,152 @@
-import { memo } from 'react';
+import { useDraggable } from '@dnd-kit/core';
+import { memo, useCallback, useMemo, useState, type KeyboardEvent } from 'react';
+import { COLUMN_TITLES, columnOf } from '../../../../shared/model/boardColumns.js';
 import type { Task } from '../../../../shared/model/task.js';
 import { isActive } from '../../../../shared/model/taskLifecycle.js';
-import { formatElapsed } from '../../components/formatTime.js';
+import { useActions, useActivityLine, useClient } from '../../appContext.js';
+import { describeUsage, formatTokens } from '../../components/formatTokens.js';
+import { MenuButton, type MenuItem } from '../../components/MenuButton.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { showsReason } from '../../components/statusStyle.js';
+import { errorMessage } from '../../state/startSync.js';
+import { cardClock } from './cardClock.js';
+import { acceptedMoves, dropActionLabel } from './dropRules.js';
+import { useMoveTask } from './useMoveTask.js';
 
-/** Tasks that are waiting or working count up to now; the rest show how long they took. */
-export function isClockRunning(task: Pick<Task, 'status'>): boolean {
-  return isActive(task.status) || task.status === 'backlog';
+/** Carried by a dragged card, read by the board when it is dropped. */
+export interface CardDragData {
+  taskId: string;
 }
 
-export function cardElapsedMs(task: Task, now: number): number {
-  return (isClockRunning(task) ? now : task.updatedAt) - task.createdAt;
-}
-
-export const TaskCard = memo(function TaskCard({
-  task,
-  now,
-  isSelected,
-  onOpen,
-}: {
-  task: Task;
-  now: number;
-  isSelected: boolean;
-  onOpen: (id: string) => void;
-}) {
-  const elapsed = formatElapsed(cardElapsedMs(task, now));
+/**
+ * A card on the board. The outer part is the drag source; the body is memoized apart from it
+ * because the drag hook re-renders every card when a drag starts or crosses a column.
+ */
+export const TaskCard = memo(function TaskCard({ task, now, isSelected }: { task: Task; now: number; isSelected: boolean }) {
+  const data: CardDragData = { taskId: task.id };
+  const { setNodeRef, listeners, isDragging } = useDraggable({ id: task.id, data });
   return (
-    <article aria-label={task.title} className={`card ${isSelected ? 'is-selected' : ''}`} data-status={task.status}>
-      <button
-        type="button"
-        className="card-open"
-        aria-current={isSelected ? 'true' : undefined}
-        onClick={() => onOpen(task.id)}
-      >
-        {task.title}
-      </button>
+    <article
+      ref={setNodeRef}
+      aria-label={task.title}
+      data-task-id={task.id}
+      data-status={task.status}
+      className={`card ${isSelected ? 'is-selected' : ''} ${isDragging ? 'is-dragging' : ''}`}
+      {...listeners}
+    >
+      <CardBody task={task} now={now} isSelected={isSelected} />
+    </article>
+  );
+});
+
+const CardBody = memo(function CardBody({ task, now, isSelected }: { task: Task; now: number; isSelected: boolean }) {
+  const { openTask } = useActions();
+  const [isMenuOpen, setIsMenuOpen] = useState(false);
+  const items = useCardMenu(task);
+  const move = useMoveTask();
+  const clock = cardClock(task, now);
+  const tokens = task.usage.inputTokens + task.usage.outputTokens;
+
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.target !== event.currentTarget.querySelector('.card-open')) return;
+    const key = event.key.toLowerCase();
+    if (key === 'm') {
+      event.preventDefault();
+      setIsMenuOpen(true);
+    } else if (key === 's' && task.status === 'backlog') {
+      event.preventDefault();
+      move(task, 'in_progress');
+    }
+  }
+
+  return (
+    <div className="card-body" onKeyDown={onKeyDown}>
+      <div className="card-top">
+        <button
+          type="button"
+          className="card-open"
+          aria-current={isSelected ? 'true' : undefined}
+          aria-keyshortcuts={task.status === 'backlog' ? 'M S' : 'M'}
+          onClick={() => openTask(task.id)}
+        >
+          {task.title}
+        </button>
+        <MenuButton
+          label="Move to…"
+          title="Move to… (M)"
+          className="card-menu"
+          items={items}
+          isOpen={isMenuOpen}
+          onOpenChange={setIsMenuOpen}
+        >
+          <span aria-hidden="true">⋯</span>
+        </MenuButton>
+      </div>
       <div className="card-meta">
-        <span className="card-repo">{task.repoName}</span>
+        <span className="card-repo" title={task.repoPath}>
+          {task.repoName}
+        </span>
         <span className="card-branch mono" title={task.branch}>
           {task.branch}
         </span>
       </div>
-      <div className="card-foot">
-        <StatusBadge status={task.status} />
-        <time className="card-elapsed" dateTime={new Date(task.createdAt).toISOString()} title="Elapsed since created">
-          {elapsed}
-        </time>
-      </div>
+      {task.status === 'running' && <CardActivity taskId={task.id} />}
       {showsReason(task.status) && task.statusReason && (
         <p className="card-reason" title={task.statusReason}>
           {task.statusReason}
         </p>
       )}
-    </article>
+      <div className="card-foot">
+        <StatusBadge status={task.status} />
+        <span className="card-foot-right">
+          {tokens > 0 && (
+            <span className="card-tokens" title={describeUsage(task.usage)}>
+              {formatTokens(tokens)}
+            </span>
+          )}
+          <time className="card-elapsed" dateTime={new Date(clock.since).toISOString()} title={clock.title}>
+            {clock.text}
+          </time>
+        </span>
+      </div>
+    </div>
   );
 });
+
+/** The live line, in its own component: its updates re-render this line only. */
+function CardActivity({ taskId }: { taskId: string }) {
+  const line = useActivityLine(taskId);
+  return (
+    <p className={`card-activity ${line?.kind === 'command' ? 'mono' : ''}`} title={line?.text}>
+      {line?.text ?? 'Working…'}
+    </p>
+  );
+}
+
+/** The Move menu: the same moves a drag accepts, plus Open and Stop. */
+function useCardMenu(task: Task): MenuItem[] {
+  const client = useClient();
+  const { openTask, receiveTask, showToast } = useActions();
+  const move = useMoveTask();
+  const stop = useCallback(() => {
+    client.invoke('tasks.stop', { id: task.id }).then(
+      (result) => (result.ok ? receiveTask(result.task) : showToast(result.message)),
+      (error: unknown) => showToast(`Could not stop “${task.title}”: ${errorMessage(error)}`),
+    );
+  }, [client, receiveTask, showToast, task.id, task.title]);
+  return useMemo(() => {
+    const items: MenuItem[] = acceptedMoves(task.status).map(({ column, action }) => ({
+      key: column,
+      label: dropActionLabel(action, column),
+      detail: `To ${COLUMN_TITLES[column]}`,
+      onSelect: () => move(task, column),
+    }));
+    if (isActive(task.status)) items.push({ key: 'stop', label: 'Stop', detail: 'To Needs you; the work so far is kept', onSelect: stop });
+    if (items.length === 0) {
+      const where = COLUMN_TITLES[columnOf(task.status)];
+      items.push({ key: 'none', label: 'No moves from here', detail: `${task.status} tasks stay in ${where}`, isDisabled: true, onSelect: () => {} });
+    }
+    items.push({ key: 'open', label: 'Open', detail: 'Transcript and changes', onSelect: () => openTask(task.id) });
+    return items;
+  }, [task, move, stop, openTask]);
+}

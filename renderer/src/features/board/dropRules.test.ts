@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BOARD_COLUMNS, type BoardColumn } from '../../../../shared/model/boardColumns.js';
 import { TASK_STATUSES, type TaskStatus } from '../../../../shared/model/taskLifecycle.js';
-import { dropActionFor, dropActionLabel, isAccepted } from './dropRules.js';
+import { acceptedMoves, dropActionFor, dropActionLabel, isAccepted } from './dropRules.js';
 
 describe('dropActionFor', () => {
   it.each<[TaskStatus, BoardColumn, ReturnType<typeof dropActionFor>['type'], object?]>([
@@ -55,5 +55,23 @@ describe('dropActionFor', () => {
     expect(dropActionLabel(dropActionFor('review', 'in_progress'), 'in_progress')).toBe('Send a follow-up…');
     expect(dropActionLabel(dropActionFor('review', 'done'), 'done')).toBe('Merge or discard…');
     expect(dropActionLabel(dropActionFor('backlog', 'done'), 'done')).toBe('Discard…');
+  });
+});
+
+describe('acceptedMoves', () => {
+  it('offers, for the keyboard, exactly the drops the board accepts', () => {
+    expect(acceptedMoves('backlog').map((m) => [m.column, m.action.type])).toEqual([
+      ['in_progress', 'start'],
+      ['done', 'finish'],
+    ]);
+    expect(acceptedMoves('review').map((m) => m.column)).toEqual(['in_progress', 'done']);
+    expect(acceptedMoves('running')).toEqual([]);
+    expect(acceptedMoves('merged')).toEqual([]);
+    for (const status of TASK_STATUSES) {
+      for (const column of BOARD_COLUMNS) {
+        const isOffered = acceptedMoves(status).some((m) => m.column === column);
+        expect(isOffered).toBe(isAccepted(dropActionFor(status, column)));
+      }
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { columnOf, COLUMN_TITLES, type BoardColumn } from '../../../../shared/model/boardColumns.js';
+import { BOARD_COLUMNS, columnOf, COLUMN_TITLES, type BoardColumn } from '../../../../shared/model/boardColumns.js';
 import { canMerge, canTransition, isFinal, type TaskStatus } from '../../../../shared/model/taskLifecycle.js';
 
 /**
@@ -78,4 +78,16 @@ export function dropActionLabel(action: DropAction, to: BoardColumn): string {
 
 export function isAccepted(action: DropAction): action is Extract<DropAction, { type: 'start' | 'send' | 'finish' }> {
   return action.type === 'start' || action.type === 'send' || action.type === 'finish';
+}
+
+export type AcceptedMove = { column: BoardColumn; action: Extract<DropAction, { type: 'start' | 'send' | 'finish' }> };
+
+/** The moves a card's Move menu offers: every column the task may go to, left to right. */
+export function acceptedMoves(status: TaskStatus): AcceptedMove[] {
+  const moves: AcceptedMove[] = [];
+  for (const column of BOARD_COLUMNS) {
+    const action = dropActionFor(status, column);
+    if (isAccepted(action)) moves.push({ column, action });
+  }
+  return moves;
 }
