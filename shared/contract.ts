@@ -3,6 +3,7 @@ import { RepoSchema, TaskSchema, MergeStrategySchema } from './model/task.js';
 import { TaskEventSchema } from './model/taskEvents.js';
 import { TaskDiffSchema } from './model/diff.js';
 import { SettingKeySchema, SettingsSchema } from './model/settings.js';
+import { ApprovalPolicySchema, SandboxModeSchema } from './model/sandboxPolicy.js';
 
 /**
  * The one contract between the host and every client (renderer over IPC or WebSocket,
@@ -91,6 +92,10 @@ export const methods = {
       baseBranch: z.string().min(1).optional(),
       /** false: the task waits in Backlog until started. */
       start: z.boolean().default(true),
+      /** The sandbox policy; omitted fields take the defaults (workspace-write, no network, on-request). */
+      sandbox: SandboxModeSchema.optional(),
+      allowNetwork: z.boolean().optional(),
+      approval: ApprovalPolicySchema.optional(),
     }),
     output: resultOf({ task: TaskSchema }),
   },
@@ -117,6 +122,16 @@ export const methods = {
   },
   'tasks.stop': { input: TaskId, output: resultOf({ task: TaskSchema }) },
   'tasks.discard': { input: TaskId, output: resultOf({ task: TaskSchema }) },
+  /** Approves the pending request: once, or for the rest of the task (`scope: 'task'`). */
+  'tasks.approve': {
+    input: z.object({ id: z.string().min(1), scope: z.enum(['once', 'task']).default('once') }),
+    output: resultOf({ task: TaskSchema }),
+  },
+  /** Denies the pending request; `message` goes back to the agent. */
+  'tasks.deny': {
+    input: z.object({ id: z.string().min(1), message: z.string().trim().max(4000).optional() }),
+    output: resultOf({ task: TaskSchema }),
+  },
   'settings.get': { input: Empty, output: z.object({ settings: SettingsSchema }) },
   'settings.set': {
     input: z.object({ key: SettingKeySchema, value: z.string() }),

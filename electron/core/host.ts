@@ -53,6 +53,7 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
     transitions,
     runner,
     model: () => agentSettings().model,
+    commandTimeoutMs: () => agentSettings().commandTimeoutMs,
     clock,
     env,
   });
@@ -88,6 +89,8 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
     'tasks.merge': (input) => tasks.merge(input.id, input.strategy),
     'tasks.stop': (input) => tasks.stop(input.id),
     'tasks.discard': (input) => tasks.discard(input.id),
+    'tasks.approve': async (input) => tasks.decide(input.id, { decision: 'approve', scope: input.scope, message: null }),
+    'tasks.deny': async (input) => tasks.decide(input.id, { decision: 'deny', scope: 'once', message: input.message ?? null }),
     'settings.get': async () => ({ settings: settings.get() }),
     'settings.set': async (input) => settings.set(input.key, input.value),
   };
@@ -112,14 +115,18 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
  * process any more: say so instead of showing them as running.
  */
 function markInterruptedTasks(tasks: TaskStore, journal: Journal, transitions: TaskTransitions): void {
-  for (const status of ['running', 'queued'] as const) {
+  for (const status of ['running', 'queued', 'needs_input'] as const) {
     for (const task of tasks.listByStatus(status)) {
+      // A task waiting on the user for a command has a worker only while the host lives.
+      if (status === 'needs_input' && !task.pendingApproval) continue;
       // Intent was journalled before each command ran: one without an end is "outcome unknown",
       // and it is never re-run on its own.
       for (const callId of unfinishedCommands(journal, task.id)) {
         transitions.record(task.id, { kind: 'command_outcome_unknown', callId });
       }
-      transitions.move(task.id, 'interrupted', 'Flotilla stopped while this task was running; its work so far is kept');
+      transitions.move(task.id, 'interrupted', 'Flotilla stopped while this task was running; its work so far is kept', {
+        pendingApproval: null,
+      });
     }
   }
 }

@@ -5,6 +5,7 @@ import type { CliIo } from './cliIo.js';
 import { TASK_COMMANDS, REPO_COMMANDS } from './clientCommands.js';
 import { CONFIG_COMMANDS } from './configCommands.js';
 import { taskLogCommand } from './taskLogCommand.js';
+import { APPROVAL_COMMANDS } from './approvalCommands.js';
 import { repoConfigCommand } from './repoConfigCommand.js';
 import type { ClientCommand, CommandValues } from './clientCommands.js';
 import { HostClient } from './hostClient.js';
@@ -34,8 +35,11 @@ Repos
 
 Tasks
   task new --repo PATH|ID --prompt TEXT [--title T] [--base BRANCH] [--backlog] [--wait]
-                                   create a task; --wait returns when it leaves queued/running;
-                                   --backlog leaves it in the backlog until \`task start\`
+           [--sandbox read-only|workspace-write|full-access] [--network]
+           [--approval on-request|untrusted|never]
+                                   create a task; --wait returns when it leaves queued/running
+                                   (or needs you); --backlog leaves it in the backlog until
+                                   \`task start\`. Defaults: workspace-write, no network, on-request
   task start ID [--wait]           start a task from the backlog
   task send ID --message TEXT [--wait]
                                    a follow-up turn in the same worktree and conversation
@@ -47,6 +51,8 @@ Tasks
   task diff ID                     the task's changes as a unified diff against the merge base
   task merge ID [--strategy merge|squash]
                                    merge the task into its base branch
+  task approve ID [--always]       run the command waiting for approval (--always: for the rest of the task)
+  task deny ID [--reason TEXT]     refuse it; the reason goes back to the agent
   task stop ID                     stop the task's agent
   task discard ID                  discard the task, its worktree and branch
 
@@ -68,7 +74,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
   if (first === 'serve') return serve(argv.slice(1), io);
   const groups: Record<string, Record<string, ClientCommand>> = {
-    task: { ...TASK_COMMANDS, log: taskLogCommand },
+    task: { ...TASK_COMMANDS, ...APPROVAL_COMMANDS, log: taskLogCommand },
     repo: { ...REPO_COMMANDS, config: repoConfigCommand },
     config: CONFIG_COMMANDS,
   };

@@ -88,7 +88,9 @@ export const REPO_COMMANDS: Record<string, ClientCommand> = {
 export const TASK_COMMANDS: Record<string, ClientCommand> = {
   new: {
     name: 'task new',
-    usage: 'task new --repo PATH|ID --prompt TEXT [--title T] [--base BRANCH] [--backlog] [--wait]',
+    usage:
+      'task new --repo PATH|ID --prompt TEXT [--title T] [--base BRANCH] [--backlog] [--wait] ' +
+      '[--sandbox read-only|workspace-write|full-access] [--network] [--approval on-request|untrusted|never]',
     options: {
       repo: { type: 'string' },
       prompt: { type: 'string' },
@@ -96,6 +98,18 @@ export const TASK_COMMANDS: Record<string, ClientCommand> = {
       base: { type: 'string' },
       wait: { type: 'boolean' },
       backlog: { type: 'boolean' },
+      sandbox: { type: 'string' },
+      network: { type: 'boolean' },
+      approval: { type: 'string' },
+    },
+    validate: (values) => {
+      if (values.sandbox !== undefined && !['read-only', 'workspace-write', 'full-access'].includes(String(values.sandbox))) {
+        return `--sandbox must be read-only, workspace-write or full-access, not '${String(values.sandbox)}'`;
+      }
+      if (values.approval !== undefined && !['on-request', 'untrusted', 'never'].includes(String(values.approval))) {
+        return `--approval must be on-request, untrusted or never, not '${String(values.approval)}'`;
+      }
+      return undefined;
     },
     positionals: [],
     required: ['repo', 'prompt'],
@@ -234,6 +248,9 @@ async function createTask(ctx: CommandContext): Promise<number> {
       repo: repoArgument(String(values.repo), ctx.io.cwd),
       prompt: String(values.prompt),
       start: values.backlog !== true,
+      ...(typeof values.sandbox === 'string' ? { sandbox: values.sandbox as 'read-only' | 'workspace-write' | 'full-access' } : {}),
+      ...(values.network === true ? { allowNetwork: true } : {}),
+      ...(typeof values.approval === 'string' ? { approval: values.approval as 'on-request' | 'untrusted' | 'never' } : {}),
       ...(typeof values.title === 'string' ? { title: values.title } : {}),
       ...(typeof values.base === 'string' ? { baseBranch: values.base } : {}),
     });

@@ -39,6 +39,13 @@ function formatItem(item: TranscriptItem): string {
       return `-- checkpoint ${item.commit.slice(0, 10)} (${item.filesChanged} file${item.filesChanged === 1 ? '' : 's'})`;
     case 'error':
       return `!! ${item.text}`;
+    case 'approval': {
+      const asked = `?? approval ${item.request.kind === 'escalation' ? 'asked' : 'needed'} for \`${item.request.command}\`${item.request.reason ? ` (${item.request.reason})` : ''}`;
+      if (!item.decision) return `${asked}: waiting for you`;
+      const { decision, scope, message } = item.decision;
+      const verdict = decision === 'approve' ? (scope === 'task' ? 'approved for this task' : 'approved once') : 'denied';
+      return `${asked}: ${verdict}${message ? ` ("${message}")` : ''}`;
+    }
   }
 }
 

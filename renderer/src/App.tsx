@@ -1,9 +1,14 @@
 import { useEffect, useState } from 'react';
-import { useActions, useAppStore, useClient } from './appContext.js';
+import { useActions, useAppStore, useClient, useStoreApi } from './appContext.js';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
+import { Toast } from './components/Toast.js';
 import { TopBar } from './components/TopBar.js';
+import { useGlobalShortcuts } from './components/useGlobalShortcuts.js';
 import { Board } from './features/board/Board.js';
+import { TaskDialogs } from './features/board/TaskDialogs.js';
+import { CommandPalette } from './features/palette/CommandPalette.js';
 import { AddRepoDialog } from './features/repos/AddRepoDialog.js';
+import { SettingsDialog } from './features/settings/SettingsDialog.js';
 import { NewTaskDialog } from './features/task/NewTaskDialog.js';
 import { TaskView } from './features/task/TaskView.js';
 import { selectDialog, selectSelectedTask } from './state/selectors.js';
@@ -34,6 +39,7 @@ export function App() {
   const selectedTask = useAppStore(selectSelectedTask);
   const { closeDialog } = useActions();
   const sandboxWarning = useSandboxWarning();
+  useGlobalShortcuts(useStoreApi());
   return (
     <div className={`app ${selectedTask ? 'has-panel' : ''}`}>
       <TopBar />
@@ -49,6 +55,10 @@ export function App() {
       </main>
       {dialog === 'addRepo' && <AddRepoDialog onClose={closeDialog} />}
       {dialog === 'newTask' && <NewTaskDialog onClose={closeDialog} />}
+      {dialog === 'palette' && <CommandPalette onClose={closeDialog} />}
+      {dialog === 'settings' && <SettingsDialog onClose={closeDialog} />}
+      <TaskDialogs />
+      <Toast />
     </div>
   );
 }

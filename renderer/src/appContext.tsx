@@ -34,6 +34,11 @@ export function useActions(): AppActions {
   return useDeps().store.getState();
 }
 
+/** The store itself, for code that reads it in event handlers rather than rendering from it. */
+export function useStoreApi(): AppStore {
+  return useDeps().store;
+}
+
 export function useClient(): UiClient {
   return useDeps().client;
 }

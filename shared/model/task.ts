@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { TaskStatusSchema } from './taskLifecycle.js';
+import { SandboxPolicySchema } from './sandboxPolicy.js';
+import { ApprovalRequestSchema, TaskGrantsSchema } from './approval.js';
 
 export const RepoSettingsSchema = z.object({
   /** Shell script run in each new worktree before the agent starts (e.g. `npm ci`); '' for none. */
@@ -47,6 +49,12 @@ export const TaskSchema = z.object({
   mergeCommit: z.string().nullable(),
   mergeStrategy: MergeStrategySchema.nullable(),
   model: z.string(),
+  /** What the task's commands may do; chosen at creation, widened only by the user. */
+  policy: SandboxPolicySchema,
+  /** What the user approved for the rest of the task. */
+  grants: TaskGrantsSchema,
+  /** The command waiting for the user's decision (status needs_input); null otherwise. */
+  pendingApproval: ApprovalRequestSchema.nullable(),
   /** Model tokens used by all turns so far. */
   usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }),
   createdAt: z.number(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TaskStatusSchema } from './taskLifecycle.js';
 import { TaskSchema } from './task.js';
+import { ApprovalDecisionSchema, ApprovalRequestSchema } from './approval.js';
 
 /**
  * What happened in a task, in order. Each is one journal row; the task view's
@@ -34,6 +35,8 @@ export const TaskEventBodySchema = z.discriminatedUnion('kind', [
     filesChanged: z.number(),
     turn: z.number(),
   }),
+  z.object({ kind: z.literal('approval_requested'), request: ApprovalRequestSchema }),
+  z.object({ kind: z.literal('approval_decided'), requestId: z.string(), decision: ApprovalDecisionSchema }),
   z.object({ kind: z.literal('merged'), commit: z.string(), strategy: z.enum(['merge', 'squash']) }),
   z.object({ kind: z.literal('error'), message: z.string() }),
   /** Something the user should know that is not an error (e.g. "started from the last commit"). */

@@ -25,7 +25,7 @@ const TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
   backlog: ['queued', 'running', 'discarded'],
   queued: ['running', 'stopped', 'discarded', 'failed', 'interrupted'],
   running: ['review', 'needs_input', 'failed', 'stopped', 'interrupted'],
-  needs_input: ['running', 'queued', 'failed', 'stopped', 'discarded', 'review'],
+  needs_input: ['running', 'queued', 'failed', 'stopped', 'discarded', 'review', 'interrupted'],
   review: ['queued', 'running', 'merged', 'discarded'],
   failed: ['queued', 'running', 'discarded'],
   stopped: ['queued', 'running', 'discarded', 'review'],

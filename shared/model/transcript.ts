@@ -1,4 +1,5 @@
 import type { TaskEvent } from './taskEvents.js';
+import type { ApprovalDecision, ApprovalRequest } from './approval.js';
 
 /** One block in the task view, folded from journal events. */
 export type TranscriptItem =
@@ -20,7 +21,8 @@ export type TranscriptItem =
     }
   | { type: 'status'; seq: number; text: string }
   | { type: 'checkpoint'; seq: number; commit: string; filesChanged: number }
-  | { type: 'error'; seq: number; text: string };
+  | { type: 'error'; seq: number; text: string }
+  | { type: 'approval'; seq: number; request: ApprovalRequest; decision: ApprovalDecision | null };
 
 /**
  * Output kept per command in the view, in characters (UTF-16 units). The journal keeps
@@ -83,6 +85,15 @@ export function applyTranscriptEvent(items: readonly TranscriptItem[], event: Ta
       return [...items, { type: 'status', seq: event.seq, text: `merged (${body.strategy}) as ${body.commit.slice(0, 10)}` }];
     case 'error':
       return [...items, { type: 'error', seq: event.seq, text: body.message }];
+    case 'approval_requested':
+      return [...items, { type: 'approval', seq: event.seq, request: body.request, decision: null }];
+    case 'approval_decided': {
+      const index = findLastIndex(items, (i) => i.type === 'approval' && i.request.requestId === body.requestId);
+      if (index < 0) return [...items];
+      const next = [...items];
+      next[index] = { ...(items[index] as Extract<TranscriptItem, { type: 'approval' }>), decision: body.decision };
+      return next;
+    }
     case 'note':
       return [...items, { type: 'status', seq: event.seq, text: body.text }];
   }

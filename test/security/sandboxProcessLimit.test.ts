@@ -109,8 +109,10 @@ describe('process-count limit', () => {
     // …up to the cap (the launcher and bwrap count too), and the shells saw fork fail.
     expect(watch.stats.peakProcesses).toBeLessThanOrEqual(DEFAULT_MAX_PROCESSES);
     expect(result.output).toMatch(/fork: (retry: )?Resource temporarily unavailable/);
-    expect(watch.stats.worstLagMs).toBeLessThan(1_000);
-    expect(watch.stats.slowestSpawnMs).toBeLessThan(1_000);
+    // "Responsive", not "fast": 5 s bounds catch a frozen host without failing on a busy CI
+    // machine (2 cores shared with other test files). Speed belongs to benchmarks.
+    expect(watch.stats.worstLagMs).toBeLessThan(5_000);
+    expect(watch.stats.slowestSpawnMs).toBeLessThan(5_000);
     expect(await eventually(() => countProcesses(token) === 0)).toBe(true);
   });
 

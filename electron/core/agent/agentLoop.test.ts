@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
+import { NO_GRANTS } from '../../../shared/model/approval.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAgentWorkspace, type AgentWorkspace } from '../../../test/fixtures/agentWorkspace.js';
 import { startModelServer, type ModelServer } from '../../../test/fixtures/modelServer.js';
 import { runSandboxed } from '../sandbox/runSandboxed.js';
+import { CommandGate } from './commandGate.js';
 import { runAgentLoop, type AgentLoopDeps, type CommandRunner } from './agentLoop.js';
 import type { WorkerEvent, WorkerStartConfig } from './workerProtocol.js';
 
@@ -63,6 +65,8 @@ function config(message: string, overrides: Partial<WorkerStartConfig> = {}): Wo
     baseURL: model.url,
     history: [],
     message,
+    approval: 'on-request',
+    grants: NO_GRANTS,
     commandTimeoutMs: 30_000,
     maxSteps: 50,
     ...overrides,
@@ -72,11 +76,19 @@ function config(message: string, overrides: Partial<WorkerStartConfig> = {}): Wo
 function loop(message: string, opts: { config?: Partial<WorkerStartConfig>; deps?: Partial<AgentLoopDeps>; bwrapPath?: string } = {}) {
   const events: WorkerEvent[] = [];
   const cfg = config(message, opts.config);
-  const runCommand: CommandRunner = (command, { onOutput, signal }) =>
-    runSandboxed(cfg.sandbox, command, { onOutput, signal, timeoutMs: cfg.commandTimeoutMs, bwrapPath: opts.bwrapPath });
+  const runCommand: CommandRunner = (command, { onOutput, signal, spec }) =>
+    runSandboxed(spec, command, { onOutput, signal, timeoutMs: cfg.commandTimeoutMs, bwrapPath: opts.bwrapPath });
+  const gate = new CommandGate({
+    spec: cfg.sandbox,
+    approval: cfg.approval,
+    grants: cfg.grants,
+    hiddenPaths: cfg.hiddenPaths,
+    ask: () => Promise.reject(new Error('no approvals in these tests')),
+  });
   const end = runAgentLoop(cfg, {
     client: new OpenAI({ baseURL: model.url, apiKey: 'k', maxRetries: 1 }),
     runCommand,
+    gate,
     emit: (event) => events.push(event),
     instructions: 'test',
     signal: new AbortController().signal,

@@ -1,21 +1,26 @@
 import type OpenAI from 'openai';
 import type { ResponseFunctionToolCall, ResponseInputItem, ResponseOutputItem } from 'openai/resources/responses/responses';
 import { SandboxUnavailableError } from '../sandbox/runSandboxed.js';
+import { describeSandboxDenial } from '../sandbox/sandboxDenial.js';
+import type { SandboxSpec } from '../sandbox/sandboxSpec.js';
+import type { CommandGate } from './commandGate.js';
 import { oneLine } from './apiErrorReason.js';
 import { callModel } from './modelCall.js';
 import { OutputBatcher } from './outputBatcher.js';
 import { formatShellResult, parseShellCall, type ShellOutcome } from './shellTool.js';
 import type { WorkerEvent, WorkerStartConfig, WorkerTurnEnd } from './workerProtocol.js';
 
-/** Runs one command for the agent (in production: runSandboxed with the task's spec). */
+/** Runs one command for the agent (in production: runSandboxed with the spec the gate chose). */
 export type CommandRunner = (
   command: string,
-  opts: { onOutput: (chunk: string) => void; signal: AbortSignal },
+  opts: { onOutput: (chunk: string) => void; signal: AbortSignal; spec: SandboxSpec },
 ) => Promise<ShellOutcome & { durationMs: number }>;
 
 export interface AgentLoopDeps {
   client: OpenAI;
   runCommand: CommandRunner;
+  /** Decides per command: run (with which spec), wait for the user, or refuse. */
+  gate: CommandGate;
   emit: (event: WorkerEvent) => void;
   instructions: string;
   /** Aborted when the host stops the turn: cuts the model call and kills the command. */
@@ -101,19 +106,29 @@ async function runCall(
   }
 
   const callId = call.call_id;
-  // Intent before action: the host journals the start before anything runs.
+  // Intent before action: the host journals the start before anything runs (or waits for approval).
   deps.emit({ type: 'command_started', callId, command: parsed.command });
   const batcher = new OutputBatcher((chunk) => deps.emit({ type: 'command_output', callId, chunk }));
   const started = Date.now();
   try {
-    const result = await deps.runCommand(parsed.command, { onOutput: (chunk) => batcher.push(chunk), signal: deps.signal });
+    const verdict = await deps.gate.check(callId, parsed.command, parsed);
+    if (deps.signal.aborted) return { type: 'stopped' };
+    if (verdict.kind === 'deny') {
+      deps.emit({ type: 'command_output', callId, chunk: `${verdict.message}\n` });
+      deps.emit({ type: 'command_finished', callId, exitCode: null, durationMs: Date.now() - started, isKilled: false });
+      answer(`${verdict.message}\n[not run]`);
+      return null;
+    }
+    const result = await deps.runCommand(parsed.command, { onOutput: (chunk) => batcher.push(chunk), signal: deps.signal, spec: verdict.spec });
     batcher.flush();
     const killReason = deps.signal.aborted
       ? 'the task was stopped'
       : result.isTruncated
         ? 'too much output (the sandbox output limit)'
         : `no result within ${seconds(config.commandTimeoutMs)} s (the command time limit)`;
-    answer(formatShellResult(result, killReason));
+    // A failure the sandbox caused is named as such, so the model does not chase a mystery.
+    const denial = result.exitCode !== 0 ? describeSandboxDenial({ ...result, durationMs: result.durationMs }, verdict.spec, { approval: config.approval }) : null;
+    answer(formatShellResult(result, killReason) + (denial ? `\n${denial}` : ''));
     deps.emit({ type: 'command_finished', callId, exitCode: result.exitCode, durationMs: result.durationMs, isKilled: result.isKilled });
     return deps.signal.aborted ? { type: 'stopped' } : null;
   } catch (error) {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { NO_GRANTS } from '../../../shared/model/approval.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAgentWorkspace, type AgentWorkspace } from '../../../test/fixtures/agentWorkspace.js';
 import { startModelServer, type ModelServer } from '../../../test/fixtures/modelServer.js';
@@ -58,6 +59,8 @@ function config(message: string, overrides: Partial<WorkerStartConfig> = {}): Wo
     baseURL: model.url,
     history: [],
     message,
+    approval: 'on-request',
+    grants: NO_GRANTS,
     commandTimeoutMs: 60_000,
     maxSteps: 50,
     ...overrides,

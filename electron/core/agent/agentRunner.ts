@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { builtScript } from '../util/paths.js';
 import { isWorkerToHost, type WorkerEvent, type WorkerStartConfig, type HostToWorker } from './workerProtocol.js';
+import type { ApprovalDecision, TaskGrants } from '../../../shared/model/approval.js';
 
 export type TurnOutcome =
   | { kind: 'done'; history: unknown[]; usage: { inputTokens: number; outputTokens: number } }
@@ -13,6 +14,8 @@ export interface AgentTurnHandle {
   readonly done: Promise<TurnOutcome>;
   /** Asks the worker to stop; it is SIGKILLed 1 s later if still alive. Safe to call twice. */
   stop(): void;
+  /** Answers the worker's pending approval request. */
+  decide(requestId: string, decision: ApprovalDecision, grants: TaskGrants): void;
   readonly pid: number | undefined;
 }
 
@@ -41,7 +44,7 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
     script = opts.workerScript ?? builtScript('electron/core/agent/agentWorker.js');
   } catch (error) {
     const reason = `agent worker not started: ${error instanceof Error ? error.message : String(error)}`;
-    return { done: Promise.resolve({ kind: 'crashed', reason }), stop: () => {}, pid: undefined };
+    return { done: Promise.resolve({ kind: 'crashed', reason }), stop: () => {}, decide: () => {}, pid: undefined };
   }
 
   let child: ChildProcess;
@@ -55,7 +58,7 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
     });
   } catch (error) {
     const reason = `agent worker not started: ${error instanceof Error ? error.message : String(error)}`;
-    return { done: Promise.resolve({ kind: 'crashed', reason }), stop: () => {}, pid: undefined };
+    return { done: Promise.resolve({ kind: 'crashed', reason }), stop: () => {}, decide: () => {}, pid: undefined };
   }
 
   let outcome: TurnOutcome | null = null;
@@ -128,5 +131,6 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
       send({ type: 'stop' });
       killTimer = setTimeout(() => child.kill('SIGKILL'), STOP_KILL_AFTER_MS);
     },
+    decide: (requestId, decision, grants) => send({ type: 'approval_decision', requestId, decision, grants }),
   };
 }

@@ -2,6 +2,8 @@ import OpenAI from 'openai';
 import { runSandboxed } from '../sandbox/runSandboxed.js';
 import { buildInstructions } from './agentInstructions.js';
 import { runAgentLoop, type CommandRunner } from './agentLoop.js';
+import { CommandGate, type ApprovalAnswer } from './commandGate.js';
+import type { ApprovalRequest } from '../../../shared/model/approval.js';
 import { oneLine } from './apiErrorReason.js';
 import { isHostToWorker, type WorkerStartConfig, type WorkerToHost } from './workerProtocol.js';
 
@@ -52,17 +54,25 @@ async function runTurn(config: WorkerStartConfig): Promise<void> {
       maxRetries: 3,
       timeout,
     });
-    const runCommand: CommandRunner = (command, { onOutput, signal }) =>
-      runSandboxed(config.sandbox, command, {
+    const runCommand: CommandRunner = (command, { onOutput, signal, spec }) =>
+      runSandboxed(spec, command, {
         onOutput,
         signal,
         timeoutMs: config.commandTimeoutMs,
         hiddenPaths: config.hiddenPaths,
         ...(config.bwrapPath ? { bwrapPath: config.bwrapPath } : {}),
       });
+    const gate = new CommandGate({
+      spec: config.sandbox,
+      approval: config.approval,
+      grants: config.grants,
+      hiddenPaths: config.hiddenPaths,
+      ask: askUser,
+    });
     const end = await runAgentLoop(config, {
       client,
       runCommand,
+      gate,
       emit: send,
       instructions: await buildInstructions(config.worktreePath),
       signal: stopController.signal,
@@ -101,9 +111,27 @@ if (!process.send) {
 process.on('uncaughtException', reportCrash);
 process.on('unhandledRejection', reportCrash);
 process.on('disconnect', () => void stop());
+/** Approval requests waiting for the host's answer, by request id. */
+const pendingApprovals = new Map<string, (answer: ApprovalAnswer) => void>();
+
+/** Sends the request to the host and waits for the user; a stop ends the wait (the turn is over). */
+function askUser(request: Omit<ApprovalRequest, 'requestedAt'>): Promise<ApprovalAnswer> {
+  return new Promise((resolve, reject) => {
+    pendingApprovals.set(request.requestId, resolve);
+    stopController.signal.addEventListener('abort', () => reject(new Error('stopped while waiting for approval')), { once: true });
+    send({ type: 'approval_request', request });
+  });
+}
+
 process.on('message', (raw: unknown) => {
   if (!isHostToWorker(raw)) return;
   if (raw.type === 'stop') return void stop();
+  if (raw.type === 'approval_decision') {
+    const resolve = pendingApprovals.get(raw.requestId);
+    pendingApprovals.delete(raw.requestId);
+    resolve?.({ decision: raw.decision, grants: raw.grants });
+    return;
+  }
   if (turn || isStopping) return; // one turn per worker
   startConfig = raw.config;
   turn = runTurn(raw.config);

@@ -4,11 +4,25 @@ import { clipMiddle, formatShellResult, parseShellCall } from './shellTool.js';
 
 describe('parseShellCall', () => {
   it('accepts {"command": string} for the shell tool only', () => {
-    expect(parseShellCall('shell', '{"command":"ls -la"}')).toEqual({ isValid: true, command: 'ls -la' });
+    expect(parseShellCall('shell', '{"command":"ls -la"}')).toEqual({
+      isValid: true,
+      command: 'ls -la',
+      network: false,
+      writablePaths: [],
+      justification: '',
+    });
     expect(parseShellCall('python', '{"command":"ls"}')).toMatchObject({ isValid: false, error: expect.stringContaining('no tool named "python"') });
     expect(parseShellCall('shell', '{"command":')).toMatchObject({ isValid: false, error: expect.stringContaining('not valid JSON') });
     expect(parseShellCall('shell', '{"cmd":"ls"}')).toMatchObject({ isValid: false });
     expect(parseShellCall('shell', '{"command":"  "}')).toMatchObject({ isValid: false });
+  });
+
+  it('reads a request to go beyond the sandbox, and refuses malformed paths', () => {
+    const asked = parseShellCall('shell', JSON.stringify({ command: 'npm ci', network: true, writable_paths: ['/opt/cache'], justification: 'deps' }));
+    expect(asked).toEqual({ isValid: true, command: 'npm ci', network: true, writablePaths: ['/opt/cache'], justification: 'deps' });
+    // Only a literal true asks for network: "yes" or 1 do not.
+    expect(parseShellCall('shell', '{"command":"ls","network":"yes"}')).toMatchObject({ isValid: true, network: false });
+    expect(parseShellCall('shell', '{"command":"ls","writable_paths":"/tmp"}')).toMatchObject({ isValid: false });
   });
 });
 

@@ -6,17 +6,36 @@ export const SHELL_TOOL: FunctionTool = {
   name: 'shell',
   description:
     'Run one bash command in the task worktree (the current directory) and get its combined output and exit code. ' +
-    'No network; only the worktree and /tmp are writable; commands must not wait for input.',
+    'It runs in a sandbox: no network; only the worktree and /tmp are writable; commands must not wait for input. ' +
+    'If a command truly needs more, set `network` and/or `writable_paths` and explain why in `justification`: ' +
+    'the user approves or denies; a denial comes back as the result.',
   parameters: {
     type: 'object',
-    properties: { command: { type: 'string', description: 'The bash command line to run.' } },
+    properties: {
+      command: { type: 'string', description: 'The bash command line to run.' },
+      network: { type: 'boolean', description: 'Ask for network access for this command (needs the user’s approval).' },
+      writable_paths: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Absolute paths outside the worktree this command must write (needs the user’s approval).',
+      },
+      justification: { type: 'string', description: 'Why the command needs network or those paths; shown to the user.' },
+    },
     required: ['command'],
     additionalProperties: false,
   },
-  strict: true,
+  // Not strict: strict mode would force the model to fill the optional escalation fields.
+  strict: false,
 };
 
-export type ShellCall = { isValid: true; command: string } | { isValid: false; error: string };
+export interface ShellRequest {
+  command: string;
+  network: boolean;
+  writablePaths: string[];
+  justification: string;
+}
+
+export type ShellCall = ({ isValid: true } & ShellRequest) | { isValid: false; error: string };
 
 /** The model's arguments for `shell`: `{"command": "..."}`; anything else is explained back to it. */
 export function parseShellCall(name: string, argumentsJson: string): ShellCall {
@@ -27,11 +46,25 @@ export function parseShellCall(name: string, argumentsJson: string): ShellCall {
   } catch {
     return { isValid: false, error: 'error: the shell arguments are not valid JSON; send {"command": "<bash command>"}.' };
   }
-  const command = typeof parsed === 'object' && parsed !== null && 'command' in parsed ? parsed.command : undefined;
+  if (typeof parsed !== 'object' || parsed === null) {
+    return { isValid: false, error: 'error: the shell arguments must be an object; send {"command": "<bash command>"}.' };
+  }
+  const args = parsed as Record<string, unknown>;
+  const command = args.command;
   if (typeof command !== 'string' || command.trim() === '') {
     return { isValid: false, error: 'error: the shell tool needs a non-empty "command" string.' };
   }
-  return { isValid: true, command };
+  const paths = args.writable_paths ?? [];
+  if (!Array.isArray(paths) || !paths.every((p): p is string => typeof p === 'string')) {
+    return { isValid: false, error: 'error: "writable_paths" must be an array of absolute paths.' };
+  }
+  return {
+    isValid: true,
+    command,
+    network: args.network === true,
+    writablePaths: paths,
+    justification: typeof args.justification === 'string' ? args.justification : '',
+  };
 }
 
 export interface ShellOutcome {

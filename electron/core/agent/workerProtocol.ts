@@ -1,4 +1,6 @@
 import type { SandboxSpec } from '../sandbox/sandboxSpec.js';
+import type { ApprovalDecision, ApprovalRequest, TaskGrants } from '../../../shared/model/approval.js';
+import type { ApprovalPolicy } from '../../../shared/model/sandboxPolicy.js';
 
 /**
  * The messages between the host and one agent worker process (one per running turn),
@@ -24,6 +26,10 @@ export interface WorkerStartConfig {
   maxSteps: number;
   /** The bubblewrap binary; unset → found on the usual paths. */
   bwrapPath?: string;
+  /** The task's approval policy: what the agent may ask for, and what waits for the user. */
+  approval: ApprovalPolicy;
+  /** What the user already approved for this task (from earlier turns). */
+  grants: TaskGrants;
 }
 
 export type WorkerToHost =
@@ -31,10 +37,16 @@ export type WorkerToHost =
   | { type: 'command_started'; callId: string; command: string }
   | { type: 'command_output'; callId: string; chunk: string }
   | { type: 'command_finished'; callId: string; exitCode: number | null; durationMs: number; isKilled: boolean }
+  /** The agent's command waits for the user; the worker blocks that tool call until a decision. */
+  | { type: 'approval_request'; request: Omit<ApprovalRequest, 'requestedAt'> }
   | { type: 'turn_done'; history: unknown[]; usage: { inputTokens: number; outputTokens: number } }
   | { type: 'turn_failed'; kind: 'api' | 'sandbox_unavailable' | 'internal'; reason: string; history: unknown[] };
 
-export type HostToWorker = { type: 'start'; config: WorkerStartConfig } | { type: 'stop' };
+export type HostToWorker =
+  | { type: 'start'; config: WorkerStartConfig }
+  | { type: 'stop' }
+  /** The user's answer to an approval_request, with the task's grants as they now stand. */
+  | { type: 'approval_decision'; requestId: string; decision: ApprovalDecision; grants: TaskGrants };
 
 /** The events a turn streams before it ends. */
 export type WorkerEvent = Exclude<WorkerToHost, { type: 'turn_done' } | { type: 'turn_failed' }>;
@@ -48,6 +60,7 @@ const WORKER_TO_HOST_TYPES: ReadonlySet<string> = new Set<WorkerToHost['type']>(
   'command_started',
   'command_output',
   'command_finished',
+  'approval_request',
   'turn_done',
   'turn_failed',
 ]);
@@ -60,6 +73,7 @@ export function isWorkerToHost(value: unknown): value is WorkerToHost {
 export function isHostToWorker(value: unknown): value is HostToWorker {
   if (!isRecord(value)) return false;
   if (value.type === 'stop') return true;
+  if (value.type === 'approval_decision') return typeof value.requestId === 'string' && isRecord(value.decision) && isRecord(value.grants);
   return value.type === 'start' && isRecord(value.config) && typeof value.config.worktreePath === 'string';
 }
 

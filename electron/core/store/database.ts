@@ -4,11 +4,12 @@ import Database from 'better-sqlite3';
 import { m001Initial } from './migrations/m001_initial.js';
 import { m002Usage } from './migrations/m002_usage.js';
 import { m003RepoSettings } from './migrations/m003_repoSettings.js';
+import { m004Policy } from './migrations/m004_policy.js';
 
 export type Db = Database.Database;
 
 /** Numbered migrations, applied in order; `user_version` records how many have run. */
-const MIGRATIONS: readonly string[] = [m001Initial, m002Usage, m003RepoSettings];
+const MIGRATIONS: readonly string[] = [m001Initial, m002Usage, m003RepoSettings, m004Policy];
 
 export function openDatabase(home: string): Db {
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });

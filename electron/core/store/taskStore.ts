@@ -1,6 +1,14 @@
 import type { Db } from './database.js';
 import type { Task, MergeStrategy } from '../../../shared/model/task.js';
 import { TaskStatusSchema, type TaskStatus } from '../../../shared/model/taskLifecycle.js';
+import { DEFAULT_SANDBOX_POLICY, SandboxPolicySchema } from '../../../shared/model/sandboxPolicy.js';
+import {
+  ApprovalRequestSchema,
+  NO_GRANTS,
+  TaskGrantsSchema,
+  type ApprovalRequest,
+  type TaskGrants,
+} from '../../../shared/model/approval.js';
 
 interface TaskRow {
   id: string;
@@ -22,6 +30,9 @@ interface TaskRow {
   turns: number;
   input_tokens: number;
   output_tokens: number;
+  policy: string | null;
+  grants: string | null;
+  pending_approval: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -47,6 +58,10 @@ function toTask(row: TaskRow): Task {
     mergeCommit: row.merge_commit,
     mergeStrategy: row.merge_strategy === 'merge' || row.merge_strategy === 'squash' ? row.merge_strategy : null,
     model: row.model,
+    // Tasks from before policies existed ran with the defaults.
+    policy: row.policy ? SandboxPolicySchema.parse(JSON.parse(row.policy)) : DEFAULT_SANDBOX_POLICY,
+    grants: row.grants ? TaskGrantsSchema.parse(JSON.parse(row.grants)) : NO_GRANTS,
+    pendingApproval: row.pending_approval ? ApprovalRequestSchema.parse(JSON.parse(row.pending_approval)) : null,
     usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -56,6 +71,8 @@ function toTask(row: TaskRow): Task {
 export interface TaskPatch {
   status?: TaskStatus;
   statusReason?: string | null;
+  grants?: TaskGrants;
+  pendingApproval?: ApprovalRequest | null;
   mergeCommit?: string | null;
   mergeStrategy?: MergeStrategy | null;
 }
@@ -68,15 +85,16 @@ export class TaskStore {
     this.db
       .prepare(
         `INSERT INTO tasks (id, repo_id, title, prompt, status, branch, base_branch, base_commit, worktree_path,
-           status_reason, merge_commit, merge_strategy, model, created_at, updated_at)
+           status_reason, merge_commit, merge_strategy, model, policy, grants, created_at, updated_at)
          VALUES (@id, @repoId, @title, @prompt, @status, @branch, @baseBranch, @baseCommit, @worktreePath,
-           @statusReason, @mergeCommit, @mergeStrategy, @model, @createdAt, @updatedAt)`,
+           @statusReason, @mergeCommit, @mergeStrategy, @model, @policy, @grants, @createdAt, @updatedAt)`,
       )
       .run({
         id: task.id, repoId: task.repoId, title: task.title, prompt: task.prompt, status: task.status,
         branch: task.branch, baseBranch: task.baseBranch, baseCommit: task.baseCommit, worktreePath: task.worktreePath,
         statusReason: task.statusReason, mergeCommit: task.mergeCommit, mergeStrategy: task.mergeStrategy,
-        model: task.model, createdAt: task.createdAt, updatedAt: task.updatedAt,
+        model: task.model, policy: JSON.stringify(task.policy), grants: JSON.stringify(task.grants),
+        createdAt: task.createdAt, updatedAt: task.updatedAt,
       });
   }
 
@@ -100,7 +118,15 @@ export class TaskStore {
     if (patch.statusReason !== undefined) sets.push('status_reason = @statusReason');
     if (patch.mergeCommit !== undefined) sets.push('merge_commit = @mergeCommit');
     if (patch.mergeStrategy !== undefined) sets.push('merge_strategy = @mergeStrategy');
-    this.db.prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE id = @id`).run({ ...patch, id, updatedAt: this.clock() });
+    if (patch.grants !== undefined) sets.push('grants = @grants');
+    if (patch.pendingApproval !== undefined) sets.push('pending_approval = @pendingApproval');
+    this.db.prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE id = @id`).run({
+      ...patch,
+      grants: patch.grants === undefined ? undefined : JSON.stringify(patch.grants),
+      pendingApproval: patch.pendingApproval === undefined || patch.pendingApproval === null ? null : JSON.stringify(patch.pendingApproval),
+      id,
+      updatedAt: this.clock(),
+    });
     const task = this.get(id);
     if (!task) throw new Error(`task ${id} vanished during update`);
     return task;

@@ -56,6 +56,7 @@ beforeEach(() => {
       const handle: AgentTurnHandle = {
         done,
         pid: undefined,
+        decide: () => {},
         stop: () => {
           turn.wasStopped = true;
           end({ kind: 'stopped' });
@@ -90,6 +91,9 @@ function transitionsCreate(transitions: TaskTransitions, id: string): void {
     mergeCommit: null,
     mergeStrategy: null,
     model: 'm',
+    policy: { mode: 'workspace-write', allowNetwork: false, approval: 'on-request', commandTimeoutMs: 600_000, extraWritablePaths: [] },
+    grants: { network: false, writablePaths: [], commands: [] },
+    pendingApproval: null,
     usage: { inputTokens: 0, outputTokens: 0 },
     createdAt: 1,
     updatedAt: 1,

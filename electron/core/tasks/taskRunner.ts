@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Task } from '../../../shared/model/task.js';
+import { describeWidening, type ApprovalDecision, type ApprovalRequest, type TaskGrants } from '../../../shared/model/approval.js';
 import type { TaskEventBody } from '../../../shared/model/taskEvents.js';
 import { startAgentTurn, type AgentTurnHandle, type TurnOutcome } from '../agent/agentRunner.js';
 import { DEFAULT_MAX_STEPS, type WorkerStartConfig, type WorkerToHost } from '../agent/workerProtocol.js';
@@ -24,7 +25,8 @@ export interface AgentSettings {
 }
 
 type StartTurn = typeof startAgentTurn;
-type AgentEvent = Exclude<WorkerToHost, { type: 'turn_done' } | { type: 'turn_failed' }>;
+/** What a worker streams that goes straight to the journal (approval requests are handled apart). */
+type AgentEvent = Exclude<WorkerToHost, { type: 'turn_done' } | { type: 'turn_failed' } | { type: 'approval_request' }>;
 
 interface Running {
   /** Set once the agent worker is started (setup runs before it). */
@@ -147,7 +149,10 @@ export class TaskRunner {
       slot.handle = (this.deps.startTurn ?? startAgentTurn)({
         config,
         env: this.workerEnv(),
-        onEvent: (event) => transitions.record(taskId, toJournalBody(event)),
+        onEvent: (event) => {
+          if (event.type === 'approval_request') this.askForApproval(taskId, event.request);
+          else transitions.record(taskId, toJournalBody(event));
+        },
       });
     } catch (error) {
       transitions.move(taskId, 'failed', `could not start the agent: ${errorMessage(error)}`);
@@ -160,6 +165,22 @@ export class TaskRunner {
     if (outcome.kind === 'done' || outcome.kind === 'failed') tasks.saveAgentHistory(taskId, outcome.history, turns + 1);
     if (outcome.kind === 'done') tasks.addUsage(taskId, outcome.usage);
     this.finish(taskId, outcome, slot.stopIntent);
+  }
+
+  /** The agent's command waits for the user: the card moves to Needs you with what is asked. */
+  private askForApproval(taskId: string, asked: Omit<ApprovalRequest, 'requestedAt'>): void {
+    const request: ApprovalRequest = { ...asked, requestedAt: Date.now() };
+    this.deps.transitions.record(taskId, { kind: 'approval_requested', request });
+    const what = request.kind === 'escalation' ? describeWidening(request.widening) : 'running a command that may change things';
+    this.deps.transitions.move(taskId, 'needs_input', `approval needed: ${what} for \`${oneLine(request.command, 80)}\``, { pendingApproval: request });
+  }
+
+  /** Sends the user's decision to the waiting worker; false when no worker waits any more. */
+  answerApproval(taskId: string, requestId: string, decision: ApprovalDecision, grants: TaskGrants): boolean {
+    const slot = this.running.get(taskId);
+    if (!slot?.handle) return false;
+    slot.handle.decide(requestId, decision, grants);
+    return true;
   }
 
   /** Copies files and runs the repo's setup script before the first turn; again if it never succeeded. */
@@ -189,6 +210,8 @@ export class TaskRunner {
 
   private finish(taskId: string, outcome: TurnOutcome, stopIntent: Running['stopIntent']): void {
     const { transitions } = this.deps;
+    // A request nobody can answer any more (the worker is gone) must not linger on the card.
+    if (this.deps.tasks.get(taskId)?.pendingApproval) this.deps.tasks.update(taskId, { pendingApproval: null });
     if (stopIntent === 'shutdown') {
       transitions.move(taskId, 'interrupted', 'Flotilla closed while this task was running');
       return;
@@ -249,11 +272,15 @@ export class TaskRunner {
       taskId: task.id,
       worktreePath: task.worktreePath,
       sandbox: {
+        mode: task.policy.mode,
         worktreePath: task.worktreePath,
         readOnlyPaths: await gitPathsOfWorktree(task.worktreePath),
+        extraWritablePaths: task.policy.extraWritablePaths,
         homeDir,
-        allowNetwork: false,
+        allowNetwork: task.policy.allowNetwork,
       },
+      approval: task.policy.approval,
+      grants: task.grants,
       // Everything Flotilla keeps (database, other tasks' worktrees) is hidden from commands.
       // Agent sockets (ssh-agent, docker) stay reachable through a read-only mount: hide them.
       hiddenPaths: [this.deps.home, ...hostSocketPaths(this.deps.env)],
@@ -261,7 +288,7 @@ export class TaskRunner {
       baseURL: settings.baseURL,
       history,
       message,
-      commandTimeoutMs: settings.commandTimeoutMs,
+      commandTimeoutMs: task.policy.commandTimeoutMs,
       maxSteps: DEFAULT_MAX_STEPS,
       // FLOTILLA_BWRAP: a bubblewrap installed somewhere unusual (set by the user who starts
       // Flotilla, never read from the repo).
@@ -297,4 +324,10 @@ function toJournalBody(event: AgentEvent): TaskEventBody {
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The first line of `text`, cut to `max` characters. */
+function oneLine(text: string, max: number): string {
+  const first = text.split('\n')[0] ?? '';
+  return first.length > max ? `${first.slice(0, max - 1)}…` : first;
 }

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { failure, type Failure } from '../../../shared/contract.js';
 import { canMerge, canTransition, isActive, isFinal } from '../../../shared/model/taskLifecycle.js';
+import { DEFAULT_SANDBOX_POLICY, type ApprovalPolicy, type SandboxMode } from '../../../shared/model/sandboxPolicy.js';
+import { NO_GRANTS, type ApprovalDecision, type ApprovalRequest, type TaskGrants } from '../../../shared/model/approval.js';
 import type { MergeStrategy, Task } from '../../../shared/model/task.js';
 import type { TaskDiff } from '../../../shared/model/diff.js';
 import type { TaskEvent } from '../../../shared/model/taskEvents.js';
@@ -29,6 +31,9 @@ export interface CreateTaskInput {
   baseBranch?: string | undefined;
   /** false: leave the task in Backlog until it is started. */
   start?: boolean | undefined;
+  sandbox?: SandboxMode | undefined;
+  allowNetwork?: boolean | undefined;
+  approval?: ApprovalPolicy | undefined;
 }
 
 /** What a user can do to tasks: create, inspect, stop, discard, merge. */
@@ -42,6 +47,8 @@ export class TaskService {
       transitions: TaskTransitions;
       runner: TaskRunner;
       model: () => string;
+      /** The default wall time per command for new tasks, in ms. */
+      commandTimeoutMs: () => number;
       clock: () => number;
       /** The host's environment, for the repo's cleanup script. */
       env: NodeJS.ProcessEnv;
@@ -94,6 +101,16 @@ export class TaskService {
       mergeCommit: null,
       mergeStrategy: null,
       model: this.deps.model(),
+      policy: {
+        ...DEFAULT_SANDBOX_POLICY,
+        mode: input.sandbox ?? DEFAULT_SANDBOX_POLICY.mode,
+        allowNetwork: input.allowNetwork ?? DEFAULT_SANDBOX_POLICY.allowNetwork,
+        approval: input.approval ?? DEFAULT_SANDBOX_POLICY.approval,
+        commandTimeoutMs: this.deps.commandTimeoutMs(),
+        extraWritablePaths: [],
+      },
+      grants: NO_GRANTS,
+      pendingApproval: null,
       usage: { inputTokens: 0, outputTokens: 0 },
       createdAt: now,
       updatedAt: now,
@@ -135,10 +152,32 @@ export class TaskService {
     return { ok: true, task: this.deps.runner.enqueue(task, turnMessage) };
   }
 
+  /**
+   * The user's answer to the command waiting in `needs_input`. "For this task" grants the same
+   * widening (or, under `untrusted`, the same command line) from now on; a denial's message goes
+   * back to the agent as the command's result.
+   */
+  decide(id: string, decision: ApprovalDecision): Result<{ task: Task }> {
+    const task = this.deps.tasks.get(id);
+    if (!task) return notFound(id);
+    const request = task.pendingApproval;
+    if (!request) return failure('invalid_state', `task ${id} has no command waiting for approval`);
+    const grants = decision.decision === 'approve' && decision.scope === 'task' ? grantFor(task.grants, request) : task.grants;
+    if (!this.deps.runner.isRunning(id)) {
+      this.deps.tasks.update(id, { pendingApproval: null });
+      return failure('invalid_state', `task ${id}'s agent is no longer running; resume the task instead`);
+    }
+    this.deps.transitions.record(id, { kind: 'approval_decided', requestId: request.requestId, decision });
+    const updated = this.deps.transitions.move(id, 'running', null, { pendingApproval: null, grants });
+    this.deps.runner.answerApproval(id, request.requestId, decision, grants);
+    return { ok: true, task: updated };
+  }
+
   async stop(id: string): Promise<Result<{ task: Task }>> {
     const task = this.deps.tasks.get(id);
     if (!task) return notFound(id);
-    if (task.status !== 'queued' && task.status !== 'running') {
+    const isWaitingForUser = task.status === 'needs_input' && this.deps.runner.isRunning(id);
+    if (task.status !== 'queued' && task.status !== 'running' && !isWaitingForUser) {
       return failure('invalid_state', `task ${id} is ${task.status}, not running`);
     }
     await this.deps.runner.stop(id);
@@ -149,7 +188,7 @@ export class TaskService {
     const task = this.deps.tasks.get(id);
     if (!task) return notFound(id);
     if (isFinal(task.status)) return failure('invalid_state', `task ${id} is already ${task.status}`);
-    if (task.status === 'queued' || task.status === 'running') await this.deps.runner.stop(id);
+    if (this.deps.runner.isRunning(id) || task.status === 'queued') await this.deps.runner.stop(id);
     await this.runCleanupScript(task);
     try {
       await removeTaskWorktree({ repoPath: task.repoPath, worktreePath: task.worktreePath, branch: task.branch, deleteBranch: true });
@@ -257,4 +296,16 @@ export function titleFromPrompt(prompt: string): string {
 function uniquePath(dir: string): string {
   if (!fs.existsSync(dir)) return dir;
   for (let n = 2; ; n++) if (!fs.existsSync(`${dir}-${n}`)) return `${dir}-${n}`;
+}
+
+/** The grants after "approve for this task": the widening asked, or the exact command line. */
+function grantFor(grants: TaskGrants, request: ApprovalRequest): TaskGrants {
+  if (request.kind === 'untrusted_command') {
+    return { ...grants, commands: [...new Set([...grants.commands, request.command])] };
+  }
+  return {
+    network: grants.network || request.widening.network,
+    writablePaths: [...new Set([...grants.writablePaths, ...request.widening.writablePaths])],
+    commands: grants.commands,
+  };
 }

@@ -1,26 +1,17 @@
 import xtermHeadless from '@xterm/headless';
 import { SerializeAddon } from '@xterm/addon-serialize';
+import type { ScreenMirror, ScreenMirrorOptions } from './screenMirror.js';
 
 // @xterm/headless is CommonJS without named-export hints: take the class off its exports object.
 const { Terminal } = xtermHeadless;
-
-export interface HeadlessMirrorOptions {
-  cols: number;
-  rows: number;
-  /** Lines kept above the screen (default 10_000). */
-  scrollback?: number;
-  /** After each written chunk has been parsed; `parsedChars` has grown. */
-  onDidParse?: () => void;
-}
-
-export const DEFAULT_SCROLLBACK_LINES = 10_000;
 
 /**
  * A terminal without a screen that parses a session's whole output, so a viewer that attaches
  * late gets the current screen and scrollback at once instead of a replay of raw output.
  * Parsing is asynchronous (xterm's write buffer works in ~12 ms slices): `write` returns at once.
+ * The service runs these in the mirror worker (mirrorWorker.ts), off the host's main thread.
  */
-export class HeadlessMirror {
+export class HeadlessMirror implements ScreenMirror {
   private readonly term: InstanceType<typeof Terminal>;
   private readonly serializer = new SerializeAddon();
   /** Written but not yet parsed, oldest first: what a snapshot taken now does not show yet. */
@@ -31,11 +22,11 @@ export class HeadlessMirror {
   /** Snapshots asked for and not yet taken: answered with '' if the mirror is disposed first. */
   private readonly pendingSnapshots = new Set<{ onSnapshot: (snapshot: string) => void }>();
 
-  constructor(private readonly opts: HeadlessMirrorOptions) {
+  constructor(private readonly opts: ScreenMirrorOptions) {
     this.term = new Terminal({
       cols: opts.cols,
       rows: opts.rows,
-      scrollback: opts.scrollback ?? DEFAULT_SCROLLBACK_LINES,
+      scrollback: opts.scrollback,
       allowProposedApi: true,
     });
     this.term.loadAddon(this.serializer);
@@ -55,11 +46,20 @@ export class HeadlessMirror {
     if (this.isDisposed || chunk.length === 0) return;
     this.writtenCharCount += chunk.length;
     this.unparsed.push(chunk);
-    this.term.write(chunk, () => {
-      this.unparsed.shift();
+    try {
+      this.term.write(chunk, () => {
+        this.unparsed.shift();
+        this.parsedCharCount += chunk.length;
+        this.opts.onDidParse?.();
+      });
+    } catch {
+      // xterm refuses data while 50 MB are pending. Flow control keeps the backlog far below
+      // that; should it ever happen, the screen misses this chunk, but the stream must not
+      // wait for a parse that will never come.
+      this.unparsed.pop();
       this.parsedCharCount += chunk.length;
       this.opts.onDidParse?.();
-    });
+    }
   }
 
   /** Resizes at this point of the stream: after what was written so far has been parsed at the old size. */

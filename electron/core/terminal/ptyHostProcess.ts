@@ -32,6 +32,7 @@ export function forkPtyHost(opts: ForkPtyHostOptions = {}): PtyHostConnection {
     env: opts.env ?? process.env,
     // The host's own flags (inspector, loaders) must not leak into the pty host.
     execArgv: [],
+    serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let messageListener: (message: PtyHostToHost) => void = () => {};

@@ -45,7 +45,13 @@ async function openShell(): Promise<string> {
 describe('TerminalChannel', () => {
   it('holds output until the client is ready, then streams frames and takes keystrokes as frames', async () => {
     const sessionId = await openShell();
-    await sleep(300); // the prompt goes into the snapshot
+    let screen = '';
+    // Once the prompt is on screen, it must come with the snapshot, not as a frame.
+    while (!screen.includes('$ ')) {
+      const snapshot = await service.snapshot(sessionId);
+      screen = snapshot.ok ? snapshot.snapshot : '';
+      await sleep(20);
+    }
     const client = newClient();
     const attached = await client.channel.attach(sessionId);
     expect(attached).toMatchObject({ ok: true, cols: 80, rows: 24 });

@@ -42,6 +42,7 @@ async function open(argv: string[], size = { cols: 80, rows: 24 }): Promise<stri
 /** A viewer like the renderer's: an xterm fed the snapshot, then every chunk, acking after each parse. */
 class XtermViewer {
   readonly term: HeadlessTerminal;
+  snapshot = '';
   received = '';
   parsed = 0;
   exit: TerminalExit | null = null;
@@ -63,6 +64,7 @@ class XtermViewer {
     if (!result.ok) throw new Error(result.message);
     viewer = new XtermViewer(result.cols, result.rows);
     viewer.attachment = result;
+    viewer.snapshot = result.snapshot;
     viewer.term.write(result.snapshot);
     for (const chunk of early) viewer.write(chunk, opts.isAcking ?? true);
     return viewer;
@@ -74,6 +76,11 @@ class XtermViewer {
       this.parsed += chunk.length;
       if (isAcking) this.attachment?.ack(chunk.length);
     });
+  }
+
+  /** Everything this viewer was given: the snapshot, then the stream. */
+  get text(): string {
+    return this.snapshot + this.received;
   }
 
   async settled(): Promise<void> {
@@ -112,11 +119,14 @@ async function replayed(output: string, cols: number, rows: number): Promise<Hea
 describe('TerminalService', () => {
   it('delivers `seq 1 200000` whole to a viewer that acks from its write callback', async () => {
     newService();
-    const sessionId = await open(['sh', '-c', 'sleep 0.3; seq 1 200000']);
+    // Waits for a line on stdin, so that the viewer is attached before the first byte.
+    const sessionId = await open(['sh', '-c', 'read go; seq 1 200000']);
     const viewer = await XtermViewer.attach(sessionId);
+    service.write(sessionId, '\r');
     await waitFor('exit', () => viewer.exit !== null, 30_000);
     expect(viewer.exit).toEqual({ exitCode: 0, signal: null, reason: null });
-    expect(viewer.received.length).toBe(seqThroughPty(200_000).length);
+    // The pty echoes the typed newline first.
+    expect(viewer.received.length).toBe(2 + seqThroughPty(200_000).length);
     expect(viewer.received.endsWith('199999\r\n200000\r\n')).toBe(true);
     expect(exits.get(sessionId)).toEqual({ exitCode: 0, signal: null, reason: null });
     // The journal hook saw the same stream.
@@ -196,7 +206,7 @@ describe('TerminalService', () => {
     newService();
     const sessionId = await open(['sh', '-i']);
     const viewer = await XtermViewer.attach(sessionId);
-    await waitFor('the prompt', () => viewer.received.includes('$ '));
+    await waitFor('the prompt', () => viewer.text.includes('$ '));
     expect(service.write(sessionId, 'echo hi-$((40+2))\r')).toEqual({ ok: true });
     await waitFor('the echo', () => viewer.received.includes('hi-42'));
     expect(service.resize(sessionId, 100, 30)).toEqual({ ok: true });

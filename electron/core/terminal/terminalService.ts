@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { failure, type Failure } from '../../../shared/contract.js';
-import { DEFAULT_SCROLLBACK_LINES } from './headlessMirror.js';
+import { HeadlessMirror } from './headlessMirror.js';
+import { MirrorWorker } from './mirrorWorkerClient.js';
 import { forkPtyHost, type PtyHostConnection, type StartPtyHost } from './ptyHostProcess.js';
 import type { PtyHostToHost } from './ptyHostProtocol.js';
+import { DEFAULT_SCROLLBACK_LINES, type CreateScreenMirror } from './screenMirror.js';
 import { TerminalSession, type TerminalExit, type TerminalViewer, type ViewerAttachment } from './terminalSession.js';
 
 export type { TerminalExit, TerminalViewer, ViewerAttachment } from './terminalSession.js';
@@ -13,6 +15,11 @@ export interface TerminalServiceOptions {
   startPtyHost?: StartPtyHost;
   /** Lines of scrollback each session's mirror keeps (default 10_000). */
   scrollback?: number;
+  /**
+   * Where the headless mirrors parse: 'worker' (default), a worker thread, so a flood never
+   * delays the host's main thread; 'main', this thread (simpler, for comparison and debugging).
+   */
+  mirrorThread?: 'worker' | 'main';
   /**
    * How far (chars) the headless mirror may fall behind the stream while viewers are attached
    * before it holds the pty back too. 1 M chars: ~50 ms of a flood at 20 MB/s, so a viewer never
@@ -87,8 +94,19 @@ export class TerminalService {
   private readonly sessions = new Map<string, TerminalSession>();
   private generation: PtyHostGeneration | null = null;
   private isDisposed = false;
+  private readonly mirrorWorker: MirrorWorker | null;
+  private readonly createMirror: CreateScreenMirror;
 
-  constructor(private readonly opts: TerminalServiceOptions = {}) {}
+  constructor(private readonly opts: TerminalServiceOptions = {}) {
+    if (opts.mirrorThread === 'main') {
+      this.mirrorWorker = null;
+      this.createMirror = (options) => new HeadlessMirror(options);
+    } else {
+      const worker = new MirrorWorker();
+      this.mirrorWorker = worker;
+      this.createMirror = (options) => worker.create(options);
+    }
+  }
 
   async open(options: OpenTerminalOptions): Promise<{ ok: true; session: TerminalSessionInfo } | Failure> {
     if (this.isDisposed) return failure('invalid_state', 'the terminal service is shut down');
@@ -212,6 +230,7 @@ export class TerminalService {
     }
     for (const session of this.sessions.values()) session.close();
     this.sessions.clear();
+    this.mirrorWorker?.dispose();
   }
 
   /** The pty host's pid, or undefined while none runs (for diagnostics, benchmarks and tests). */
@@ -300,6 +319,7 @@ export class TerminalService {
       ...spec,
       scrollback: this.opts.scrollback ?? DEFAULT_SCROLLBACK_LINES,
       mirrorMaxLagChars: this.opts.mirrorMaxLagChars ?? DEFAULT_MIRROR_MAX_LAG_CHARS,
+      createMirror: this.createMirror,
       sendAck: (chars) => {
         if (!generation.isDead) generation.connection.send({ type: 'ack', id: sessionId, chars });
       },

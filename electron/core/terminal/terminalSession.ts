@@ -1,4 +1,4 @@
-import { HeadlessMirror } from './headlessMirror.js';
+import type { CreateScreenMirror, ScreenMirror } from './screenMirror.js';
 
 /** How a session ended. `reason` is null for a program that exited on its own or was killed by us. */
 export interface TerminalExit {
@@ -25,6 +25,8 @@ export interface TerminalSessionOptions {
   scrollback: number;
   /** See TerminalServiceOptions.mirrorMaxLagChars. */
   mirrorMaxLagChars: number;
+  /** Where the headless xterm runs (the mirror worker, or this thread). */
+  createMirror: CreateScreenMirror;
   /** Tells the pty host that `chars` more output was consumed by everyone. */
   sendAck: (chars: number) => void;
   onOutputForJournal?: (sessionId: string, chunk: string) => void;
@@ -57,7 +59,7 @@ export class TerminalSession {
   readonly argv: readonly string[];
   private size: { cols: number; rows: number };
   private exitInfo: TerminalExit | null = null;
-  private readonly mirror: HeadlessMirror;
+  private readonly mirror: ScreenMirror;
   private readonly viewers = new Set<AttachedViewer>();
   /** Chars received from the pty host so far: the stream position of the next chunk. */
   private receivedChars = 0;
@@ -71,7 +73,7 @@ export class TerminalSession {
     this.cwd = opts.cwd;
     this.argv = [...opts.argv];
     this.size = { cols: opts.cols, rows: opts.rows };
-    this.mirror = new HeadlessMirror({ cols: opts.cols, rows: opts.rows, scrollback: opts.scrollback, onDidParse: () => this.updateAck() });
+    this.mirror = opts.createMirror({ cols: opts.cols, rows: opts.rows, scrollback: opts.scrollback, onDidParse: () => this.updateAck() });
   }
 
   get cols(): number {

@@ -87,6 +87,8 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
     },
     'tasks.start': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'queued') } : failure('not_found', `no task ${id}`)),
     'tasks.send': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'queued') } : failure('not_found', `no task ${id}`)),
+    'tasks.approve': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'running') } : failure('not_found', `no task ${id}`)),
+    'tasks.deny': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'running') } : failure('not_found', `no task ${id}`)),
     'settings.get': async () => ({ settings: { ...settings } }),
     'settings.set': async ({ key, value }) => {
       if (key === 'maxRunning' || key === 'commandTimeoutMs') settings[key] = Number(value);
@@ -116,6 +118,9 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
         mergeCommit: null,
         mergeStrategy: null,
         model: 'fake-model',
+        policy: { mode: 'workspace-write', allowNetwork: false, approval: 'on-request', commandTimeoutMs: 600_000, extraWritablePaths: [] },
+        grants: { network: false, writablePaths: [], commands: [] },
+        pendingApproval: null,
         usage: { inputTokens: 0, outputTokens: 0 },
         createdAt: now,
         updatedAt: now,

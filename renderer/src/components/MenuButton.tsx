@@ -63,10 +63,16 @@ export function MenuButton({
     const top = below + height > window.innerHeight - EDGE_PX ? Math.max(EDGE_PX, rect.top - GAP_PX - height) : below;
     const left = Math.min(Math.max(EDGE_PX, rect.right - width), window.innerWidth - EDGE_PX - width);
     setPosition({ top, left });
-    const first = itemRefs.current.find((el, i) => el && !items[i]?.isDisabled) ?? itemRefs.current[0];
-    first?.focus();
     // Positioned once per opening: the items do not change while it is open.
   }, [isOpen]);
+
+  // Focus once placed: the menu is hidden (hence unfocusable) until its position is known.
+  useEffect(() => {
+    if (position === null) return;
+    const first = itemRefs.current.find((el, i) => el && !items[i]?.isDisabled) ?? itemRefs.current[0];
+    first?.focus();
+    // Only when it is placed, not when the items change under an open menu.
+  }, [position]);
 
   useEffect(() => {
     if (!isOpen) return;

@@ -13,11 +13,14 @@ export function Modal({
   onClose,
   children,
   className,
+  isTitleHidden = false,
 }: {
   title: string;
   onClose: () => void;
   children: ReactNode;
   className?: string;
+  /** Keeps the title for screen readers only (the palette's input says it all). */
+  isTitleHidden?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -54,7 +57,7 @@ export function Modal({
         if (!ref.current?.open) onCloseRef.current();
       }}
     >
-      <h2 id={titleId} className="modal-title">
+      <h2 id={titleId} className={isTitleHidden ? 'visually-hidden' : 'modal-title'}>
         {title}
       </h2>
       {children}

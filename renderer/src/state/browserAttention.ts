@@ -6,7 +6,8 @@ import type { AttentionDeps } from './startAttention.js';
  * click or key press, never at load: browsers ignore (and users resent) a prompt out of nowhere.
  */
 export function createBrowserAttention(win: Window, onOpenTask: (taskId: string) => void): AttentionDeps & { dispose(): void } {
-  const api = typeof win.Notification === 'function' ? win.Notification : null;
+  // Missing in some embedded browsers; notifications are then simply not shown.
+  const api = typeof Notification === 'function' ? Notification : null;
   const ask = () => {
     dispose();
     if (api?.permission === 'default') void api.requestPermission().catch(() => undefined);

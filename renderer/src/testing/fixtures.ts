@@ -1,3 +1,5 @@
+import { NO_GRANTS } from '../../../shared/model/approval.js';
+import { DEFAULT_SANDBOX_POLICY } from '../../../shared/model/sandboxPolicy.js';
 import type { Repo, Task } from '../../../shared/model/task.js';
 import type { TaskEvent, TaskEventBody } from '../../../shared/model/taskEvents.js';
 
@@ -20,6 +22,9 @@ export function makeTask(overrides: Partial<Task> = {}): Task {
     mergeCommit: null,
     mergeStrategy: null,
     model: 'test-model',
+    policy: { ...DEFAULT_SANDBOX_POLICY, extraWritablePaths: [] },
+    grants: { ...NO_GRANTS, writablePaths: [], commands: [] },
+    pendingApproval: null,
     usage: { inputTokens: 0, outputTokens: 0 },
     createdAt: 1_000,
     updatedAt: 1_000,

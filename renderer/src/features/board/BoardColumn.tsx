@@ -1,7 +1,10 @@
+import { useDroppable } from '@dnd-kit/core';
 import type { BoardColumn as Column } from '../../../../shared/model/boardColumns.js';
 import { COLUMN_TITLES } from '../../../../shared/model/boardColumns.js';
 import type { Task } from '../../../../shared/model/task.js';
-import { isClockRunning, TaskCard } from './TaskCard.js';
+import { cardNow } from './cardClock.js';
+import type { DropAction } from './dropRules.js';
+import { TaskCard } from './TaskCard.js';
 
 const EMPTY_TEXT: Record<Column, string> = {
   backlog: 'Nothing waiting',
@@ -11,40 +14,56 @@ const EMPTY_TEXT: Record<Column, string> = {
   done: 'Nothing done yet',
 };
 
+/** How the column looks while a card is dragged: would it take the card? */
+export type DropHint = 'idle' | 'accept' | 'refuse' | 'home';
+
+export function dropHintOf(action: DropAction | null): DropHint {
+  if (action === null) return 'idle';
+  if (action.type === 'stay') return 'home';
+  return action.type === 'refuse' ? 'refuse' : 'accept';
+}
+
 export function BoardColumn({
   column,
   tasks,
   now,
   selectedTaskId,
-  onOpen,
+  dropHint,
 }: {
   column: Column;
   tasks: readonly Task[];
   now: number;
   selectedTaskId: string | null;
-  onOpen: (id: string) => void;
+  dropHint: DropHint;
 }) {
+  const { setNodeRef, isOver } = useDroppable({ id: column });
   const title = COLUMN_TITLES[column];
-  const headingId = `column-${column}`;
   return (
     <section
+      ref={setNodeRef}
       role="region"
       aria-label={title}
-      className={`column column-${column} ${tasks.length > 0 ? 'has-tasks' : ''}`}
+      data-column={column}
+      data-drop={dropHint}
+      className={`column column-${column} ${tasks.length > 0 ? 'has-tasks' : ''} ${isOver ? 'is-over' : ''}`}
     >
-      <h2 className="column-head" id={headingId}>
+      <h2 className="column-head">
         <span className="column-title">{title}</span>
-        <span className="column-count" aria-label={`${tasks.length} tasks`}>
+        <span className="column-count" aria-label={`${tasks.length} ${tasks.length === 1 ? 'task' : 'tasks'}`}>
           {tasks.length}
         </span>
+        {isOver && dropHint === 'refuse' && (
+          <span className="column-drop-note" aria-hidden="true">
+            Can’t drop here
+          </span>
+        )}
       </h2>
       <div className="column-body">
         {tasks.length === 0 ? (
           <p className="column-empty">{EMPTY_TEXT[column]}</p>
         ) : (
           tasks.map((task) => (
-            // Finished cards ignore the clock; passing 0 lets memo skip them on every tick.
-            <TaskCard key={task.id} task={task} now={isClockRunning(task) ? now : 0} isSelected={task.id === selectedTaskId} onOpen={onOpen} />
+            <TaskCard key={task.id} task={task} now={cardNow(task, now)} isSelected={task.id === selectedTaskId} />
           ))
         )}
       </div>

@@ -24,7 +24,7 @@ export interface CardDragData {
  */
 export const TaskCard = memo(function TaskCard({ task, now, isSelected }: { task: Task; now: number; isSelected: boolean }) {
   const data: CardDragData = { taskId: task.id };
-  const { setNodeRef, listeners, isDragging } = useDraggable({ id: task.id, data });
+  const { setNodeRef, listeners, isDragging, attributes } = useDraggable({ id: task.id, data });
   return (
     <article
       ref={setNodeRef}
@@ -34,12 +34,23 @@ export const TaskCard = memo(function TaskCard({ task, now, isSelected }: { task
       className={`card ${isSelected ? 'is-selected' : ''} ${isDragging ? 'is-dragging' : ''}`}
       {...listeners}
     >
-      <CardBody task={task} now={now} isSelected={isSelected} />
+      <CardBody task={task} now={now} isSelected={isSelected} describedBy={attributes['aria-describedby']} />
     </article>
   );
 });
 
-const CardBody = memo(function CardBody({ task, now, isSelected }: { task: Task; now: number; isSelected: boolean }) {
+const CardBody = memo(function CardBody({
+  task,
+  now,
+  isSelected,
+  describedBy,
+}: {
+  task: Task;
+  now: number;
+  isSelected: boolean;
+  /** The board's hidden instructions: how to move a card without a pointer. */
+  describedBy: string | undefined;
+}) {
   const { openTask } = useActions();
   const [isMenuOpen, setIsMenuOpen] = useState(false);
   const items = useCardMenu(task);
@@ -67,6 +78,7 @@ const CardBody = memo(function CardBody({ task, now, isSelected }: { task: Task;
           className="card-open"
           aria-current={isSelected ? 'true' : undefined}
           aria-keyshortcuts={task.status === 'backlog' ? 'M S' : 'M'}
+          aria-describedby={describedBy}
           onClick={() => openTask(task.id)}
         >
           {task.title}

@@ -5,10 +5,18 @@ import { useStickToBottom } from '../../components/useStickToBottom.js';
 
 type CommandItem = Extract<TranscriptItem, { type: 'command' }>;
 
-function exitBadge(item: CommandItem): { text: string; tone: string } {
+function exitBadge(item: CommandItem): { text: string; tone: string; title?: string } {
+  // Checked first: after a crash the journal has no end for it, and it must never look alive.
+  if (item.isOutcomeUnknown) {
+    return {
+      text: 'outcome unknown',
+      tone: 'attention',
+      title: 'Flotilla stopped while this command ran: it may or may not have finished. It was not run again.',
+    };
+  }
   if (item.isRunning) return { text: 'running', tone: 'info' };
   if (item.isKilled) return { text: item.exitCode === null ? 'killed' : `killed (${item.exitCode})`, tone: 'danger' };
-  if (item.exitCode === null) return { text: 'outcome unknown', tone: 'attention' };
+  if (item.exitCode === null) return { text: 'cut short', tone: 'attention', title: 'The task stopped before this command reported an exit code.' };
   return item.exitCode === 0 ? { text: 'exit 0', tone: 'success' } : { text: `exit ${item.exitCode}`, tone: 'danger' };
 }
 
@@ -25,7 +33,9 @@ export const CommandBlock = memo(function CommandBlock({ item }: { item: Command
           </span>
           {item.command}
         </code>
-        <span className={`badge tone-${badge.tone}`}>{badge.text}</span>
+        <span className={`badge tone-${badge.tone}`} title={badge.title}>
+          {badge.text}
+        </span>
         {item.durationMs !== null && <span className="cmd-duration">{formatDuration(item.durationMs)}</span>}
       </div>
       {item.output !== '' && (

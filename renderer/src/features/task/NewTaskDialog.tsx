@@ -18,6 +18,7 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
     baseChoice && baseChoice.repoId === repoId ? baseChoice.branch : branches.status === 'ready' ? branches.current : '';
   const [title, setTitle] = useState('');
   const [prompt, setPrompt] = useState('');
+  const [isBacklog, setIsBacklog] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
 
@@ -39,10 +40,12 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
         prompt,
         ...(title.trim() ? { title: title.trim() } : {}),
         ...(baseBranch ? { baseBranch } : {}),
+        start: !isBacklog,
       });
       if (result.ok) {
         receiveTask(result.task);
-        openTask(result.task.id);
+        // A backlog task is a note for later: stay on the board, ready for the next one.
+        if (!isBacklog) openTask(result.task.id);
         onClose();
         return;
       }
@@ -124,18 +127,26 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
             }}
           />
         </label>
+        <label className="check-row check-row-field">
+          <input type="checkbox" checked={isBacklog} onChange={(e) => setIsBacklog(e.target.checked)} />
+          <span>
+            Put in Backlog <span className="field-optional">— create it now, start it later</span>
+          </span>
+        </label>
         {error !== null && (
           <p className="form-error" role="alert">
             {error}
           </p>
         )}
         <div className="form-actions">
-          <span className="form-note">Runs in its own worktree, sandboxed. Ctrl+Enter to create.</span>
+          <span className="form-note">
+            {isBacklog ? 'Waits in the Backlog until you start it.' : 'Runs in its own worktree, sandboxed.'} Ctrl+Enter to create.
+          </span>
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
           <button type="submit" className="btn btn-primary" disabled={isBusy}>
-            Create task
+            {isBacklog ? 'Add to Backlog' : 'Create task'}
           </button>
         </div>
       </form>

@@ -2,45 +2,32 @@ import { useId, useState } from 'react';
 import type { Task } from '../../../../shared/model/task.js';
 import { canTransition, isActive, isFinal } from '../../../../shared/model/taskLifecycle.js';
 import { useActions, useClient } from '../../appContext.js';
+import { describeUsage, formatTokens } from '../../components/formatTokens.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
-import { errorMessage } from '../../state/startSync.js';
 import { ChangesView } from '../review/ChangesView.js';
 import { DiscardDialog } from './DiscardDialog.js';
 import { MergeControls } from './MergeControls.js';
+import { TaskComposer } from './TaskComposer.js';
 import { tabIds, TaskTabs, type TaskTab } from './TaskTabs.js';
 import { Transcript } from './Transcript.js';
+import { useTaskCall } from './useTaskCall.js';
 import { useTranscript } from './useTranscript.js';
 
 /** The right-hand panel for one task. Keyed by task id by its parent, so state resets per task. */
 export function TaskView({ task }: { task: Task }) {
   const client = useClient();
-  const { closeTask, receiveTask } = useActions();
+  const { closeTask } = useActions();
   const transcript = useTranscript(client, task.id);
   const [tab, setTab] = useState<TaskTab>('transcript');
   // Changes mount on first visit and stay mounted, so switching tabs does not refetch.
   const [hasOpenedChanges, setHasOpenedChanges] = useState(false);
   const [isDiscardOpen, setIsDiscardOpen] = useState(false);
-  const [actionError, setActionError] = useState<string | null>(null);
-  const [isStopping, setIsStopping] = useState(false);
+  const action = useTaskCall();
   const baseId = useId();
 
   function selectTab(next: TaskTab) {
     setTab(next);
     if (next === 'changes') setHasOpenedChanges(true);
-  }
-
-  async function stop() {
-    setIsStopping(true);
-    setActionError(null);
-    try {
-      const result = await client.invoke('tasks.stop', { id: task.id });
-      if (result.ok) receiveTask(result.task);
-      else setActionError(result.message);
-    } catch (e) {
-      setActionError(errorMessage(e));
-    } finally {
-      setIsStopping(false);
-    }
   }
 
   const transcriptIds = tabIds(baseId, 'transcript');
@@ -52,8 +39,23 @@ export function TaskView({ task }: { task: Task }) {
           <h2 className="task-title">{task.title}</h2>
           <StatusBadge status={task.status} />
           <div className="task-actions">
+            {task.status === 'backlog' && (
+              <button
+                type="button"
+                className="btn btn-primary"
+                disabled={action.isBusy}
+                onClick={() => void action.run((c) => c.invoke('tasks.start', { id: task.id }))}
+              >
+                Start
+              </button>
+            )}
             {isActive(task.status) && (
-              <button type="button" className="btn" onClick={stop} disabled={isStopping}>
+              <button
+                type="button"
+                className="btn"
+                disabled={action.isBusy}
+                onClick={() => void action.run((c) => c.invoke('tasks.stop', { id: task.id }))}
+              >
                 Stop
               </button>
             )}
@@ -81,14 +83,19 @@ export function TaskView({ task }: { task: Task }) {
             {task.branch} <span aria-label="based on">→</span> {task.baseBranch}
           </span>
           <span className="muted">{task.model}</span>
+          {task.usage.inputTokens + task.usage.outputTokens > 0 && (
+            <span className="muted" title={describeUsage(task.usage)}>
+              {formatTokens(task.usage.inputTokens + task.usage.outputTokens)}
+            </span>
+          )}
         </div>
         {task.statusReason && <p className="task-reason" data-status={task.status}>{task.statusReason}</p>}
-        {actionError !== null && (
+        {action.error !== null && (
           <p className="form-error" role="alert">
-            {actionError}
+            {action.error}
           </p>
         )}
-        {task.status !== 'discarded' && <MergeControls task={task} />}
+        {task.status !== 'discarded' && task.status !== 'backlog' && <MergeControls task={task} />}
       </header>
       <TaskTabs baseId={baseId} active={tab} onSelect={selectTab} />
       <div
@@ -103,6 +110,7 @@ export function TaskView({ task }: { task: Task }) {
       <div className="tab-panel" role="tabpanel" id={changesIds.panel} aria-labelledby={changesIds.tab} hidden={tab !== 'changes'}>
         {hasOpenedChanges && <ChangesView taskId={task.id} version={String(transcript.lastCheckpointSeq)} />}
       </div>
+      <TaskComposer task={task} />
       {isDiscardOpen && <DiscardDialog task={task} onClose={() => setIsDiscardOpen(false)} />}
     </section>
   );

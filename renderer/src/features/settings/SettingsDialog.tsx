@@ -1,0 +1,180 @@
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import type { Settings } from '../../../../shared/model/settings.js';
+import { useClient } from '../../appContext.js';
+import { Modal } from '../../components/Modal.js';
+import { errorMessage } from '../../state/startSync.js';
+import { ReposSettings } from './ReposSettings.js';
+import { draftOf, planSave, type DraftField, type SettingsDraft } from './settingsForm.js';
+import { useSettings } from './useSettings.js';
+
+type SaveState = { status: 'idle' } | { status: 'saving' } | { status: 'saved' } | { status: 'failed'; message: string };
+
+export function SettingsDialog({ onClose }: { onClose: () => void }) {
+  const client = useClient();
+  const loaded = useSettings(client);
+  return (
+    <Modal title="Settings" onClose={onClose} className="modal-wide modal-settings">
+      {loaded.status === 'loading' && <p className="muted">Loading settings…</p>}
+      {loaded.status === 'error' && (
+        <p className="form-error" role="alert">
+          Could not load settings: {loaded.message}
+        </p>
+      )}
+      {loaded.status === 'ready' && <AgentSettingsForm settings={loaded.settings} />}
+      <ReposSettings />
+      <div className="form-actions">
+        <button type="button" className="btn" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+function AgentSettingsForm({ settings }: { settings: Settings }) {
+  const client = useClient();
+  const [draft, setDraft] = useState<SettingsDraft>(() => draftOf(settings));
+  const [saved, setSaved] = useState<Settings>(settings);
+  const [errors, setErrors] = useState<Partial<Record<DraftField, string>>>({});
+  const [save, setSave] = useState<SaveState>({ status: 'idle' });
+
+  // Someone else changed a setting (the CLI, another window): take their value for the
+  // fields this form has not touched, and keep what is being edited. (State adjusted while
+  // rendering, as React recommends for state that follows a prop.)
+  const [seen, setSeen] = useState<Settings>(settings);
+  if (settings !== seen) {
+    const before = draftOf(saved);
+    const after = draftOf(settings);
+    setSeen(settings);
+    setSaved(settings);
+    setDraft((d) => {
+      const next = { ...d };
+      for (const field of Object.keys(after) as DraftField[]) if (d[field] === before[field]) next[field] = after[field];
+      return next;
+    });
+  }
+
+  const set = (field: DraftField) => (value: string) => {
+    setDraft((d) => ({ ...d, [field]: value }));
+    setErrors((e) => ({ ...e, [field]: undefined }));
+    setSave({ status: 'idle' });
+  };
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const plan = planSave(draft, saved);
+    if (!plan.ok) {
+      setErrors(plan.errors);
+      return;
+    }
+    setSave({ status: 'saving' });
+    const failed: Partial<Record<DraftField, string>> = {};
+    let latest = saved;
+    try {
+      // One call per key: each is validated on its own, so one bad value keeps the others.
+      for (const change of plan.changes) {
+        const result = await client.invoke('settings.set', { key: change.key, value: change.value });
+        if (result.ok) latest = result.settings;
+        else failed[change.field] = result.message;
+      }
+    } catch (e) {
+      setSave({ status: 'failed', message: errorMessage(e) });
+      return;
+    }
+    setSaved(latest);
+    setErrors(failed);
+    setDraft((d) => {
+      const fresh = draftOf(latest);
+      const next = { ...d };
+      for (const change of plan.changes) if (!failed[change.field]) next[change.field] = fresh[change.field];
+      return next;
+    });
+    setSave(Object.keys(failed).length > 0 ? { status: 'idle' } : { status: 'saved' });
+  }
+
+  return (
+    <form className="form settings-section" onSubmit={submit} noValidate aria-labelledby="settings-agents-title">
+      <h3 className="section-title" id="settings-agents-title">
+        Agents
+      </h3>
+      <div className="field-row">
+        <SettingField label="Tasks running at once" error={errors.maxRunning} hint="The rest wait in the queue, oldest first.">
+          {(props) => <input {...props} className="input" inputMode="numeric" value={draft.maxRunning} onChange={(e) => set('maxRunning')(e.target.value)} />}
+        </SettingField>
+        <SettingField label="Command timeout (minutes)" error={errors.commandTimeoutMinutes} hint="Wall time of one sandboxed command.">
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              inputMode="decimal"
+              value={draft.commandTimeoutMinutes}
+              onChange={(e) => set('commandTimeoutMinutes')(e.target.value)}
+            />
+          )}
+        </SettingField>
+      </div>
+      <div className="field-row">
+        <SettingField label="Model" error={errors.model} hint="Used for new turns.">
+          {(props) => <input {...props} className="input mono" spellCheck={false} value={draft.model} onChange={(e) => set('model')(e.target.value)} />}
+        </SettingField>
+        <SettingField label="Base URL" error={errors.baseURL} hint="An OpenAI-compatible endpoint; empty for the default.">
+          {(props) => (
+            <input
+              {...props}
+              className="input mono"
+              spellCheck={false}
+              placeholder="https://api.openai.com/v1"
+              value={draft.baseURL}
+              onChange={(e) => set('baseURL')(e.target.value)}
+            />
+          )}
+        </SettingField>
+      </div>
+      {save.status === 'failed' && (
+        <p className="form-error" role="alert">
+          Could not save: {save.message}
+        </p>
+      )}
+      <div className="form-actions">
+        <span className="form-note" role="status">
+          {save.status === 'saved' ? 'Saved.' : ''}
+        </span>
+        <button type="submit" className="btn btn-primary" disabled={save.status === 'saving'}>
+          Save settings
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function SettingField({
+  label,
+  hint,
+  error,
+  children,
+}: {
+  label: string;
+  hint: string;
+  error: string | undefined;
+  children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby': string }) => ReactNode;
+}) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      {children({ id, 'aria-invalid': error !== undefined, 'aria-describedby': error ? `${errorId} ${hintId}` : hintId })}
+      {error !== undefined && (
+        <span className="field-error" id={errorId} role="alert">
+          {error}
+        </span>
+      )}
+      <span className="field-hint" id={hintId}>
+        {hint}
+      </span>
+    </div>
+  );
+}
