@@ -186,7 +186,7 @@ describe('the board of a fleet', () => {
   });
 
   it('shows a busy board: live activity, reasons, tokens, the needs-you count; light and dark', async () => {
-    const running = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', shop.path, '--prompt', 'Take your time with the refactor', '--title', 'Refactor the cart']);
+    await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', shop.path, '--prompt', 'Take your time with the refactor', '--title', 'Refactor the cart']);
     const stoppable = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', admin.path, '--prompt', 'Stop me when you like', '--title', 'Rewrite the admin login']);
     await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', shop.path, '--prompt', 'Always fails, sadly', '--title', 'Upgrade the payment SDK']);
     await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', admin.path, '--prompt', 'Later: Look around the docs', '--title', 'Document the admin API', '--backlog']);
@@ -198,7 +198,6 @@ describe('the board of a fleet', () => {
     await card('Needs you', 'Rewrite the admin login').waitFor();
     await card('Needs you', 'Upgrade the payment SDK').waitFor({ timeout: 30_000 });
     await card('In progress', 'Refactor the cart').getByText(`$ ${RUNNING_SLEEP}`).waitFor({ timeout: 20_000 });
-    expect(running.status).not.toBe('backlog');
 
     const failed = card('Needs you', 'Upgrade the payment SDK').locator('.card-reason');
     expect(await failed.getAttribute('title')).toMatch(/scripted refusal/);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { RepoSettings } from '../../../shared/model/task.js';
 import type { TaskEventBody } from '../../../shared/model/taskEvents.js';
 import { isSafeRelativePath } from '../repos/repoService.js';
+import { isWithin } from '../sandbox/writablePaths.js';
 
 /** The call id of the setup script in a task's journal; its success means "setup done". */
 export const SETUP_CALL_ID = 'setup';
@@ -65,8 +66,13 @@ function copyFiles(opts: { repoPath: string; worktreePath: string; settings: Rep
     try {
       const stat = fs.lstatSync(from);
       // Regular files only: a symlink could point anywhere on the machine.
-      if (!stat.isFile()) throw new Error('not a regular file');
+      if (!stat.isFile()) throw new Error('not a regular file (symlinks are not followed)');
       fs.mkdirSync(path.dirname(to), { recursive: true });
+      // The destination must stay inside the worktree too, whatever links its folders hold.
+      if (!isWithin(fs.realpathSync(path.dirname(to)), fs.realpathSync(opts.worktreePath))) {
+        throw new Error('its destination leads outside the worktree');
+      }
+      if (fs.existsSync(to) && fs.lstatSync(to).isSymbolicLink()) throw new Error('its destination is a symlink');
       fs.copyFileSync(from, to);
     } catch (error) {
       const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message;

@@ -55,7 +55,7 @@ export function Board() {
     const verdict = (id: string | number, over: string | number | undefined) => {
       const task = tasksRef.current[String(id)];
       if (!task || !isColumn(over)) return 'Not over a column.';
-      const action = dropActionFor(task.status, over);
+      const action = dropActionFor(task.status, over, task.pendingApproval !== null);
       return action.type === 'refuse' ? `${COLUMN_TITLES[over]}: ${action.reason}` : `${COLUMN_TITLES[over]}: ${dropActionLabel(action, over)}`;
     };
     return {
@@ -97,7 +97,7 @@ export function Board() {
             tasks={byColumn[column]}
             now={now}
             selectedTaskId={selectedTaskId}
-            dropHint={dropHintOf(active ? dropActionFor(active.status, column) : null)}
+            dropHint={dropHintOf(active ? dropActionFor(active.status, column, active.pendingApproval !== null) : null)}
           />
         ))}
       </div>

@@ -147,7 +147,7 @@ function useCardMenu(task: Task): MenuItem[] {
     );
   }, [client, receiveTask, showToast, task.id, task.title]);
   return useMemo(() => {
-    const items: MenuItem[] = acceptedMoves(task.status).map(({ column, action }) => ({
+    const items: MenuItem[] = acceptedMoves(task.status, task.pendingApproval !== null).map(({ column, action }) => ({
       key: column,
       label: dropActionLabel(action, column),
       detail: `To ${COLUMN_TITLES[column]}`,

@@ -43,6 +43,13 @@ describe('dropActionFor', () => {
     }
   });
 
+  it('never answers a pending approval by a drag', () => {
+    const action = dropActionFor('needs_input', 'in_progress', true);
+    expect(action).toMatchObject({ type: 'refuse', reason: expect.stringMatching(/approval/) });
+    expect(dropActionFor('needs_input', 'done', true).type).toBe('finish');
+    expect(acceptedMoves('needs_input', true).map((m) => m.column)).toEqual(['done']);
+  });
+
   it('never offers a finished task anything', () => {
     for (const status of ['merged', 'discarded'] as const) {
       for (const column of BOARD_COLUMNS) expect(isAccepted(dropActionFor(status, column))).toBe(false);

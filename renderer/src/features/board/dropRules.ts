@@ -36,10 +36,17 @@ export function sendModeOf(status: TaskStatus): SendMode | null {
   }
 }
 
-export function dropActionFor(status: TaskStatus, to: BoardColumn): DropAction {
+/**
+ * `hasPendingApproval`: the agent waits for a yes or no on a command. That answer is a
+ * security decision made in the task view, never a side effect of dragging a card.
+ */
+export function dropActionFor(status: TaskStatus, to: BoardColumn, hasPendingApproval = false): DropAction {
   const from = columnOf(status);
   if (from === to) return { type: 'stay' };
   if (isFinal(status)) return { type: 'refuse', reason: `This task is ${status}: finished tasks stay in Done.` };
+  if (hasPendingApproval && to === 'in_progress') {
+    return { type: 'refuse', reason: 'The agent is waiting for your approval of a command: open the task to answer it.' };
+  }
   switch (to) {
     case 'backlog':
       return { type: 'refuse', reason: 'A task cannot go back to the Backlog once it has started.' };
@@ -83,10 +90,10 @@ export function isAccepted(action: DropAction): action is Extract<DropAction, { 
 export type AcceptedMove = { column: BoardColumn; action: Extract<DropAction, { type: 'start' | 'send' | 'finish' }> };
 
 /** The moves a card's Move menu offers: every column the task may go to, left to right. */
-export function acceptedMoves(status: TaskStatus): AcceptedMove[] {
+export function acceptedMoves(status: TaskStatus, hasPendingApproval = false): AcceptedMove[] {
   const moves: AcceptedMove[] = [];
   for (const column of BOARD_COLUMNS) {
-    const action = dropActionFor(status, column);
+    const action = dropActionFor(status, column, hasPendingApproval);
     if (isAccepted(action)) moves.push({ column, action });
   }
   return moves;

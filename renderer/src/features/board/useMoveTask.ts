@@ -14,7 +14,7 @@ export function useMoveTask(): (task: Task, to: BoardColumn) => DropAction {
   const { receiveTask, openTaskDialog, showToast } = useActions();
   return useCallback(
     (task, to) => {
-      const action = dropActionFor(task.status, to);
+      const action = dropActionFor(task.status, to, task.pendingApproval !== null);
       switch (action.type) {
         case 'start':
           client.invoke('tasks.start', { id: task.id }).then(

@@ -15,6 +15,14 @@ export function TaskComposer({ task }: { task: Task }) {
   const call = useTaskCall();
   const fieldId = useId();
   if (mode === null) return null;
+  if (task.pendingApproval !== null) {
+    // Answering the request is the next step; a new message would start a turn beside it.
+    return (
+      <p className="composer composer-note" role="status">
+        The agent is waiting for your approval of <code className="mono">{task.pendingApproval.command}</code>.
+      </p>
+    );
+  }
   const isResume = mode === 'resume';
   const text = message.trim();
   const canSend = !call.isBusy && (isResume || text !== '');

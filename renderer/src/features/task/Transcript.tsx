@@ -33,6 +33,20 @@ function TranscriptEntry({ item }: { item: TranscriptItem }) {
       return <div className="line line-status">{item.text}</div>;
     case 'error':
       return <div className="line line-error">{item.text}</div>;
+    case 'approval':
+      return (
+        <div className="line line-approval">
+          Asked to run <code className="mono">{item.request.command}</code>
+          {item.request.reason ? ` (${item.request.reason})` : ''}:{' '}
+          {item.decision === null
+            ? 'waiting for you'
+            : item.decision.decision === 'approve'
+              ? item.decision.scope === 'task'
+                ? 'approved for this task'
+                : 'approved once'
+              : 'denied'}
+        </div>
+      );
   }
 }
 
