@@ -95,3 +95,18 @@ export function pssKbOf(pid: number): number | null {
     return null;
   }
 }
+
+/** USER_HZ: /proc/PID/stat counts CPU time in ticks of 1/100 s on every Linux we run on. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time `pid` has used so far (user + system), in seconds; null when it is gone. */
+export function cpuSecondsOf(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After "pid (comm) ": state is field 3, utime field 14, stime field 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}

@@ -103,6 +103,11 @@ describe('approvals (on-request)', () => {
     const listed = await flotilla.cli(['task', 'list']);
     expect(listed.stdout).toContain('needs_input');
 
+    // While the agent waits for the decision, it takes no other message.
+    const busy = await flotilla.cli(['task', 'send', task.id, '--message', 'something else']);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toMatch(/waiting for your approval/);
+
     expect((await flotilla.cli(['task', 'approve', task.id])).code).toBe(0);
     // Approved once: the next identical request waits again.
     const again = await waitForStatus(task.id, ['needs_input']);

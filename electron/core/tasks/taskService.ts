@@ -137,6 +137,10 @@ export class TaskService {
     const task = this.deps.tasks.get(id);
     if (!task) return notFound(id);
     if (task.status === 'backlog') return this.start(id);
+    if (this.deps.runner.isRunning(id)) {
+      const why = task.pendingApproval ? 'its agent is waiting for your approval; approve or deny it first' : 'its agent is still working';
+      return failure('invalid_state', `task ${id} cannot take a message now: ${why}`);
+    }
     if (!canTransition(task.status, 'queued')) {
       const why = isActive(task.status) ? 'wait for this turn to end or stop it first' : 'it is finished';
       return failure('invalid_state', `task ${id} is ${task.status}; ${why}`);

@@ -99,9 +99,10 @@ export class HostedPty {
     this.pendingChars += data.length;
     this.unackedChars += data.length;
     if (!this.isPaused && !this.isDraining && this.unackedChars > (this.opts.highWatermarkChars ?? FLOW_HIGH_WATERMARK_CHARS)) {
-      this.setPaused(true);
       // Nothing more comes until the consumer acks: waiting for the timer would only add latency.
+      // Flushed first, so the consumer knows, when told of the pause, all it has to ack.
       this.flush();
+      this.setPaused(true);
     } else if (this.pendingChars >= (this.opts.batchMaxChars ?? BATCH_MAX_CHARS)) {
       this.flush();
     } else {
