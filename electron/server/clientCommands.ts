@@ -8,6 +8,7 @@ import { EXIT_FAILURE, EXIT_OK } from './cliIo.js';
 import type { CliIo } from './cliIo.js';
 import type { CallResult, EventStream, HostClient } from './hostClient.js';
 import { DEFAULT_RESUME_MESSAGE } from '../../shared/model/resume.js';
+import { ApprovalPolicySchema, SandboxModeSchema } from '../../shared/model/sandboxPolicy.js';
 
 export type CommandValues = Record<string, string | boolean | undefined>;
 
@@ -103,10 +104,10 @@ export const TASK_COMMANDS: Record<string, ClientCommand> = {
       approval: { type: 'string' },
     },
     validate: (values) => {
-      if (values.sandbox !== undefined && !['read-only', 'workspace-write', 'full-access'].includes(String(values.sandbox))) {
+      if (values.sandbox !== undefined && !SandboxModeSchema.safeParse(values.sandbox).success) {
         return `--sandbox must be read-only, workspace-write or full-access, not '${String(values.sandbox)}'`;
       }
-      if (values.approval !== undefined && !['on-request', 'untrusted', 'never'].includes(String(values.approval))) {
+      if (values.approval !== undefined && !ApprovalPolicySchema.safeParse(values.approval).success) {
         return `--approval must be on-request, untrusted or never, not '${String(values.approval)}'`;
       }
       return undefined;
@@ -231,43 +232,28 @@ function taskAction(verb: string, method: 'tasks.stop' | 'tasks.discard', done: 
 
 async function createTask(ctx: CommandContext): Promise<number> {
   const { values } = ctx;
-  const isWaiting = values.wait === true;
-  // Listen before creating: a quick task may finish before `tasks.create` even answers.
-  let stream: EventStream | undefined;
-  if (isWaiting) {
-    const opened = await ctx.client.openEvents();
-    if (!opened.ok) return callFailed(ctx, opened.message);
-    stream = opened.value;
-  }
-  const seen = new Map<string, Task>();
-  const unsubscribe = stream?.on((e) => {
-    if (e.event === 'tasks.onDidChange') seen.set(e.payload.task.id, e.payload.task);
-  });
-  try {
-    const reply = await ctx.client.invoke('tasks.create', {
-      repo: repoArgument(String(values.repo), ctx.io.cwd),
-      prompt: String(values.prompt),
-      start: values.backlog !== true,
-      ...(typeof values.sandbox === 'string' ? { sandbox: values.sandbox as 'read-only' | 'workspace-write' | 'full-access' } : {}),
-      ...(values.network === true ? { allowNetwork: true } : {}),
-      ...(typeof values.approval === 'string' ? { approval: values.approval as 'on-request' | 'untrusted' | 'never' } : {}),
-      ...(typeof values.title === 'string' ? { title: values.title } : {}),
-      ...(typeof values.base === 'string' ? { baseBranch: values.base } : {}),
-    });
-    if (!reply.ok) return callFailed(ctx, reply.message);
-    if (!reply.value.ok) return expectedFailure(ctx, reply.value);
-    const created = reply.value.task;
-    if (!stream) return printed(ctx, taskJson(created), `Created ${formatTaskLine(created)}`);
-
-    if (!ctx.isJson) ctx.io.stdout(`Created ${formatTaskLine(created)}`);
-    return await printWhenSettled(ctx, stream, seen.get(created.id) ?? created);
-  } finally {
-    unsubscribe?.();
-    stream?.close();
-  }
+  return runTurnCommand(
+    ctx,
+    (client) =>
+      client.invoke('tasks.create', {
+        repo: repoArgument(String(values.repo), ctx.io.cwd),
+        prompt: String(values.prompt),
+        start: values.backlog !== true,
+        ...(typeof values.sandbox === 'string' ? { sandbox: SandboxModeSchema.parse(values.sandbox) } : {}),
+        ...(values.network === true ? { allowNetwork: true } : {}),
+        ...(typeof values.approval === 'string' ? { approval: ApprovalPolicySchema.parse(values.approval) } : {}),
+        ...(typeof values.title === 'string' ? { title: values.title } : {}),
+        ...(typeof values.base === 'string' ? { baseBranch: values.base } : {}),
+      }),
+    'Created',
+  );
 }
 
-/** start / send / resume: one call that queues a turn, then (with --wait) the same wait as `task new`. */
+/**
+ * new / start / send / resume: one call that queues a turn, then with --wait the wait until the
+ * task leaves queued/running. The event stream opens first: a quick task may finish before the
+ * call even answers.
+ */
 async function runTurnCommand(
   ctx: CommandContext,
   call: (client: HostClient) => Promise<CallResult<{ ok: true; task: Task } | Failure>>,

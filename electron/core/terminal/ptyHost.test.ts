@@ -129,12 +129,12 @@ describe('pty host (a real child process with real ptys)', () => {
 
     // A slow consumer from now on: it acks only once the pty is paused, 20 ms later, so every
     // window of output ends in a pause, whatever the speed of this machine.
-    const ackAllLater = () => {
-      const received = pty.output.length;
-      setTimeout(() => pty.ack(received - acked), 20);
-      acked = received;
-    };
     let acked = 0;
+    const ackAllLater = () => {
+      const chars = pty.output.length - acked;
+      acked += chars;
+      setTimeout(() => pty.ack(chars), 20);
+    };
     const receive = pty.receive.bind(pty);
     pty.receive = (message) => {
       receive(message);
