@@ -18,7 +18,7 @@ import { makeTempRepo } from '../test/fixtures/tempRepo.js';
 import { agentProcesses, createTasks, rssKb, waitForRunningAgents, type RssKb } from './lib/agentProcesses.js';
 import { startBenchHost } from './lib/benchHost.js';
 import type { CleanupStack } from './lib/cleanupStack.js';
-import { pssKbOf } from './lib/processTree.js';
+import { memoryOf, type MemoryKb } from './lib/processTree.js';
 import { runBench } from './lib/runBench.js';
 import { fixed, median, sleep } from './lib/stats.js';
 
@@ -34,12 +34,16 @@ const SAMPLES = 5;
 const SAMPLE_EVERY_MS = 400;
 
 const mb = (kb: number) => kb / 1024;
+const NO_MEMORY: MemoryKb = { rss: 0, pss: 0, anonymous: 0 };
+const addMemory = (a: MemoryKb, b: MemoryKb): MemoryKb => ({ rss: a.rss + b.rss, pss: a.pss + b.pss, anonymous: a.anonymous + b.anonymous });
 
 interface LevelResult {
   agents: number;
   idleHostKb: number;
   peak: RssKb & { workerCount: number };
-  pssKb: number;
+  /** smaps of the counted processes at the peak sample, summed: host, and workers. */
+  hostMemory: MemoryKb;
+  workerMemory: MemoryKb;
   perAgentMb: number;
 }
 
@@ -80,7 +84,7 @@ async function measureLevel(cleanup: CleanupStack, agents: number, modelUrl: str
     let idlePssKb = 0;
     for (let i = 0; i < 3; i++) {
       idleHostKb = Math.max(idleHostKb, rssKb(agentProcesses(host.pid)).host);
-      idlePssKb = Math.max(idlePssKb, pssKbOf(host.pid) ?? 0);
+      idlePssKb = Math.max(idlePssKb, memoryOf(host.pid)?.pss ?? 0);
       await sleep(200);
     }
 
@@ -91,14 +95,15 @@ async function measureLevel(cleanup: CleanupStack, agents: number, modelUrl: str
     await sleep(1_000);
 
     let peak: LevelResult['peak'] = { host: 0, workers: 0, sandboxed: 0, others: 0, workerCount: 0 };
-    let pssKb = 0;
+    let hostMemory = NO_MEMORY;
+    let workerMemory = NO_MEMORY;
     for (let i = 0; i < SAMPLES; i++) {
       const processes = agentProcesses(host.pid);
       const rss = rssKb(processes);
       if (rss.host + rss.workers > peak.host + peak.workers) {
         peak = { ...rss, workerCount: processes.workers.length };
-        const counted = [processes.host?.pid, ...processes.workers.map((w) => w.worker.pid)];
-        pssKb = counted.reduce<number>((total, pid) => total + (pid === undefined ? 0 : pssKbOf(pid) ?? 0), 0);
+        hostMemory = memoryOf(host.pid) ?? NO_MEMORY;
+        workerMemory = processes.workers.map((w) => memoryOf(w.worker.pid) ?? NO_MEMORY).reduce(addMemory, NO_MEMORY);
       }
       await sleep(SAMPLE_EVERY_MS);
     }
@@ -110,11 +115,17 @@ async function measureLevel(cleanup: CleanupStack, agents: number, modelUrl: str
         `workers ${peak.workerCount} × ${fixed(mb(peak.workers) / Math.max(1, peak.workerCount))} MB = ${fixed(mb(peak.workers))} MB; ` +
         `per agent ${fixed(perAgentMb)} MB`,
     );
+    const perWorker = (kb: number) => fixed(mb(kb) / Math.max(1, peak.workerCount));
     console.log(
-      `        not counted: sandboxed commands ${fixed(mb(peak.sandboxed))} MB, other host children ${fixed(mb(peak.others))} MB; ` +
-        `PSS of host + workers ${fixed(mb(pssKb))} MB (idle ${fixed(mb(idlePssKb))} MB; ${fixed(mb(pssKb - idlePssKb) / agents)} MB/agent with shared pages split)`,
+      `        one worker: RSS ${perWorker(workerMemory.rss)} MB = anonymous (heap, stacks) ${perWorker(workerMemory.anonymous)} MB + ` +
+        `file-backed (node binary, libraries; shared) ${perWorker(workerMemory.rss - workerMemory.anonymous)} MB; PSS ${perWorker(workerMemory.pss)} MB`,
     );
-    return { agents, idleHostKb, peak, pssKb, perAgentMb };
+    const pssPerAgent = mb(hostMemory.pss + workerMemory.pss - idlePssKb) / agents;
+    console.log(
+      `        with shared pages split (PSS): ${fixed(pssPerAgent)} MB per agent; ` +
+        `not counted: sandboxed commands ${fixed(mb(peak.sandboxed))} MB RSS, other host children ${fixed(mb(peak.others))} MB`,
+    );
+    return { agents, idleHostKb, peak, hostMemory, workerMemory, perAgentMb };
   } finally {
     await host.stop();
   }

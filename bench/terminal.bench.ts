@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as nodePty from 'node-pty';
+import { HeadlessMirror } from '../electron/core/terminal/headlessMirror.js';
 import { TerminalService } from '../electron/core/terminal/terminalService.js';
 
 const sizeMb = Number(process.argv[2] ?? 100);
@@ -107,6 +108,21 @@ async function flotillaRun(service: TerminalService): Promise<number> {
   return ms;
 }
 
+/**
+ * For context: how fast a headless xterm (the session's mirror, 10 000 lines of scrollback)
+ * parses this file on one core with nothing else running. Every byte of a session goes through
+ * one, so this bounds the flotilla leg on a sustained flood.
+ */
+async function mirrorParseMbPerSecond(): Promise<number> {
+  const text = fs.readFileSync(file, 'utf8').replace(/\n/g, '\r\n');
+  const startedAt = performance.now();
+  await new Promise<void>((resolve) => {
+    const mirror = new HeadlessMirror({ cols: 120, rows: 40, scrollback: 10_000, onDidParse: () => mirror.parsedChars === text.length && resolve() });
+    for (let at = 0; at < text.length; at += 65_536) mirror.write(text.slice(at, at + 65_536));
+  });
+  return mbPerSecond(performance.now() - startedAt);
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
@@ -128,6 +144,7 @@ for (let run = 1; run <= RUNS; run++) {
   console.log(`  run ${run}: raw ${raw.at(-1)?.toFixed(1)} MB/s, flotilla ${flotilla.at(-1)?.toFixed(1)} MB/s`);
 }
 service.dispose();
+console.log(`  headless mirror alone: ${(await mirrorParseMbPerSecond()).toFixed(1)} MB/s (parse only, one core, ceiling for a sustained flood)`);
 
 const rawMb = median(raw);
 const flotillaMb = median(flotilla);

@@ -8,7 +8,13 @@
  * medians. Each worktree is removed after its run (outside the timing). For Flotilla the
  * journal's timestamps split the time into phases, printed per run.
  * Last line: `worktree: git=<ms>ms flotilla=<ms>ms ratio=<flotilla/git>` (target ≤ 1.2).
+ *
+ * Everything (the cached repo, both kinds of worktree, FLOTILLA_HOME) lives under os.tmpdir():
+ * `TMPDIR=/dev/shm npm run bench -- worktree` measures on a tmpfs, where the kernel's cost of
+ * creating 50,000 files does not drown what git and Flotilla do (on some VM disks one
+ * checkout takes 4 to 50 s of system time, varying run to run).
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,6 +99,16 @@ await runBench('worktree', async (cleanup) => {
     statusMs.push(performance.now() - startedAt);
   }
   console.log(`  for reference: one \`git status\` of the ${FILE_COUNT}-file checkout takes ${fixed(median(statusMs), 0)} ms`);
+  const smallGitMs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const startedAt = performance.now();
+    await git(repo.path, ['rev-parse', '--show-toplevel']);
+    smallGitMs.push(performance.now() - startedAt);
+  }
+  console.log(`  for reference: one small git call (rev-parse) takes ${fixed(median(smallGitMs), 0)} ms`);
+  const coldStartMs: number[] = [];
+  for (let i = 0; i < 3; i++) coldStartMs.push(await workerColdStart());
+  console.log(`  for reference: starting the agent worker's Node with its imports (no IPC, so it exits at once) takes ${fixed(median(coldStartMs), 0)} ms`);
 
   const gitMedian = median(gitMs);
   const flotillaMedian = median(flotillaRuns.map((r) => r.totalMs));
@@ -136,6 +152,15 @@ async function flotillaStart(host: BenchHost, repoId: string, n: number): Promis
       review: statusAt('review'),
     },
   };
+}
+
+/** Runs the built agentWorker.js without an IPC channel: Node starts, evaluates every import, and exits. */
+function workerColdStart(): Promise<number> {
+  const script = path.join(import.meta.dirname, '..', 'out', 'electron', 'core', 'agent', 'agentWorker.js');
+  const startedAt = performance.now();
+  return new Promise((resolve) => {
+    execFile(process.execPath, [script], () => resolve(performance.now() - startedAt));
+  });
 }
 
 /**

@@ -4,6 +4,8 @@ import { TaskEventSchema } from './model/taskEvents.js';
 import { TaskDiffSchema } from './model/diff.js';
 import { SettingKeySchema, SettingsSchema } from './model/settings.js';
 import { ApprovalPolicySchema, SandboxModeSchema } from './model/sandboxPolicy.js';
+import { resultOf } from './contracts/result.js';
+import { terminalEvents, terminalMethods } from './contracts/terminal.js';
 
 /**
  * The one contract between the host and every client (renderer over IPC or WebSocket,
@@ -11,35 +13,8 @@ import { ApprovalPolicySchema, SandboxModeSchema } from './model/sandboxPolicy.j
  * The host parses every input with these schemas: clients are untrusted.
  */
 
-/** Expected failures: the caller shows `message` as is. A throw is a bug, not one of these. */
-export const FAILURE_KINDS = [
-  'invalid_input',
-  'not_found',
-  'not_a_repo',
-  'no_commits',
-  'bad_branch',
-  'repo_missing',
-  'invalid_state',
-  'conflict',
-  'checkout_dirty',
-  'git_error',
-  'sandbox_unavailable',
-] as const;
-export const FailureKindSchema = z.enum(FAILURE_KINDS);
-export type FailureKind = z.infer<typeof FailureKindSchema>;
-
-export const FailureSchema = z.object({
-  ok: z.literal(false),
-  kind: FailureKindSchema,
-  message: z.string(),
-  /** For `conflict`: the files that would conflict. */
-  files: z.array(z.string()).optional(),
-});
-export type Failure = z.infer<typeof FailureSchema>;
-
-function resultOf<T extends z.ZodRawShape>(shape: T) {
-  return z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), ...shape }), FailureSchema]);
-}
+export { FAILURE_KINDS, FailureKindSchema, FailureSchema, failure, resultOf } from './contracts/result.js';
+export type { Failure, FailureKind } from './contracts/result.js';
 
 const Empty = z.object({});
 const TaskId = z.object({ id: z.string().min(1) });
@@ -137,6 +112,7 @@ export const methods = {
     input: z.object({ key: SettingKeySchema, value: z.string() }),
     output: resultOf({ settings: SettingsSchema }),
   },
+  ...terminalMethods,
 } as const;
 
 export const events = {
@@ -144,6 +120,7 @@ export const events = {
   'tasks.onDidAppendEvent': z.object({ event: TaskEventSchema }),
   'repos.onDidChange': z.object({ repos: z.array(RepoSchema) }),
   'settings.onDidChange': z.object({ settings: SettingsSchema }),
+  ...terminalEvents,
 } as const;
 
 export type Methods = typeof methods;
@@ -175,8 +152,4 @@ export type Handlers = {
 export interface ContractClient {
   invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
-}
-
-export function failure(kind: FailureKind, message: string, files?: string[]): Failure {
-  return files ? { ok: false, kind, message, files } : { ok: false, kind, message };
 }

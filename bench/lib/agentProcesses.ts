@@ -49,20 +49,26 @@ export function rssKb(processes: AgentProcesses): RssKb {
   };
 }
 
-/** Creates `count` tasks through the API, spread over `repoIds` in turn. */
+/**
+ * Creates `count` tasks through the API, spread over `repoIds` in turn. One lane per repo runs
+ * in parallel (the host serializes worktree creation per repo anyway); results in index order.
+ */
 export async function createTasks(
   api: HostApi,
   repoIds: readonly string[],
   count: number,
   prompt: (index: number) => string,
 ): Promise<Task[]> {
-  const tasks: Task[] = [];
-  for (let i = 0; i < count; i++) {
-    const repo = repoIds[i % repoIds.length];
-    if (repo === undefined) throw new Error('createTasks: no repos');
-    const created = await api.invokeOk('tasks.create', { repo, prompt: prompt(i), title: `bench ${i + 1}` });
-    tasks.push(created.task);
-  }
+  if (repoIds.length === 0) throw new Error('createTasks: no repos');
+  const tasks: Task[] = new Array<Task>(count);
+  await Promise.all(
+    repoIds.map(async (repo, lane) => {
+      for (let i = lane; i < count; i += repoIds.length) {
+        const created = await api.invokeOk('tasks.create', { repo, prompt: prompt(i), title: `bench ${i + 1}` });
+        tasks[i] = created.task;
+      }
+    }),
+  );
   return tasks;
 }
 

@@ -10,7 +10,11 @@ import { methods, type MethodInput, type MethodName, type MethodOutput } from '.
  * Keep-alive, so a timed call measures the host's answer, not a TCP handshake.
  */
 export class HostApi {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  /**
+   * 2 s: idle sockets are dropped before the server's keep-alive timeout (Node's default, 5 s)
+   * closes them under us; a request sent on a socket the server is closing fails with ECONNRESET.
+   */
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 8, timeout: 2_000 });
 
   private constructor(
     private readonly origin: string,
@@ -58,7 +62,7 @@ export class HostApi {
     this.agent.destroy();
   }
 
-  private post(method: MethodName, input: unknown): Promise<{ status: number; body: string }> {
+  private post(method: MethodName, input: unknown, isRetry = false): Promise<{ status: number; body: string }> {
     const payload = JSON.stringify(input);
     return new Promise((resolve, reject) => {
       const request = http.request(
@@ -79,7 +83,11 @@ export class HostApi {
           response.on('error', reject);
         },
       );
-      request.on('error', reject);
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        // The race above, when it still happens: the request never reached the host, so sending it again is safe.
+        if (!isRetry && request.reusedSocket && error.code === 'ECONNRESET') resolve(this.post(method, input, true));
+        else reject(error);
+      });
       request.end(payload);
     });
   }

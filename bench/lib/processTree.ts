@@ -82,31 +82,23 @@ function commandOf(pid: number): string {
   }
 }
 
-/**
- * Proportional set size of `pid` in KiB (/proc/PID/smaps_rollup): shared pages (the node
- * binary, libraries) divided among the processes that map them. null when unreadable.
- */
-export function pssKbOf(pid: number): number | null {
-  try {
-    const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    const match = /^Pss:\s+(\d+)\s+kB$/m.exec(rollup);
-    return match?.[1] ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
+/** Memory of one process from /proc/PID/smaps_rollup, in KiB. */
+export interface MemoryKb {
+  rss: number;
+  /** Proportional set size: shared pages (the node binary, libraries) divided among the processes that map them. */
+  pss: number;
+  /** Anonymous pages (heaps, stacks): memory the process really owns, apart from copy-on-write sharing. */
+  anonymous: number;
 }
 
-/** USER_HZ: /proc/PID/stat counts CPU time in ticks of 1/100 s on every Linux we run on. */
-const TICKS_PER_SECOND = 100;
-
-/** CPU time `pid` has used so far (user + system), in seconds; null when it is gone. */
-export function cpuSecondsOf(pid: number): number | null {
+/** null when the process is gone or the file unreadable. */
+export function memoryOf(pid: number): MemoryKb | null {
+  let rollup: string;
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // After "pid (comm) ": state is field 3, utime field 14, stime field 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
   } catch {
     return null;
   }
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(rollup)?.[1] ?? NaN);
+  return { rss: field('Rss'), pss: field('Pss'), anonymous: field('Anonymous') };
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Handlers } from '../../shared/contract.js';
+import { failure, type Handlers } from '../../shared/contract.js';
 import type { Host } from './hostTypes.js';
 import { HostEventBus } from './hostEvents.js';
 import { RepoService } from './repos/repoService.js';
@@ -14,6 +14,10 @@ import { TaskRunner, type AgentSettings } from './tasks/taskRunner.js';
 import { TaskService } from './tasks/taskService.js';
 import { TaskTransitions } from './tasks/taskTransitions.js';
 import { reconcileWorktrees } from './tasks/reconcileWorktrees.js';
+import { TaskTerminals } from './tasks/taskTerminals.js';
+import { TerminalChannel } from './terminal/terminalChannel.js';
+import { TerminalService } from './terminal/terminalService.js';
+import type { StartPtyHost } from './terminal/ptyHostProcess.js';
 
 export const VERSION = '0.1.0';
 
@@ -21,7 +25,13 @@ export const VERSION = '0.1.0';
  * The composition root of the host: wires stores, services and the handler table, and
  * disposes them in reverse order. Runs the same under Electron and plain Node.
  */
-export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; clock?: () => number }): Promise<Host> {
+export async function createHost(opts: {
+  home: string;
+  env: NodeJS.ProcessEnv;
+  clock?: () => number;
+  /** How to start the pty host process; default a Node child process (Electron passes a utilityProcess). */
+  startPtyHost?: StartPtyHost;
+}): Promise<Host> {
   const { home, env } = opts;
   const clock = opts.clock ?? Date.now;
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
@@ -45,6 +55,13 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
     };
   };
   const runner = new TaskRunner({ tasks: taskStore, repos: repoStore, journal, transitions, home, settings: agentSettings, env });
+  const terminalService = new TerminalService({
+    ...(opts.startPtyHost ? { startPtyHost: opts.startPtyHost } : {}),
+    onDidExit: (sessionId, exit) => events.emit('terminal.onDidExit', { sessionId, exitCode: exit.exitCode, reason: exit.reason }),
+    onDidCrashPtyHost: (reason) => console.error(`flotilla: the pty host died (${reason}); it restarts with the next terminal`),
+  });
+  const terminals = new TaskTerminals({ service: terminalService, tasks: taskStore, home, env });
+
   const tasks = new TaskService({
     home,
     tasks: taskStore,
@@ -56,6 +73,7 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
     commandTimeoutMs: () => agentSettings().commandTimeoutMs,
     clock,
     env,
+    beforeRemoveWorktree: (taskId) => terminals.closeAllOf(taskId),
   });
 
   markInterruptedTasks(taskStore, journal, transitions);
@@ -91,6 +109,15 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
     'tasks.discard': (input) => tasks.discard(input.id),
     'tasks.approve': async (input) => tasks.decide(input.id, { decision: 'approve', scope: input.scope, message: null }),
     'tasks.deny': async (input) => tasks.decide(input.id, { decision: 'deny', scope: 'once', message: input.message ?? null }),
+    'terminal.open': (input) => terminals.open(input),
+    'terminal.list': async (input) =>
+      taskStore.get(input.taskId) ? { ok: true, terminals: terminals.list(input.taskId) } : failure('not_found', `no task with id "${input.taskId}"`),
+    'terminal.write': async (input) => terminalService.write(input.sessionId, input.data),
+    'terminal.resize': async (input) => terminalService.resize(input.sessionId, input.cols, input.rows),
+    'terminal.close': async (input) => terminals.close(input.sessionId),
+    // Attaching belongs to a connection (its output comes as binary frames on that connection):
+    // transports route it to their TerminalChannel; the plain table cannot stream.
+    'terminal.attach': async () => failure('invalid_state', 'attach to a terminal over the WebSocket or IPC channel'),
     'settings.get': async () => ({ settings: settings.get() }),
     'settings.set': async (input) => settings.set(input.key, input.value),
   };
@@ -100,9 +127,11 @@ export async function createHost(opts: { home: string; env: NodeJS.ProcessEnv; c
     home,
     handlers,
     onEvent: (listener) => events.on(listener),
+    openTerminalChannel: (sendFrame) => new TerminalChannel({ service: terminalService, sendFrame }),
     dispose: () => {
       disposed ??= (async () => {
         await runner.dispose();
+        terminalService.dispose();
         db.close();
       })();
       return disposed;

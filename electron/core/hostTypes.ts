@@ -1,4 +1,5 @@
 import type { EventName, EventPayload, Handlers } from '../../shared/contract.js';
+import type { TerminalChannel } from './terminal/terminalChannel.js';
 
 export type HostEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -6,6 +7,11 @@ export type HostEventListener = <E extends EventName>(event: E, payload: EventPa
 export interface Host {
   readonly home: string;
   readonly handlers: Handlers;
+  /**
+   * The terminal side of one client connection: binary frames in and out, and `terminal.attach`
+   * for that connection. Dispose it when the connection closes.
+   */
+  openTerminalChannel(sendFrame: (frame: Uint8Array) => void): TerminalChannel;
   /** Every contract event, in order. Returns an unsubscribe function. */
   onEvent(listener: HostEventListener): () => void;
   /** Stops agents and closes the database; safe to call twice. */

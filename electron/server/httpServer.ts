@@ -52,7 +52,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const hostname = opts.hostname ?? '127.0.0.1';
   const token = newToken();
   const guard: GuardConfig = { token, port: 0, hostname };
-  const bridge = createWsBridge({ handlers: opts.host.handlers, ...(opts.log ? { log: opts.log } : {}) });
+  const bridge = createWsBridge({
+    handlers: opts.host.handlers,
+    openTerminalChannel: (sendFrame) => opts.host.openTerminalChannel(sendFrame),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
   const unsubscribe = opts.host.onEvent((event, payload) => bridge.broadcast(event, payload));
 
   const server = http.createServer((req, res) => {

@@ -3,9 +3,10 @@ import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
-import type { EventName, EventPayload, Handlers } from '../../shared/contract.js';
+import { methods, type EventName, type EventPayload, type Handlers } from '../../shared/contract.js';
+import type { TerminalChannel } from '../core/terminal/terminalChannel.js';
 import { invokeMethod } from './dispatch.js';
-import type { DispatchLog } from './dispatch.js';
+import type { DispatchLog, DispatchResult } from './dispatch.js';
 
 /** 4 MiB per client frame: a long prompt is kilobytes; anything near this is not a call. */
 const MAX_CLIENT_FRAME_BYTES = 4 * 1024 * 1024;
@@ -35,18 +36,33 @@ export interface WsBridge {
   close(): void;
 }
 
-/** The contract over WebSocket: `invoke` frames in, `result`/`error`/`event` frames out. */
-export function createWsBridge(opts: { handlers: Handlers; log?: DispatchLog }): WsBridge {
+/**
+ * The contract over WebSocket: `invoke` frames in, `result`/`error`/`event` frames out (JSON
+ * text), and terminal bytes as binary frames (shared/contracts/terminal.ts), never JSON.
+ */
+export function createWsBridge(opts: {
+  handlers: Handlers;
+  /** One terminal channel per connection; without it, binary frames close the connection. */
+  openTerminalChannel?: (sendFrame: (frame: Uint8Array) => void) => TerminalChannel;
+  log?: DispatchLog;
+}): WsBridge {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
 
   wss.on('connection', (ws) => {
-    ws.on('message', (data, isBinary) => void onMessage(ws, data, isBinary));
+    const terminals = opts.openTerminalChannel?.((frame) => sendBinary(ws, frame)) ?? null;
+    ws.on('message', (data, isBinary) => void onMessage(ws, terminals, data, isBinary));
     ws.on('error', () => ws.terminate());
+    // Un-acked output of a closed connection must not hold its ptys paused.
+    ws.on('close', () => terminals?.dispose());
   });
 
-  async function onMessage(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+  async function onMessage(ws: WebSocket, terminals: TerminalChannel | null, data: RawData, isBinary: boolean): Promise<void> {
     if (isBinary) {
-      ws.close(1003, 'binary frames are not used');
+      if (!terminals) {
+        ws.close(1003, 'binary frames are not used');
+        return;
+      }
+      terminals.handleFrame(rawBytes(data));
       return;
     }
     const frame = InvokeFrameSchema.safeParse(parseJson(rawText(data)));
@@ -56,8 +72,20 @@ export function createWsBridge(opts: { handlers: Handlers; log?: DispatchLog }):
       return;
     }
     const { id, method, input } = frame.data;
-    const result = await invokeMethod(opts.handlers, method, input, opts.log);
+    const result =
+      method === 'terminal.attach' && terminals
+        ? await attachTerminal(terminals, input)
+        : await invokeMethod(opts.handlers, method, input, opts.log);
     send(ws, result.ok ? { type: 'result', id, output: result.output } : { type: 'error', id, message: result.message });
+  }
+
+  function sendBinary(ws: WebSocket, frame: Uint8Array): void {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      ws.terminate();
+      return;
+    }
+    ws.send(frame, { binary: true });
   }
 
   function send(ws: WebSocket, frame: ServerFrame): void {
@@ -84,6 +112,19 @@ export function createWsBridge(opts: { handlers: Handlers; log?: DispatchLog }):
       wss.close();
     },
   };
+}
+
+/** `terminal.attach` for this connection: its output then streams to this connection only. */
+async function attachTerminal(terminals: TerminalChannel, input: unknown): Promise<DispatchResult> {
+  const parsed = methods['terminal.attach'].input.safeParse(input);
+  if (!parsed.success) return { ok: false, status: 400, message: `invalid input for terminal.attach: ${parsed.error.issues[0]?.message ?? 'bad input'}` };
+  return { ok: true, output: await terminals.attach(parsed.data.sessionId) };
+}
+
+function rawBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
 }
 
 function rawText(data: RawData): string {

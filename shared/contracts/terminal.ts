@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FailureKind } from '../contract.js';
+import { resultOf } from './result.js';
 
 /**
  * The terminal part of the contract: methods and events (JSON, spread into `methods` / `events`
@@ -16,38 +16,6 @@ import type { FailureKind } from '../contract.js';
  *    frame, or one ack per several frames): without acks the host pauses the pty;
  * 5. keystrokes go as `input` frames (or `terminal.write`).
  */
-
-// This file must not import values from ../contract.js: the contract imports this file, and
-// the cycle would leave one of the two half-initialised. The kinds are repeated here, and the
-// type check below fails to compile if the two lists ever differ.
-const FAILURE_KINDS = [
-  'invalid_input',
-  'not_found',
-  'not_a_repo',
-  'no_commits',
-  'bad_branch',
-  'repo_missing',
-  'invalid_state',
-  'conflict',
-  'checkout_dirty',
-  'git_error',
-  'sandbox_unavailable',
-] as const;
-type LocalKind = (typeof FAILURE_KINDS)[number];
-type IsSameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const failureKindsMatchContract: IsSameSet<LocalKind, FailureKind> = true;
-void failureKindsMatchContract;
-
-const TerminalFailureSchema = z.object({
-  ok: z.literal(false),
-  kind: z.enum(FAILURE_KINDS),
-  message: z.string(),
-  files: z.array(z.string()).optional(),
-});
-
-function resultOf<T extends z.ZodRawShape>(shape: T) {
-  return z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), ...shape }), TerminalFailureSchema]);
-}
 
 /** Sessions are UUIDs: binary frames carry them as 16 bytes. */
 export const SessionIdSchema = z.uuid();

@@ -63,6 +63,11 @@ describe('bwrapArgs', () => {
     expect(args.slice(args.indexOf('--'))).toEqual(['--', shell, '-c', '--', 'echo hi']);
   });
 
+  it('stays in the session only for a command on a pty of its own (interactive terminals)', () => {
+    expect(bwrapArgs(spec(), 'bash -i', { hostEnv: { HOME: userHome }, hasOwnTerminal: true })).not.toContain('--new-session');
+    expect(bwrapArgs(spec(), 'bash -i', { hostEnv: { HOME: userHome } })).toContain('--new-session');
+  });
+
   it('keeps the network only when the spec allows it', () => {
     expect(bwrapArgs(spec({ allowNetwork: true }), 'true', { hostEnv: hostEnv() })).not.toContain('--unshare-net');
   });

@@ -53,6 +53,13 @@ export interface BwrapArgsOptions {
    * (see processLimit.ts: works for a non-root host user only). Unset: no rlimit.
    */
   maxProcesses?: number;
+  /**
+   * The command runs on a pty of its own (an interactive terminal): keep it in bwrap's session
+   * so the shell has that pty as its controlling terminal (job control, Ctrl-C). Safe because
+   * nothing outside the sandbox reads from that pty's input: TIOCSTI can only reach the
+   * sandbox itself. Never set it for commands that share the host's terminal.
+   */
+  hasOwnTerminal?: boolean;
 }
 
 /**
@@ -90,7 +97,8 @@ export function bwrapArgs(spec: SandboxSpec, command: string, opts: BwrapArgsOpt
   const kept = existing([...SYSTEM_KEPT, ...(spec.allowNetwork ? ['/etc/resolv.conf'] : [])]);
   for (const p of kept) if (systemHidden.some((dir) => isWithin(p, dir))) want({ kind: 'read-only', path: p });
 
-  const args = [...isolationArgs(spec.allowNetwork), ...BASE_MOUNT_ARGS];
+  const isolation = isolationArgs(spec.allowNetwork).filter((arg) => !(opts.hasOwnTerminal && arg === '--new-session'));
+  const args = [...isolation, ...BASE_MOUNT_ARGS];
   const placed: { path: string; isPrivate: boolean }[] = BASE_PRIVATE.map((p) => ({ path: p, isPrivate: true }));
   const remountReadOnly: string[] = [];
   for (const mount of [...wanted.values()].sort((a, b) => depth(a.path) - depth(b.path))) {

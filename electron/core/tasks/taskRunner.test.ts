@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Task } from '../../../shared/model/task.js';
+import { taskRecord } from '../../../test/fixtures/taskRecords.js';
 import type { AgentTurnHandle, TurnOutcome } from '../agent/agentRunner.js';
 import type { WorkerStartConfig } from '../agent/workerProtocol.js';
 import { makeRepo, removeTempDirs, tempDir } from '../git/testRepos.js';
@@ -75,30 +76,7 @@ afterEach(async () => {
 afterAll(removeTempDirs);
 
 function transitionsCreate(transitions: TaskTransitions, id: string): void {
-  const task: Task = {
-    id,
-    title: id,
-    prompt: `prompt ${id}`,
-    repoId: 'r1',
-    repoName: 'repo',
-    repoPath,
-    status: 'backlog',
-    branch: '',
-    baseBranch: 'main',
-    baseCommit: '',
-    worktreePath: path.join(home, 'worktrees', id),
-    statusReason: null,
-    mergeCommit: null,
-    mergeStrategy: null,
-    model: 'm',
-    policy: { mode: 'workspace-write', allowNetwork: false, approval: 'on-request', commandTimeoutMs: 600_000, extraWritablePaths: [] },
-    grants: { network: false, writablePaths: [], commands: [] },
-    pendingApproval: null,
-    usage: { inputTokens: 0, outputTokens: 0 },
-    createdAt: 1,
-    updatedAt: 1,
-  };
-  transitions.created(task);
+  transitions.created(taskRecord({ id, repoPath, branch: '', baseCommit: '', worktreePath: path.join(home, 'worktrees', id) }));
 }
 
 async function worktreeFor(id: string): Promise<Task> {

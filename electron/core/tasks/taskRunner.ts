@@ -1,17 +1,14 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Task } from '../../../shared/model/task.js';
 import { describeWidening, type ApprovalDecision, type ApprovalRequest, type TaskGrants } from '../../../shared/model/approval.js';
 import type { TaskEventBody } from '../../../shared/model/taskEvents.js';
 import { startAgentTurn, type AgentTurnHandle, type TurnOutcome } from '../agent/agentRunner.js';
 import { DEFAULT_MAX_STEPS, type WorkerStartConfig, type WorkerToHost } from '../agent/workerProtocol.js';
 import { checkpointCommit } from '../git/checkpoint.js';
-import { gitPathsOfWorktree } from '../git/worktrees.js';
-import { hostSocketPaths } from '../sandbox/hostSecrets.js';
 import type { Journal } from '../journal/journal.js';
 import type { RepoStore } from '../store/repoStore.js';
 import type { TaskStore } from '../store/taskStore.js';
 import { prepareWorktree, SETUP_CALL_ID } from './worktreeSetup.js';
+import { taskHiddenPaths, taskSandboxSpec } from './taskSandbox.js';
 import type { TaskTransitions } from './taskTransitions.js';
 
 export interface AgentSettings {
@@ -145,7 +142,7 @@ export class TaskRunner {
     }
 
     try {
-      const config = await this.workerConfig(task, settings, history, message);
+      const config = await this.workerConfig(task, history, message);
       slot.handle = (this.deps.startTurn ?? startAgentTurn)({
         config,
         env: this.workerEnv(),
@@ -263,27 +260,15 @@ export class TaskRunner {
     });
   }
 
-  private async workerConfig(task: Task, settings: AgentSettings, history: unknown[], message: string): Promise<WorkerStartConfig> {
-    if (!fs.existsSync(task.worktreePath)) throw new Error(`the worktree ${task.worktreePath} is missing`);
-    // Per-task HOME outside the worktree: tools may write caches there without touching the repo.
-    const homeDir = path.join(this.deps.home, 'task-homes', task.id);
-    fs.mkdirSync(homeDir, { recursive: true, mode: 0o700 });
+  private async workerConfig(task: Task, history: unknown[], message: string): Promise<WorkerStartConfig> {
+    const settings = this.deps.settings();
     return {
       taskId: task.id,
       worktreePath: task.worktreePath,
-      sandbox: {
-        mode: task.policy.mode,
-        worktreePath: task.worktreePath,
-        readOnlyPaths: await gitPathsOfWorktree(task.worktreePath),
-        extraWritablePaths: task.policy.extraWritablePaths,
-        homeDir,
-        allowNetwork: task.policy.allowNetwork,
-      },
+      sandbox: await taskSandboxSpec(task, this.deps.home),
       approval: task.policy.approval,
       grants: task.grants,
-      // Everything Flotilla keeps (database, other tasks' worktrees) is hidden from commands.
-      // Agent sockets (ssh-agent, docker) stay reachable through a read-only mount: hide them.
-      hiddenPaths: [this.deps.home, ...hostSocketPaths(this.deps.env)],
+      hiddenPaths: taskHiddenPaths(this.deps.home, this.deps.env),
       model: settings.model,
       baseURL: settings.baseURL,
       history,

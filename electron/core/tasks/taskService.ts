@@ -52,6 +52,8 @@ export class TaskService {
       clock: () => number;
       /** The host's environment, for the repo's cleanup script. */
       env: NodeJS.ProcessEnv;
+      /** Ends what still runs in a worktree about to be removed (the task's terminals). */
+      beforeRemoveWorktree: (taskId: string) => void;
     },
   ) {}
 
@@ -194,6 +196,7 @@ export class TaskService {
     if (isFinal(task.status)) return failure('invalid_state', `task ${id} is already ${task.status}`);
     if (this.deps.runner.isRunning(id) || task.status === 'queued') await this.deps.runner.stop(id);
     await this.runCleanupScript(task);
+    this.deps.beforeRemoveWorktree(id);
     try {
       await removeTaskWorktree({ repoPath: task.repoPath, worktreePath: task.worktreePath, branch: task.branch, deleteBranch: true });
     } catch (error) {
@@ -239,6 +242,7 @@ export class TaskService {
       });
       if (!merged.ok) return merged;
       await this.runCleanupScript(task);
+      this.deps.beforeRemoveWorktree(id);
       await removeTaskWorktree({
         repoPath: task.repoPath,
         worktreePath: task.worktreePath,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Task } from '../../../shared/model/task.js';
+import { taskRecord } from '../../../test/fixtures/taskRecords.js';
 import { HostEventBus } from '../hostEvents.js';
 import { Journal } from '../journal/journal.js';
 import { openDatabase, type Db } from '../store/database.js';
@@ -17,29 +18,16 @@ let tasks: TaskStore;
 let events: HostEventBus;
 let transitions: TaskTransitions;
 
-const sampleTask = (): Task => ({
-  id: 'abc123',
-  title: 'Fix the login',
-  prompt: 'Fix the login bug',
-  repoId: 'r1',
-  repoName: 'demo',
-  repoPath: '/repos/demo',
-  status: 'backlog',
-  branch: 'flotilla/fix-the-login',
-  baseBranch: 'main',
-  baseCommit: 'a'.repeat(40),
-  worktreePath: '/home/wt/fix-the-login',
-  statusReason: null,
-  mergeCommit: null,
-  mergeStrategy: null,
-  model: 'test-model',
-  policy: { mode: 'workspace-write', allowNetwork: false, approval: 'on-request', commandTimeoutMs: 600_000, extraWritablePaths: [] },
-  grants: { network: false, writablePaths: [], commands: [] },
-  pendingApproval: null,
-  usage: { inputTokens: 0, outputTokens: 0 },
-  createdAt: 1,
-  updatedAt: 1,
-});
+const sampleTask = (): Task =>
+  taskRecord({
+    id: 'abc123',
+    title: 'Fix the login',
+    prompt: 'Fix the login bug',
+    repoName: 'demo',
+    repoPath: '/repos/demo',
+    branch: 'flotilla/fix-the-login',
+    worktreePath: '/home/wt/fix-the-login',
+  });
 
 beforeEach(() => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-store-'));

@@ -11,21 +11,34 @@ import type { FromMirrorWorker, ToMirrorWorker } from './mirrorWorkerProtocol.js
 const port = parentPort;
 if (!port) throw new Error('mirrorWorker runs as a worker thread');
 const mirrors = new Map<number, HeadlessMirror>();
+/** Mirrors that parsed something not yet reported: one `parsed` message per mirror per turn, not per chunk. */
+const unreported = new Set<number>();
+let isReportScheduled = false;
 
 function post(message: FromMirrorWorker): void {
   port?.postMessage(message);
 }
 
+function reportParsed(id: number): void {
+  unreported.delete(id);
+  const mirror = mirrors.get(id);
+  if (mirror) post({ type: 'parsed', id, parsedChars: mirror.parsedChars });
+}
+
+function scheduleReport(id: number): void {
+  unreported.add(id);
+  if (isReportScheduled) return;
+  isReportScheduled = true;
+  setImmediate(() => {
+    isReportScheduled = false;
+    for (const pending of [...unreported]) reportParsed(pending);
+  });
+}
+
 function handle(message: ToMirrorWorker): void {
   if (message.type === 'open') {
     const { id } = message;
-    const mirror: HeadlessMirror = new HeadlessMirror({
-      cols: message.cols,
-      rows: message.rows,
-      scrollback: message.scrollback,
-      onDidParse: () => post({ type: 'parsed', id, parsedChars: mirror.parsedChars }),
-    });
-    mirrors.set(id, mirror);
+    mirrors.set(id, new HeadlessMirror({ cols: message.cols, rows: message.rows, scrollback: message.scrollback, onDidParse: () => scheduleReport(id) }));
     return;
   }
   const mirror = mirrors.get(message.id);
@@ -36,10 +49,15 @@ function handle(message: ToMirrorWorker): void {
     case 'resize':
       return mirror.resize(message.cols, message.rows);
     case 'snapshot':
-      // The snapshot covers everything written when it is taken, i.e. `writtenChars` then.
-      return mirror.takeSnapshot((data) => post({ type: 'snapshot', id: message.id, request: message.request, data, upTo: mirror.writtenChars }));
+      return mirror.takeSnapshot((data) => {
+        // Order matters to the main thread: progress up to the snapshot, the snapshot (which
+        // covers everything written when it is taken), then progress past it.
+        if (unreported.has(message.id)) reportParsed(message.id);
+        post({ type: 'snapshot', id: message.id, request: message.request, data, upTo: mirror.writtenChars });
+      });
     case 'close':
       mirrors.delete(message.id);
+      unreported.delete(message.id);
       return mirror.dispose();
   }
 }

@@ -12,7 +12,7 @@ export type ToMirrorWorker =
   | { type: 'close'; id: number };
 
 export type FromMirrorWorker =
-  /** Sent after each chunk is parsed, in order with the snapshot replies. */
+  /** Progress, at most once per turn of the worker's event loop, in order with the snapshot replies. */
   | { type: 'parsed'; id: number; parsedChars: number }
   /** `data` rebuilds everything written up to `upTo`. */
   | { type: 'snapshot'; id: number; request: number; data: string; upTo: number };

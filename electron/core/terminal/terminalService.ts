@@ -112,7 +112,7 @@ export class TerminalService {
     if (this.isDisposed) return failure('invalid_state', 'the terminal service is shut down');
     const sessionId = options.sessionId ?? randomUUID();
     if (!UUID_PATTERN.test(sessionId)) return failure('invalid_input', `session id ${sessionId} is not a UUID`);
-    if (this.sessions.has(sessionId)) return failure('invalid_input', `session ${sessionId} already exists`);
+    if (this.sessions.has(sessionId) || this.generation?.pendingSpawns.has(sessionId)) return failure('invalid_input', `session ${sessionId} already exists`);
     const [file, ...args] = options.argv;
     if (!file) return failure('invalid_input', 'no program to run');
     const sizeError = checkSize(options.cols, options.rows);

@@ -5,6 +5,8 @@ import type { EventName, EventPayload, Handlers } from '../../../shared/contract
 import type { Repo, Task } from '../../../shared/model/task.js';
 import type { TaskStatus } from '../../../shared/model/taskLifecycle.js';
 import type { Host, HostEventListener } from '../../core/hostTypes.js';
+import { TerminalChannel } from '../../core/terminal/terminalChannel.js';
+import { TerminalService } from '../../core/terminal/terminalService.js';
 
 export interface FakeHost extends Host {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
@@ -40,6 +42,7 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
   const findTask = (id: string) => tasks.get(id);
   const settings = { maxRunning: 4, model: 'fake-model', baseURL: '', commandTimeoutMs: 600_000 };
 
+  let terminalService: TerminalService | undefined;
   const handlers: Handlers = {
     'app.info': async () => ({
       version: '0.0.0-fake',
@@ -162,6 +165,13 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
     },
     'tasks.stop': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'stopped', 'stopped by you') } : failure('not_found', `no task ${id}`)),
     'tasks.discard': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'discarded') } : failure('not_found', `no task ${id}`)),
+    // Terminals are tested against the real host (test/e2e, electron/core/terminal).
+    'terminal.open': async () => failure('invalid_state', 'the fake host has no terminals'),
+    'terminal.list': async () => ({ ok: true, terminals: [] }),
+    'terminal.write': async () => failure('not_found', 'the fake host has no terminals'),
+    'terminal.resize': async () => failure('not_found', 'the fake host has no terminals'),
+    'terminal.close': async () => failure('not_found', 'the fake host has no terminals'),
+    'terminal.attach': async () => failure('not_found', 'the fake host has no terminals'),
     ...opts.overrides,
   };
 
@@ -171,12 +181,17 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
     tasks,
     emit,
     move,
+    openTerminalChannel(sendFrame) {
+      terminalService ??= new TerminalService();
+      return new TerminalChannel({ service: terminalService, sendFrame });
+    },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async dispose() {
       isDisposed = true;
+      terminalService?.dispose();
       listeners.clear();
     },
     get isDisposed() {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { makeTask } from '../testing/fixtures.js';
 import { createFakeTimers } from '../testing/fakeTimers.js';
+import type { ApprovalRequest } from '../../../shared/model/approval.js';
 import {
   createNotificationBatcher,
+  describeRequest,
   documentTitleFor,
   needsYouLabel,
   summarize,
@@ -40,6 +42,49 @@ describe('tasksNeedingAttention', () => {
       { taskId: 'b', title: 'Task b', kind: 'needs_you', reason: 'model said 500' },
     ]);
     expect(tasksNeedingAttention(after, after)).toEqual([]);
+  });
+});
+
+describe('approval requests', () => {
+  const request = (requestId: string, over: Partial<ApprovalRequest> = {}): ApprovalRequest => ({
+    requestId,
+    callId: `call-${requestId}`,
+    kind: 'escalation',
+    command: 'curl -fsSL https://example.com/fixtures.tgz  |\n tar xz',
+    reason: 'download the fixtures',
+    widening: { network: true, writablePaths: [] },
+    requestedAt: 1,
+    ...over,
+  });
+
+  it('announce a new request, even from a task already in Needs you, and not the same one twice', () => {
+    const running = makeTask({ id: 'a', status: 'running', title: 'Fetch' });
+    const asking = makeTask({ id: 'a', status: 'needs_input', title: 'Fetch', pendingApproval: request('r1'), updatedAt: 2 });
+    expect(tasksNeedingAttention({ a: running }, { a: asking })).toEqual([
+      { taskId: 'a', title: 'Fetch', kind: 'approval', reason: 'Asks for network access: curl -fsSL https://example.com/fixtures.tgz | tar xz' },
+    ]);
+    const touched = { ...asking, updatedAt: 3 };
+    expect(tasksNeedingAttention({ a: asking }, { a: touched })).toEqual([]);
+    const next = { ...asking, pendingApproval: request('r2', { kind: 'untrusted_command', command: 'make install' }), updatedAt: 4 };
+    expect(tasksNeedingAttention({ a: asking }, { a: next })).toMatchObject([{ kind: 'approval', reason: 'Asks to run: make install' }]);
+  });
+
+  it('say "Approval needed: <title>", alone or first in a batch', () => {
+    expect(summarize([item('a', 'approval', 'Asks for network access: curl x')])).toMatchObject({
+      title: 'Approval needed: Task a',
+      body: 'Asks for network access: curl x',
+      taskId: 'a',
+    });
+    const batch = summarize([item('r'), item('n', 'needs_you'), item('a', 'approval'), item('b', 'approval')]);
+    expect(batch.title).toBe('2 approvals needed · 1 task needs you · 1 ready for review');
+    expect(batch.body.split('\n')).toEqual(['• Approval needed: Task a', '• Approval needed: Task b', '• Task r', '• Task n']);
+    expect(summarize([item('a', 'approval'), item('r')]).title).toBe('1 approval needed · 1 ready for review');
+  });
+
+  it('cut a long command to two lines of a notification', () => {
+    const long = describeRequest(request('r', { command: `echo ${'x'.repeat(300)}` }));
+    expect(long.length).toBeLessThan(160);
+    expect(long.endsWith('…')).toBe(true);
   });
 });
 

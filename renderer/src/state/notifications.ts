@@ -1,13 +1,17 @@
+import { describeWidening, type ApprovalRequest } from '../../../shared/model/approval.js';
 import { columnOf } from '../../../shared/model/boardColumns.js';
 import type { TasksById } from './tasksModel.js';
 import { REAL_TIMERS, type TimerApi } from './keyedThrottle.js';
 
-/** A task that just came to a column where the user is wanted. */
+/**
+ * A task that just came to a column where the user is wanted. `approval`: its agent waits
+ * for a yes or no on a command (a kind of Needs you, named apart because it blocks the agent).
+ */
 export interface AttentionItem {
   taskId: string;
   title: string;
-  kind: 'needs_you' | 'review';
-  /** The task's one-line status reason, when it has one. */
+  kind: 'approval' | 'needs_you' | 'review';
+  /** One line on why: the task's status reason, or what the pending request asks. */
   reason: string | null;
 }
 
@@ -23,7 +27,8 @@ export interface NotificationContent {
 export const NOTIFICATION_TAG = 'flotilla-attention';
 
 /**
- * Tasks that entered Needs you or Review between two versions of the task map. Tasks the
+ * Tasks that entered Needs you or Review between two versions of the task map, and tasks
+ * whose agent made a new approval request (even one already in Needs you). Tasks the
  * previous version did not know are left out: the first load (or a task created elsewhere
  * while we were away) is not news to announce.
  */
@@ -33,6 +38,11 @@ export function tasksNeedingAttention(previous: TasksById, next: TasksById): Att
   for (const [id, task] of Object.entries(next)) {
     const before = previous[id];
     if (before === undefined || before === task) continue;
+    const request = task.pendingApproval;
+    if (request !== null && request.requestId !== before.pendingApproval?.requestId) {
+      items.push({ taskId: id, title: task.title, kind: 'approval', reason: describeRequest(request) });
+      continue;
+    }
     const column = columnOf(task.status);
     if ((column !== 'needs_you' && column !== 'review') || columnOf(before.status) === column) continue;
     items.push({ taskId: id, title: task.title, kind: column, reason: task.statusReason });
@@ -40,7 +50,17 @@ export function tasksNeedingAttention(previous: TasksById, next: TasksById): Att
   return items;
 }
 
-const KIND_PHRASE: Record<AttentionItem['kind'], { one: string; many: string }> = {
+/** 120 chars: two lines of a notification; the task view shows the whole command. */
+const COMMAND_CHARS = 120;
+
+/** "Asks for network access: curl …", "Asks to run: make install". */
+export function describeRequest(request: Pick<ApprovalRequest, 'kind' | 'command' | 'widening'>): string {
+  const command = request.command.replace(/\s+/g, ' ').trim();
+  const shown = command.length > COMMAND_CHARS ? `${command.slice(0, COMMAND_CHARS - 1)}…` : command;
+  return request.kind === 'escalation' ? `Asks for ${describeWidening(request.widening)}: ${shown}` : `Asks to run: ${shown}`;
+}
+
+const KIND_PHRASE: Record<Exclude<AttentionItem['kind'], 'approval'>, { one: string; many: string }> = {
   needs_you: { one: 'needs you', many: 'need you' },
   review: { one: 'is ready for review', many: 'ready for review' },
 };
@@ -48,18 +68,26 @@ const KIND_PHRASE: Record<AttentionItem['kind'], { one: string; many: string }> 
 /** 5 titles: a notification shows about that many lines before the OS cuts it. */
 const MAX_LISTED = 5;
 
-/** One notification for a batch: "“Fix login” needs you", or "3 tasks need you · 1 ready for review". */
+/**
+ * One notification for a batch: "Approval needed: Fix login", "“Fix login” needs you", or
+ * "1 approval needed · 3 tasks need you · 1 ready for review". Approvals come first: an agent
+ * is blocked on each of them.
+ */
 export function summarize(items: readonly AttentionItem[]): NotificationContent {
   const [only] = items;
   if (items.length === 1 && only) {
-    return { title: `“${only.title}” ${KIND_PHRASE[only.kind].one}`, body: only.reason ?? '', tag: NOTIFICATION_TAG, taskId: only.taskId };
+    const title = only.kind === 'approval' ? `Approval needed: ${only.title}` : `“${only.title}” ${KIND_PHRASE[only.kind].one}`;
+    return { title, body: only.reason ?? '', tag: NOTIFICATION_TAG, taskId: only.taskId };
   }
+  const approvals = items.filter((i) => i.kind === 'approval').length;
   const needsYou = items.filter((i) => i.kind === 'needs_you').length;
-  const review = items.length - needsYou;
+  const review = items.length - approvals - needsYou;
   const parts: string[] = [];
+  if (approvals > 0) parts.push(`${approvals} ${approvals === 1 ? 'approval needed' : 'approvals needed'}`);
   if (needsYou > 0) parts.push(`${needsYou} ${needsYou === 1 ? 'task needs you' : 'tasks need you'}`);
-  if (review > 0) parts.push(needsYou > 0 ? `${review} ${KIND_PHRASE.review.many}` : `${review} tasks ${KIND_PHRASE.review.many}`);
-  const listed = items.slice(0, MAX_LISTED).map((i) => `• ${i.title}`);
+  if (review > 0) parts.push(parts.length > 0 ? `${review} ${KIND_PHRASE.review.many}` : `${review} tasks ${KIND_PHRASE.review.many}`);
+  const ordered = [...items.filter((i) => i.kind === 'approval'), ...items.filter((i) => i.kind !== 'approval')];
+  const listed = ordered.slice(0, MAX_LISTED).map((i) => (i.kind === 'approval' ? `• Approval needed: ${i.title}` : `• ${i.title}`));
   if (items.length > MAX_LISTED) listed.push(`and ${items.length - MAX_LISTED} more`);
   return { title: parts.join(' · '), body: listed.join('\n'), tag: NOTIFICATION_TAG, taskId: null };
 }

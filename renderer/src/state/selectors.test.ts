@@ -26,6 +26,18 @@ describe('groupTasksByColumn', () => {
   });
 });
 
+describe('Needs you order', () => {
+  it('puts tasks waiting for an approval first, then the newest', () => {
+    const request = { requestId: 'q', callId: 'c', kind: 'escalation' as const, command: 'curl x', reason: '', widening: { network: true, writablePaths: [] }, requestedAt: 1 };
+    const grouped = groupTasksByColumn({
+      old: makeTask({ id: 'old', status: 'needs_input', createdAt: 1, pendingApproval: request }),
+      newer: makeTask({ id: 'newer', status: 'failed', createdAt: 5 }),
+      asks: makeTask({ id: 'asks', status: 'needs_input', createdAt: 3, pendingApproval: request }),
+    });
+    expect(grouped.needs_you.map((t) => t.id)).toEqual(['asks', 'old', 'newer']);
+  });
+});
+
 describe('selectors on the store', () => {
   it('return the same grouping until the tasks change, then regroup', () => {
     const store = createAppStore();

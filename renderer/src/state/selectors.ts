@@ -6,9 +6,13 @@ import type { TasksById } from './tasksModel.js';
 
 export type TasksByColumn = Readonly<Record<BoardColumn, readonly Task[]>>;
 
-/** Newest first; id breaks ties so the order never flickers between renders. */
-function byNewest(a: Task, b: Task): number {
-  return b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/**
+ * Tasks whose agent waits for an approval first (it is blocked until the user answers), then
+ * newest first; id breaks ties so the order never flickers between renders.
+ */
+function byUrgencyThenNewest(a: Task, b: Task): number {
+  const waiting = Number(b.pendingApproval !== null) - Number(a.pendingApproval !== null);
+  return waiting || b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** Pure grouping; `selectTasksByColumn` memoizes it per tasks object. */
@@ -17,7 +21,7 @@ export function groupTasksByColumn(tasks: TasksById, repoIds: ReadonlySet<string
   for (const task of Object.values(tasks)) {
     if (repoIds === null || repoIds.has(task.repoId)) groups[columnOf(task.status)].push(task);
   }
-  for (const column of BOARD_COLUMNS) groups[column].sort(byNewest);
+  for (const column of BOARD_COLUMNS) groups[column].sort(byUrgencyThenNewest);
   return groups;
 }
 

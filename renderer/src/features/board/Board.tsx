@@ -18,6 +18,7 @@ import { useAppStore } from '../../appContext.js';
 import { useNow } from '../../components/useNow.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { selectIsTasksLoaded, selectSelectedTaskId, selectTasks, selectVisibleTasksByColumn } from '../../state/selectors.js';
+import { PolicyBadges } from '../approvals/PolicyBadges.js';
 import { BoardColumn, dropHintOf } from './BoardColumn.js';
 import { dropActionFor, dropActionLabel } from './dropRules.js';
 import { useMoveTask } from './useMoveTask.js';
@@ -116,7 +117,10 @@ function CardGhost({ task }: { task: Task }) {
         <span className="card-branch mono">{task.branch}</span>
       </div>
       <div className="card-foot">
-        <StatusBadge status={task.status} />
+        <span className="card-badges">
+          <StatusBadge status={task.status} />
+          <PolicyBadges task={task} />
+        </span>
       </div>
     </div>
   );

@@ -9,6 +9,8 @@ import { MenuButton, type MenuItem } from '../../components/MenuButton.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { showsReason } from '../../components/statusStyle.js';
 import { errorMessage } from '../../state/startSync.js';
+import { CardApproval } from '../approvals/CardApproval.js';
+import { PolicyBadges } from '../approvals/PolicyBadges.js';
 import { cardClock } from './cardClock.js';
 import { acceptedMoves, dropActionLabel } from './dropRules.js';
 import { useMoveTask } from './useMoveTask.js';
@@ -31,7 +33,8 @@ export const TaskCard = memo(function TaskCard({ task, now, isSelected }: { task
       aria-label={task.title}
       data-task-id={task.id}
       data-status={task.status}
-      className={`card ${isSelected ? 'is-selected' : ''} ${isDragging ? 'is-dragging' : ''}`}
+      data-approval={task.pendingApproval !== null ? 'pending' : undefined}
+      className={`card ${task.pendingApproval !== null ? 'has-approval' : ''} ${isSelected ? 'is-selected' : ''} ${isDragging ? 'is-dragging' : ''}`}
       {...listeners}
     >
       <CardBody task={task} now={now} isSelected={isSelected} describedBy={attributes['aria-describedby']} />
@@ -103,13 +106,17 @@ const CardBody = memo(function CardBody({
         </span>
       </div>
       {task.status === 'running' && <CardActivity taskId={task.id} />}
-      {showsReason(task.status) && task.statusReason && (
+      {task.pendingApproval !== null && <CardApproval key={task.pendingApproval.requestId} task={task} request={task.pendingApproval} />}
+      {showsReason(task.status) && task.statusReason && task.pendingApproval === null && (
         <p className="card-reason" title={task.statusReason}>
           {task.statusReason}
         </p>
       )}
       <div className="card-foot">
-        <StatusBadge status={task.status} />
+        <span className="card-badges">
+          <StatusBadge status={task.status} />
+          <PolicyBadges task={task} />
+        </span>
         <span className="card-foot-right">
           {tokens > 0 && (
             <span className="card-tokens" title={describeUsage(task.usage)}>

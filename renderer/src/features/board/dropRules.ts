@@ -45,7 +45,7 @@ export function dropActionFor(status: TaskStatus, to: BoardColumn, hasPendingApp
   if (from === to) return { type: 'stay' };
   if (isFinal(status)) return { type: 'refuse', reason: `This task is ${status}: finished tasks stay in Done.` };
   if (hasPendingApproval && to === 'in_progress') {
-    return { type: 'refuse', reason: 'The agent is waiting for your approval of a command: open the task to answer it.' };
+    return { type: 'refuse', reason: 'The agent is waiting for your approval of a command: answer it on the card or in the task view.' };
   }
   switch (to) {
     case 'backlog':

@@ -2,10 +2,18 @@ import { memo } from 'react';
 import type { TranscriptItem } from '../../../../shared/model/transcript.js';
 import { formatDuration } from '../../components/formatTime.js';
 import { useStickToBottom } from '../../components/useStickToBottom.js';
+import type { DecisionState } from '../approvals/approvalText.js';
 
 type CommandItem = Extract<TranscriptItem, { type: 'command' }>;
 
-function exitBadge(item: CommandItem): { text: string; tone: string; title?: string } {
+function exitBadge(item: CommandItem, approval: DecisionState | undefined): { text: string; tone: string; title?: string } {
+  // Journaled before the host asked: until answered, it has not run at all.
+  if (approval === 'waiting' && !item.isOutcomeUnknown) {
+    return { text: 'waiting for approval', tone: 'attention', title: 'The agent asked to run this command beyond its sandbox; it waits for your answer.' };
+  }
+  if (approval === 'denied' && !item.isRunning && item.exitCode === null && !item.isKilled) {
+    return { text: 'denied · not run', tone: 'muted', title: 'You denied this command: it never ran, and the agent was told.' };
+  }
   // Checked first: after a crash the journal has no end for it, and it must never look alive.
   if (item.isOutcomeUnknown) {
     return {
@@ -20,8 +28,8 @@ function exitBadge(item: CommandItem): { text: string; tone: string; title?: str
   return item.exitCode === 0 ? { text: 'exit 0', tone: 'success' } : { text: `exit ${item.exitCode}`, tone: 'danger' };
 }
 
-export const CommandBlock = memo(function CommandBlock({ item }: { item: CommandItem }) {
-  const badge = exitBadge(item);
+export const CommandBlock = memo(function CommandBlock({ item, approval }: { item: CommandItem; approval?: DecisionState | undefined }) {
+  const badge = exitBadge(item, approval);
   // Long output scrolls inside the block; follow its tail like a terminal would.
   const output = useStickToBottom<HTMLPreElement>(item.output);
   return (

@@ -3,6 +3,8 @@ import { useActions, useAppStore, useClient } from '../../appContext.js';
 import { Modal } from '../../components/Modal.js';
 import { selectRepos } from '../../state/selectors.js';
 import { errorMessage } from '../../state/startSync.js';
+import { PolicyFields } from '../approvals/PolicyFields.js';
+import { DEFAULT_POLICY_CHOICE, policyBlocker, policyCreateInput, type PolicyChoice } from '../approvals/policyChoices.js';
 import { useBranches } from './useBranches.js';
 
 export function NewTaskDialog({ onClose }: { onClose: () => void }) {
@@ -19,6 +21,8 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
   const [title, setTitle] = useState('');
   const [prompt, setPrompt] = useState('');
   const [isBacklog, setIsBacklog] = useState(false);
+  const [policy, setPolicy] = useState<PolicyChoice>(DEFAULT_POLICY_CHOICE);
+  const blocker = policyBlocker(policy);
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
 
@@ -32,6 +36,11 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
       setError('Write a prompt: it is what the agent will work on.');
       return;
     }
+    // Ctrl+Enter submits even while the button is off: the same rule holds here.
+    if (blocker !== null) {
+      setError(blocker);
+      return;
+    }
     setIsBusy(true);
     setError(null);
     try {
@@ -41,6 +50,7 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
         ...(title.trim() ? { title: title.trim() } : {}),
         ...(baseBranch ? { baseBranch } : {}),
         start: !isBacklog,
+        ...policyCreateInput(policy),
       });
       if (result.ok) {
         receiveTask(result.task);
@@ -127,6 +137,13 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
             }}
           />
         </label>
+        <PolicyFields
+          choice={policy}
+          onChange={(next) => {
+            setPolicy(next);
+            setError(null);
+          }}
+        />
         <label className="check-row check-row-field">
           <input type="checkbox" checked={isBacklog} onChange={(e) => setIsBacklog(e.target.checked)} />
           <span>
@@ -140,12 +157,13 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
         )}
         <div className="form-actions">
           <span className="form-note">
-            {isBacklog ? 'Waits in the Backlog until you start it.' : 'Runs in its own worktree, sandboxed.'} Ctrl+Enter to create.
+            {isBacklog ? 'Waits in the Backlog until you start it.' : `Runs in its own worktree, ${policy.mode === 'full-access' ? 'without a sandbox' : 'sandboxed'}.`}{' '}
+            Ctrl+Enter to create.
           </span>
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-primary" disabled={isBusy}>
+          <button type="submit" className="btn btn-primary" disabled={isBusy || blocker !== null} title={blocker ?? undefined}>
             {isBacklog ? 'Add to Backlog' : 'Create task'}
           </button>
         </div>

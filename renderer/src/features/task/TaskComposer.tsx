@@ -19,7 +19,7 @@ export function TaskComposer({ task }: { task: Task }) {
     // Answering the request is the next step; a new message would start a turn beside it.
     return (
       <p className="composer composer-note" role="status">
-        The agent is waiting for your approval of <code className="mono">{task.pendingApproval.command}</code>.
+        The agent is waiting for your answer to its request above: approve or deny it to let the agent go on.
       </p>
     );
   }

@@ -1,9 +1,12 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
+import { describePolicy } from '../../../../shared/model/sandboxPolicy.js';
 import type { Task } from '../../../../shared/model/task.js';
 import { canTransition, isActive, isFinal } from '../../../../shared/model/taskLifecycle.js';
 import { useActions, useClient } from '../../appContext.js';
 import { describeUsage, formatTokens } from '../../components/formatTokens.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
+import { ApprovalPanel } from '../approvals/ApprovalPanel.js';
+import { describeGrants, networkNotice } from '../approvals/approvalText.js';
 import { ChangesView } from '../review/ChangesView.js';
 import { DiscardDialog } from './DiscardDialog.js';
 import { MergeControls } from './MergeControls.js';
@@ -24,6 +27,9 @@ export function TaskView({ task }: { task: Task }) {
   const [isDiscardOpen, setIsDiscardOpen] = useState(false);
   const action = useTaskCall();
   const baseId = useId();
+  const viewRef = useRef<HTMLElement>(null);
+  const network = networkNotice(task);
+  const grants = describeGrants(task.grants);
 
   function selectTab(next: TaskTab) {
     setTab(next);
@@ -33,7 +39,7 @@ export function TaskView({ task }: { task: Task }) {
   const transcriptIds = tabIds(baseId, 'transcript');
   const changesIds = tabIds(baseId, 'changes');
   return (
-    <section role="region" aria-label={`Task: ${task.title}`} className="task-view">
+    <section ref={viewRef} role="region" aria-label={`Task: ${task.title}`} className="task-view">
       <header className="task-head">
         <div className="task-title-row">
           <h2 className="task-title">{task.title}</h2>
@@ -88,8 +94,22 @@ export function TaskView({ task }: { task: Task }) {
               {formatTokens(task.usage.inputTokens + task.usage.outputTokens)}
             </span>
           )}
+          <span className="task-policy" title="Sandbox policy">
+            {describePolicy(task.policy)}
+          </span>
         </div>
-        {task.statusReason && <p className="task-reason" data-status={task.status}>{task.statusReason}</p>}
+        {network !== null && (
+          <p className="task-notice" data-tone={task.policy.mode === 'full-access' ? 'danger' : 'network'}>
+            {network}
+          </p>
+        )}
+        {grants !== null && <p className="task-grants">Approved for this task: {grants}</p>}
+        {/* While a request waits, the panel below says what the reason would. */}
+        {task.statusReason && task.pendingApproval === null && (
+          <p className="task-reason" data-status={task.status}>
+            {task.statusReason}
+          </p>
+        )}
         {action.error !== null && (
           <p className="form-error" role="alert">
             {action.error}
@@ -97,6 +117,9 @@ export function TaskView({ task }: { task: Task }) {
         )}
         {task.status !== 'discarded' && task.status !== 'backlog' && <MergeControls task={task} />}
       </header>
+      {task.pendingApproval !== null && (
+        <ApprovalPanel key={task.pendingApproval.requestId} task={task} request={task.pendingApproval} scope={viewRef} />
+      )}
       <TaskTabs baseId={baseId} active={tab} onSelect={selectTab} />
       <div
         className="tab-panel"

@@ -1,9 +1,13 @@
+import { useMemo } from 'react';
 import type { TranscriptItem } from '../../../../shared/model/transcript.js';
 import { useStickToBottom } from '../../components/useStickToBottom.js';
+import { ApprovalLine } from '../approvals/ApprovalLine.js';
+import type { DecisionState } from '../approvals/approvalText.js';
+import { approvalsByCallId } from '../approvals/commandApprovals.js';
 import { CommandBlock } from './CommandBlock.js';
 import type { TranscriptView } from './useTranscript.js';
 
-function TranscriptEntry({ item }: { item: TranscriptItem }) {
+function TranscriptEntry({ item, approvals }: { item: TranscriptItem; approvals: ReadonlyMap<string, DecisionState> }) {
   switch (item.type) {
     case 'user':
       return (
@@ -20,7 +24,7 @@ function TranscriptEntry({ item }: { item: TranscriptItem }) {
         </div>
       );
     case 'command':
-      return <CommandBlock item={item} />;
+      return <CommandBlock item={item} approval={approvals.get(item.callId)} />;
     case 'checkpoint':
       return (
         <div className="line line-checkpoint">
@@ -34,25 +38,14 @@ function TranscriptEntry({ item }: { item: TranscriptItem }) {
     case 'error':
       return <div className="line line-error">{item.text}</div>;
     case 'approval':
-      return (
-        <div className="line line-approval">
-          Asked to run <code className="mono">{item.request.command}</code>
-          {item.request.reason ? ` (${item.request.reason})` : ''}:{' '}
-          {item.decision === null
-            ? 'waiting for you'
-            : item.decision.decision === 'approve'
-              ? item.decision.scope === 'task'
-                ? 'approved for this task'
-                : 'approved once'
-              : 'denied'}
-        </div>
-      );
+      return <ApprovalLine item={item} />;
   }
 }
 
 /** Sticks to the bottom while the user is at the bottom; leaves them alone once they scroll up. */
 export function Transcript({ view, isVisible }: { view: TranscriptView; isVisible: boolean }) {
   const { ref, onScroll } = useStickToBottom<HTMLDivElement>(view.items, isVisible);
+  const approvals = useMemo(() => approvalsByCallId(view.items), [view.items]);
   return (
     <div className="transcript" ref={ref} onScroll={onScroll}>
       {view.error !== null && (
@@ -63,7 +56,7 @@ export function Transcript({ view, isVisible }: { view: TranscriptView; isVisibl
       {!view.isLoaded && <p className="muted">Loading transcript…</p>}
       {view.isLoaded && view.items.length === 0 && view.error === null && <p className="muted">Nothing has happened yet.</p>}
       {view.items.map((item) => (
-        <TranscriptEntry key={item.seq} item={item} />
+        <TranscriptEntry key={item.seq} item={item} approvals={approvals} />
       ))}
     </div>
   );

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import { failure, type Failure } from '../../../shared/contract.js';
+import type { TerminalInfo, TerminalKind } from '../../../shared/contracts/terminal.js';
+import { bwrapArgs } from '../sandbox/bwrapArgs.js';
+import { defaultBwrapPath, probeSandbox } from '../sandbox/probeSandbox.js';
+import type { TaskStore } from '../store/taskStore.js';
+import type { TerminalService } from '../terminal/terminalService.js';
+import { taskHiddenPaths, taskSandboxSpec } from './taskSandbox.js';
+import { errorMessage } from './taskRunner.js';
+
+/**
+ * The interactive terminals of tasks: a shell in the task's worktree, inside the same sandbox
+ * as its agent (default) or, when the user asks for it, their own unsandboxed shell.
+ */
+export class TaskTerminals {
+  /** Which task and kind each session belongs to. */
+  private readonly sessions = new Map<string, { taskId: string; kind: TerminalKind }>();
+
+  constructor(
+    private readonly deps: {
+      service: TerminalService;
+      tasks: TaskStore;
+      home: string;
+      env: NodeJS.ProcessEnv;
+    },
+  ) {}
+
+  async open(input: { taskId: string; kind: TerminalKind; cols: number; rows: number }): Promise<{ ok: true; sessionId: string; snapshot: string } | Failure> {
+    const task = this.deps.tasks.get(input.taskId);
+    if (!task) return failure('not_found', `no task with id "${input.taskId}"`);
+    if (!fs.existsSync(task.worktreePath)) return failure('invalid_state', `task ${task.id} has no worktree any more (${task.status})`);
+    const command = await this.commandFor(task.id, input.kind);
+    if (!command.ok) return command;
+    const opened = await this.deps.service.open({ cwd: task.worktreePath, argv: command.argv, env: command.env, cols: input.cols, rows: input.rows });
+    if (!opened.ok) return opened;
+    this.sessions.set(opened.session.sessionId, { taskId: task.id, kind: input.kind });
+    return { ok: true, sessionId: opened.session.sessionId, snapshot: '' };
+  }
+
+  list(taskId: string): TerminalInfo[] {
+    const infos: TerminalInfo[] = [];
+    for (const [sessionId, owner] of this.sessions) {
+      if (owner.taskId !== taskId) continue;
+      const session = this.deps.service.get(sessionId);
+      if (!session) continue;
+      infos.push({
+        sessionId,
+        taskId,
+        kind: owner.kind,
+        cols: session.cols,
+        rows: session.rows,
+        isRunning: session.exit === null,
+        exitCode: session.exit?.exitCode ?? null,
+      });
+    }
+    return infos;
+  }
+
+  /** Closes every terminal of a task (its worktree is about to go). */
+  closeAllOf(taskId: string): void {
+    for (const [sessionId, owner] of this.sessions) {
+      if (owner.taskId !== taskId) continue;
+      this.deps.service.close(sessionId);
+      this.sessions.delete(sessionId);
+    }
+  }
+
+  close(sessionId: string): { ok: true } | Failure {
+    this.sessions.delete(sessionId);
+    return this.deps.service.close(sessionId);
+  }
+
+  private async commandFor(taskId: string, kind: TerminalKind): Promise<{ ok: true; argv: string[]; env: Record<string, string> } | Failure> {
+    const task = this.deps.tasks.get(taskId);
+    if (!task) return failure('not_found', `no task with id "${taskId}"`);
+    const { env } = this.deps;
+    if (kind === 'unsandboxed') {
+      // The user's own shell, for their own use: their environment, no sandbox (the UI says so).
+      const shell = env.SHELL && fs.existsSync(env.SHELL) ? env.SHELL : '/bin/bash';
+      return { ok: true, argv: [shell, '-l'], env: definedOnly(env) };
+    }
+    if (task.policy.mode === 'full-access') {
+      return failure('invalid_state', 'this task runs without a sandbox (full access); open an unsandboxed terminal instead');
+    }
+    const bwrapPath = env.FLOTILLA_BWRAP ?? defaultBwrapPath(env);
+    const status = await probeSandbox({ bwrapPath });
+    if (!status.isAvailable) return failure('sandbox_unavailable', status.reason ?? 'sandbox unavailable');
+    try {
+      const spec = await taskSandboxSpec(task, this.deps.home);
+      // The sandbox's --clearenv/--setenv decide the shell's environment, not this one.
+      const args = bwrapArgs(spec, 'exec /bin/bash -i', { hiddenPaths: taskHiddenPaths(this.deps.home, env), hostEnv: env, hasOwnTerminal: true });
+      return { ok: true, argv: [bwrapPath, ...args], env: { PATH: env.PATH ?? '/usr/bin:/bin' } };
+    } catch (error) {
+      return failure('sandbox_unavailable', `the sandbox could not be set up: ${errorMessage(error)}`);
+    }
+  }
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}

@@ -1,0 +1,20 @@
+import type { TranscriptItem } from '../../../../shared/model/transcript.js';
+import { approvalSummary, decisionState, decisionText } from './approvalText.js';
+
+type ApprovalItem = Extract<TranscriptItem, { type: 'approval' }>;
+
+/** One request in the transcript: what was asked, for which command, and what you decided. */
+export function ApprovalLine({ item }: { item: ApprovalItem }) {
+  const { request, decision } = item;
+  const state = decisionState(decision);
+  return (
+    <div className="line line-approval" data-decision={state} role="group" aria-label={`Approval: ${decisionText(decision)}`}>
+      <div className="line-approval-ask">
+        {request.kind === 'escalation' ? `Asked for ${approvalSummary(request)} to run` : 'Asked to run'}{' '}
+        <code className="mono">{request.command}</code>
+        {request.reason.trim() !== '' && <span className="line-approval-reason"> — “{request.reason}”</span>}
+      </div>
+      <div className="line-approval-decision">{decisionText(decision)}</div>
+    </div>
+  );
+}
