@@ -127,7 +127,7 @@ await runBench('board', async (cleanup) => {
 
   // A control: a blank page in the same browser, under the same load, with the board still
   // open and busy. Smooth here and not on the board: the board's own work drops its frames.
-  const blank = await page.context().newPage();
+  const blank = await browser.newPage();
   const control = await measureFrames(blank, WINDOW_MS);
   await blank.close();
   console.log(

@@ -83,13 +83,12 @@ await runBench('worktree', async (cleanup) => {
     );
   }
 
-  const phase = (pick: (p: FlotillaRun['phases']) => number) => median(flotillaRuns.map((r) => pick(r.phases)));
-  const created = phase((p) => p.taskCreated);
-  const running = phase((p) => p.running);
-  const first = phase((p) => p.firstRequest);
+  // Medians of each phase's own length across the runs.
+  const phase = (length: (p: FlotillaRun['phases']) => number) => fixed(median(flotillaRuns.map((r) => length(r.phases))), 0);
   console.log(
-    `  flotilla medians by phase: create → task_created ${created} ms (inspect, branch checks, git worktree add, journal); ` +
-      `task_created → running ${running - created} ms; running → first model request ${first - running} ms (worker fork, Node start, imports, sandbox paths)`,
+    `  flotilla medians by phase: create → task_created ${phase((p) => p.taskCreated)} ms (inspect, branch checks, git worktree add, journal); ` +
+      `task_created → running ${phase((p) => p.running - p.taskCreated)} ms (dirty-checkout note, queue); ` +
+      `running → first model request ${phase((p) => p.firstRequest - p.running)} ms (worker fork, Node start, imports, sandbox paths)`,
   );
   // What one `git status` of the user's checkout costs: the create path runs one to say whether it is dirty.
   const statusMs: number[] = [];

@@ -70,7 +70,16 @@ export async function createHost(opts: {
     transitions,
     runner,
     model: () => agentSettings().model,
-    commandTimeoutMs: () => agentSettings().commandTimeoutMs,
+    defaultPolicy: () => {
+      const stored = settings.get();
+      return {
+        mode: stored.defaultSandbox,
+        allowNetwork: stored.defaultNetwork,
+        approval: stored.defaultApproval,
+        commandTimeoutMs: stored.commandTimeoutMs,
+        extraWritablePaths: [],
+      };
+    },
     clock,
     env,
     beforeRemoveWorktree: (taskId) => terminals.closeAllOf(taskId),

@@ -58,7 +58,7 @@ Tasks
 
 Settings
   config list                      all settings
-  config get KEY                   one setting (maxRunning, model, baseURL, commandTimeoutMs)
+  config get KEY                   one setting (see \`config list\` for the keys)
   config set KEY VALUE             change one; e.g. \`config set maxRunning 6\`
 
 Every client command takes --json for machine-readable output. Client commands find the

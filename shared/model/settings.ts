@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApprovalPolicySchema, DEFAULT_SANDBOX_POLICY, SandboxModeSchema } from './sandboxPolicy.js';
 
 /**
  * User settings, kept in the host's database (never read from a repo). Each key has a schema
@@ -13,6 +14,10 @@ export const SETTING_SCHEMAS = {
   baseURL: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
   /** Wall time per sandboxed command, in ms. */
   commandTimeoutMs: z.coerce.number().int().min(1_000).max(24 * 60 * 60 * 1000),
+  /** The sandbox policy new tasks start with (each task can choose its own at creation). */
+  defaultSandbox: SandboxModeSchema,
+  defaultNetwork: z.stringbool(),
+  defaultApproval: ApprovalPolicySchema,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;
@@ -24,6 +29,9 @@ export const SettingsSchema = z.object({
   model: z.string(),
   baseURL: z.string(),
   commandTimeoutMs: z.number(),
+  defaultSandbox: SandboxModeSchema,
+  defaultNetwork: z.boolean(),
+  defaultApproval: ApprovalPolicySchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -33,4 +41,7 @@ export const DEFAULT_SETTINGS: Settings = {
   baseURL: '',
   // 10 min: long enough for a full test suite, short enough that a hung command frees its slot.
   commandTimeoutMs: 10 * 60 * 1000,
+  defaultSandbox: DEFAULT_SANDBOX_POLICY.mode,
+  defaultNetwork: DEFAULT_SANDBOX_POLICY.allowNetwork,
+  defaultApproval: DEFAULT_SANDBOX_POLICY.approval,
 };

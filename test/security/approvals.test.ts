@@ -159,6 +159,25 @@ describe('approval policy never', () => {
   });
 });
 
+describe('the default policy in settings', () => {
+  it('applies to new tasks that do not choose their own, and only to them', async () => {
+    expect((await flotilla.cli(['config', 'set', 'defaultApproval', 'never'])).code).toBe(0);
+    try {
+      const repo = await newRepo();
+      const task = await flotilla.cliJson<TaskJson & { policy: { approval: string } }>([
+        'task', 'new', '--repo', repo.path, '--prompt', 'write outside the worktree', '--wait',
+      ]);
+      expect(task.policy.approval).toBe('never');
+      expect(task.status).toBe('review');
+      expect(fs.existsSync(path.join(outside, 'planted'))).toBe(false);
+      const bad = await flotilla.cli(['config', 'set', 'defaultSandbox', 'wide-open']);
+      expect(bad.code).toBe(1);
+    } finally {
+      await flotilla.cli(['config', 'set', 'defaultApproval', 'on-request']);
+    }
+  });
+});
+
 describe('approval policy untrusted', () => {
   it('lets read-only commands through and holds the rest for the user', async () => {
     const repo = await newRepo();

@@ -21,6 +21,9 @@ export class SettingsService {
       model: parsed('model'),
       baseURL: parsed('baseURL'),
       commandTimeoutMs: parsed('commandTimeoutMs'),
+      defaultSandbox: parsed('defaultSandbox'),
+      defaultNetwork: parsed('defaultNetwork'),
+      defaultApproval: parsed('defaultApproval'),
     };
   }
 

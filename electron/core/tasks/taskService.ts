@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { failure, type Failure } from '../../../shared/contract.js';
 import { canMerge, canTransition, isActive, isFinal } from '../../../shared/model/taskLifecycle.js';
-import { DEFAULT_SANDBOX_POLICY, type ApprovalPolicy, type SandboxMode } from '../../../shared/model/sandboxPolicy.js';
+import type { ApprovalPolicy, SandboxMode, SandboxPolicy } from '../../../shared/model/sandboxPolicy.js';
 import { NO_GRANTS, type ApprovalDecision, type ApprovalRequest, type TaskGrants } from '../../../shared/model/approval.js';
 import type { MergeStrategy, Task } from '../../../shared/model/task.js';
 import type { TaskDiff } from '../../../shared/model/diff.js';
@@ -47,8 +47,8 @@ export class TaskService {
       transitions: TaskTransitions;
       runner: TaskRunner;
       model: () => string;
-      /** The default wall time per command for new tasks, in ms. */
-      commandTimeoutMs: () => number;
+      /** The policy new tasks get unless they choose their own (from the settings). */
+      defaultPolicy: () => SandboxPolicy;
       clock: () => number;
       /** The host's environment, for the repo's cleanup script. */
       env: NodeJS.ProcessEnv;
@@ -103,14 +103,7 @@ export class TaskService {
       mergeCommit: null,
       mergeStrategy: null,
       model: this.deps.model(),
-      policy: {
-        ...DEFAULT_SANDBOX_POLICY,
-        mode: input.sandbox ?? DEFAULT_SANDBOX_POLICY.mode,
-        allowNetwork: input.allowNetwork ?? DEFAULT_SANDBOX_POLICY.allowNetwork,
-        approval: input.approval ?? DEFAULT_SANDBOX_POLICY.approval,
-        commandTimeoutMs: this.deps.commandTimeoutMs(),
-        extraWritablePaths: [],
-      },
+      policy: policyFor(input, this.deps.defaultPolicy()),
       grants: NO_GRANTS,
       pendingApproval: null,
       usage: { inputTokens: 0, outputTokens: 0 },
@@ -315,5 +308,16 @@ function grantFor(grants: TaskGrants, request: ApprovalRequest): TaskGrants {
     network: grants.network || request.widening.network,
     writablePaths: [...new Set([...grants.writablePaths, ...request.widening.writablePaths])],
     commands: grants.commands,
+  };
+}
+
+/** The task's policy: what the user chose at creation, the settings' defaults for the rest. */
+function policyFor(input: CreateTaskInput, defaults: SandboxPolicy): SandboxPolicy {
+  return {
+    ...defaults,
+    mode: input.sandbox ?? defaults.mode,
+    allowNetwork: input.allowNetwork ?? defaults.allowNetwork,
+    approval: input.approval ?? defaults.approval,
+    extraWritablePaths: [],
   };
 }

@@ -7,6 +7,7 @@ import type { TaskStatus } from '../../../shared/model/taskLifecycle.js';
 import type { Host, HostEventListener } from '../../core/hostTypes.js';
 import { TerminalChannel } from '../../core/terminal/terminalChannel.js';
 import { TerminalService } from '../../core/terminal/terminalService.js';
+import { DEFAULT_SETTINGS, SETTING_SCHEMAS, type Settings } from '../../../shared/model/settings.js';
 
 export interface FakeHost extends Host {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
@@ -40,7 +41,7 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
     return next;
   };
   const findTask = (id: string) => tasks.get(id);
-  const settings = { maxRunning: 4, model: 'fake-model', baseURL: '', commandTimeoutMs: 600_000 };
+  let settings: Settings = { ...DEFAULT_SETTINGS, model: 'fake-model' };
 
   let terminalService: TerminalService | undefined;
   const handlers: Handlers = {
@@ -94,8 +95,9 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
     'tasks.deny': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'running') } : failure('not_found', `no task ${id}`)),
     'settings.get': async () => ({ settings: { ...settings } }),
     'settings.set': async ({ key, value }) => {
-      if (key === 'maxRunning' || key === 'commandTimeoutMs') settings[key] = Number(value);
-      else settings[key] = value;
+      const parsed = SETTING_SCHEMAS[key].safeParse(value);
+      if (!parsed.success) return failure('invalid_input', `${key}: invalid value`);
+      settings = { ...settings, [key]: parsed.data };
       return { ok: true, settings: { ...settings } };
     },
     'repos.remove': async ({ id }) => (repos.delete(id) ? { ok: true } : failure('not_found', `no repo ${id}`)),

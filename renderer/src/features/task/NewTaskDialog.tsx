@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useActions, useAppStore, useClient } from '../../appContext.js';
 import { Modal } from '../../components/Modal.js';
 import { selectRepos } from '../../state/selectors.js';
@@ -23,6 +23,26 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
   const [isBacklog, setIsBacklog] = useState(false);
   const [policy, setPolicy] = useState<PolicyChoice>(DEFAULT_POLICY_CHOICE);
   const blocker = policyBlocker(policy);
+  // Start from the default policy in Settings, unless the user already chose something.
+  useEffect(() => {
+    let isCurrent = true;
+    client
+      .invoke('settings.get', {})
+      .then(({ settings }) => {
+        if (!isCurrent) return;
+        setPolicy((current) =>
+          current === DEFAULT_POLICY_CHOICE
+            ? { mode: settings.defaultSandbox, allowNetwork: settings.defaultNetwork, approval: settings.defaultApproval, isFullAccessConfirmed: false }
+            : current,
+        );
+      })
+      .catch(() => {
+        // The built-in defaults stay: they are the safe ones.
+      });
+    return () => {
+      isCurrent = false;
+    };
+  }, [client]);
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
 
