@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RepoSchema, TaskSchema, MergeStrategySchema } from './model/task.js';
+import { TaskStatusSchema } from './model/taskLifecycle.js';
 import { TaskEventSchema } from './model/taskEvents.js';
 import { TaskDiffSchema } from './model/diff.js';
 import { SettingKeySchema, SettingsSchema } from './model/settings.js';
@@ -106,6 +107,20 @@ export const methods = {
   'tasks.deny': {
     input: z.object({ id: z.string().min(1), message: z.string().trim().max(4000).optional() }),
     output: resultOf({ task: TaskSchema }),
+  },
+  /** Disk used by task worktrees, largest first; folders no task owns have `taskId: null`. */
+  'worktrees.usage': {
+    input: Empty,
+    output: z.object({
+      worktrees: z.array(
+        z.object({ path: z.string(), bytes: z.number(), taskId: z.string().nullable(), taskStatus: TaskStatusSchema.nullable() }),
+      ),
+    }),
+  },
+  /** Deletes a worktree folder no live task uses; uncommitted work in it only with `confirmUncommitted`. */
+  'worktrees.remove': {
+    input: z.object({ path: z.string().min(1), confirmUncommitted: z.boolean().default(false) }),
+    output: resultOf({}),
   },
   'settings.get': { input: Empty, output: z.object({ settings: SettingsSchema }) },
   'settings.set': {

@@ -253,6 +253,39 @@ describe('start-up reconciliation and the user’s checkout', () => {
   });
 });
 
+describe('disk used by worktrees', () => {
+  it('lists worktrees with their size and owner, and removes only what no live task uses, uncommitted work only when forced', async () => {
+    const flotilla = await host();
+    const r = await repo();
+    const task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', r.path, '--prompt', 'Start a notes file', '--wait']);
+    // A worktree left behind by a crash: registered with git, holding uncommitted work, owned by no task.
+    const orphan = path.join(flotilla.home, 'worktrees', 'leftover', 'orphan');
+    fs.mkdirSync(path.dirname(orphan), { recursive: true });
+    execFileSync('git', ['-C', r.path, 'worktree', 'add', '-q', '-b', 'leftover', orphan]);
+    fs.writeFileSync(path.join(orphan, 'unsaved.txt'), 'x'.repeat(200_000));
+
+    const listed = await flotilla.cliJson<{ path: string; bytes: number; taskId: string | null }[]>(['worktrees', 'list']);
+    expect(listed.find((w) => w.path === orphan)).toMatchObject({ taskId: null });
+    expect(listed.find((w) => w.path === orphan)?.bytes).toBeGreaterThan(200_000);
+    expect(listed.find((w) => w.taskId === task.id)?.path).toBe(task.worktreePath);
+
+    const live = await flotilla.cli(['worktrees', 'remove', task.worktreePath]);
+    expect(live.code).toBe(1);
+    expect(live.stderr).toMatch(/still uses/);
+    const unforced = await flotilla.cli(['worktrees', 'remove', orphan]);
+    expect(unforced.code).toBe(1);
+    expect(unforced.stderr).toMatch(/uncommitted changes/);
+    expect(fs.existsSync(path.join(orphan, 'unsaved.txt'))).toBe(true);
+    const forced = await flotilla.cli(['worktrees', 'remove', orphan, '--force']);
+    expect(forced.code).toBe(0);
+    expect(fs.existsSync(orphan)).toBe(false);
+    expect(git(r.path, 'worktree', 'list')).not.toContain('orphan');
+    const outside = await flotilla.cli(['worktrees', 'remove', r.path]);
+    expect(outside.code).toBe(1);
+    expect(fs.existsSync(r.path)).toBe(true);
+  });
+});
+
 function sleepPids(): number[] {
   try {
     return execFileSync('pgrep', ['-f', CRASH_SLEEP], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);

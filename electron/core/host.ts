@@ -15,6 +15,7 @@ import { TaskService } from './tasks/taskService.js';
 import { TaskTransitions } from './tasks/taskTransitions.js';
 import { reconcileWorktrees } from './tasks/reconcileWorktrees.js';
 import { TaskTerminals } from './tasks/taskTerminals.js';
+import { removeWorktreeFolder, worktreeUsage } from './tasks/worktreeDisk.js';
 import { TerminalChannel } from './terminal/terminalChannel.js';
 import { TerminalService } from './terminal/terminalService.js';
 import type { StartPtyHost } from './terminal/ptyHostProcess.js';
@@ -127,6 +128,9 @@ export async function createHost(opts: {
     // Attaching belongs to a connection (its output comes as binary frames on that connection):
     // transports route it to their TerminalChannel; the plain table cannot stream.
     'terminal.attach': async () => failure('invalid_state', 'attach to a terminal over the WebSocket or IPC channel'),
+    'worktrees.usage': async () => ({ worktrees: await worktreeUsage(home, taskStore) }),
+    'worktrees.remove': (input) =>
+      removeWorktreeFolder({ home, tasks: taskStore, folder: input.path, isUncommittedWorkConfirmed: input.confirmUncommitted }),
     'settings.get': async () => ({ settings: settings.get() }),
     'settings.set': async (input) => settings.set(input.key, input.value),
   };

@@ -6,6 +6,7 @@ import { TASK_COMMANDS, REPO_COMMANDS } from './clientCommands.js';
 import { CONFIG_COMMANDS } from './configCommands.js';
 import { taskLogCommand } from './taskLogCommand.js';
 import { APPROVAL_COMMANDS } from './approvalCommands.js';
+import { WORKTREE_COMMANDS } from './worktreeCommands.js';
 import { repoConfigCommand } from './repoConfigCommand.js';
 import type { ClientCommand, CommandValues } from './clientCommands.js';
 import { HostClient } from './hostClient.js';
@@ -56,6 +57,11 @@ Tasks
   task stop ID                     stop the task's agent
   task discard ID                  discard the task, its worktree and branch
 
+Disk
+  worktrees list                   disk used by task worktrees, largest first
+  worktrees remove PATH [--force]  delete a worktree folder no live task uses (--force: even
+                                   with uncommitted changes in it)
+
 Settings
   config list                      all settings
   config get KEY                   one setting (see \`config list\` for the keys)
@@ -77,6 +83,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     task: { ...TASK_COMMANDS, ...APPROVAL_COMMANDS, log: taskLogCommand },
     repo: { ...REPO_COMMANDS, config: repoConfigCommand },
     config: CONFIG_COMMANDS,
+    worktrees: WORKTREE_COMMANDS,
   };
   const group = Object.hasOwn(groups, first) ? groups[first] : undefined;
   if (!group) return usageError(io, `unknown command '${first}'`);

@@ -170,6 +170,8 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
     // Terminals are tested against the real host (test/e2e, electron/core/terminal).
     'terminal.open': async () => failure('invalid_state', 'the fake host has no terminals'),
     'terminal.list': async () => ({ ok: true, terminals: [] }),
+    'worktrees.usage': async () => ({ worktrees: [] }),
+    'worktrees.remove': async () => failure('invalid_input', 'the fake host has no worktrees'),
     'terminal.write': async () => failure('not_found', 'the fake host has no terminals'),
     'terminal.resize': async () => failure('not_found', 'the fake host has no terminals'),
     'terminal.close': async () => failure('not_found', 'the fake host has no terminals'),
