@@ -108,19 +108,19 @@ describe('follow-ups and the backlog', () => {
 });
 
 describe('the running limit', () => {
-  it('queues tasks past maxRunning and starts them as slots free; each worktree holds only its own change', async () => {
+  it('runs 8 agents on 3 repos at most 4 at a time; each worktree holds only its own change', async () => {
     const flotilla = await host();
-    const set = await flotilla.cli(['config', 'set', 'maxRunning', '2']);
+    const set = await flotilla.cli(['config', 'set', 'maxRunning', '4']);
     expect(set.code).toBe(0);
-    expect((await flotilla.cli(['config', 'get', 'maxRunning'])).stdout.trim()).toBe('2');
+    expect((await flotilla.cli(['config', 'get', 'maxRunning'])).stdout.trim()).toBe('4');
     const bad = await flotilla.cli(['config', 'set', 'maxRunning', 'lots']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/maxRunning/);
 
-    const [a, b] = [await repo(), await repo()];
+    const targets = [await repo(), await repo(), await repo()];
     const created: TaskJson[] = [];
-    for (let i = 0; i < 5; i++) {
-      const target = i % 2 === 0 ? a : b;
+    for (let i = 0; i < 8; i++) {
+      const target = targets[i % 3] as TempRepo;
       created.push(await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', target.path, '--prompt', `own file t${i}`]));
     }
     let maxSeenRunning = 0;
@@ -133,7 +133,7 @@ describe('the running limit', () => {
       if (Date.now() > deadline) throw new Error(`not all in review: ${mine.map((t) => t.status).join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
-    expect(maxSeenRunning).toBeLessThanOrEqual(2);
+    expect(maxSeenRunning).toBeLessThanOrEqual(4);
     for (const task of created) {
       const files = fs.readdirSync(task.worktreePath).filter((f) => f.startsWith('own-'));
       expect(files).toEqual(['own-file.txt']);
