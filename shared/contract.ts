@@ -92,6 +92,11 @@ export const methods = {
     output: resultOf({ events: z.array(TaskEventSchema) }),
   },
   'tasks.diff': { input: TaskId, output: resultOf({ diff: TaskDiffSchema }) },
+  /**
+   * The latest command start or agent message of every task whose agent is at work: what its
+   * card's activity line shows after a reload, before new events arrive.
+   */
+  'tasks.recentActivity': { input: Empty, output: z.object({ events: z.array(TaskEventSchema) }) },
   'tasks.merge': {
     input: z.object({ id: z.string().min(1), strategy: MergeStrategySchema.default('merge') }),
     output: resultOf({ commit: z.string(), task: TaskSchema }),

@@ -150,6 +150,16 @@ describe('a host killed with SIGKILL mid-run', () => {
     const r = await repo();
     const task = await first.cliJson<TaskJson>(['task', 'new', '--repo', r.path, '--prompt', 'survive a crash']);
     await waitFor(() => sleepPids().length > 0);
+    // What a reloaded board shows on the card: the command the agent is running.
+    const token = new URL(first.url).searchParams.get('token') ?? '';
+    const recent = (await (
+      await fetch(`${first.origin}/api/invoke/tasks.recentActivity`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      })
+    ).json()) as { events: { taskId: string; body: { kind: string; command?: string } }[] };
+    expect(recent.events.find((e) => e.taskId === task.id)?.body).toMatchObject({ kind: 'command_started', command: expect.stringContaining(CRASH_SLEEP) });
     const workerPids = childPids(first.process.pid ?? 0);
     expect(workerPids.length).toBeGreaterThan(0);
 

@@ -114,6 +114,10 @@ export async function createHost(opts: {
     'tasks.get': async (input) => tasks.get(input.id),
     'tasks.events': async (input) => tasks.events(input.id, input.afterSeq),
     'tasks.diff': (input) => tasks.diff(input.id),
+    'tasks.recentActivity': async () => {
+      const working = taskStore.list().filter((task) => task.status === 'running' || task.status === 'needs_input');
+      return { events: journal.lastOfKinds(working.map((task) => task.id), ['command_started', 'agent_message']) };
+    },
     'tasks.merge': (input) => tasks.merge(input.id, input.strategy),
     'tasks.stop': (input) => tasks.stop(input.id),
     'tasks.discard': (input) => tasks.discard(input.id),

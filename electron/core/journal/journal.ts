@@ -41,6 +41,18 @@ export class Journal {
     return rows.map((row) => ({ seq: row.seq, taskId: row.task_id, at: row.at, body: TaskEventBodySchema.parse(JSON.parse(row.payload)) }));
   }
 
+  /** The last event of the given kinds for each task, in task order. */
+  lastOfKinds(taskIds: readonly string[], kinds: readonly TaskEventBody['kind'][]): TaskEvent[] {
+    const kindList = kinds.map(() => '?').join(', ');
+    const statement = this.db.prepare(
+      `SELECT seq, task_id, at, payload FROM journal WHERE task_id = ? AND kind IN (${kindList}) ORDER BY seq DESC LIMIT 1`,
+    );
+    return taskIds.flatMap((taskId) => {
+      const row = statement.get(taskId, ...kinds) as { seq: number; task_id: string; at: number; payload: string } | undefined;
+      return row ? [{ seq: row.seq, taskId: row.task_id, at: row.at, body: TaskEventBodySchema.parse(JSON.parse(row.payload)) }] : [];
+    });
+  }
+
   /** Runs `fn` in one transaction: a state change and its journal row land together or not at all. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();

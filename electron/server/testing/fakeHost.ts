@@ -171,6 +171,7 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
     'terminal.open': async () => failure('invalid_state', 'the fake host has no terminals'),
     'terminal.list': async () => ({ ok: true, terminals: [] }),
     'worktrees.usage': async () => ({ worktrees: [] }),
+    'tasks.recentActivity': async () => ({ events: [] }),
     'worktrees.remove': async () => failure('invalid_input', 'the fake host has no worktrees'),
     'terminal.write': async () => failure('not_found', 'the fake host has no terminals'),
     'terminal.resize': async () => failure('not_found', 'the fake host has no terminals'),

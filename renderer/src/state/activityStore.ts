@@ -53,8 +53,27 @@ export function startActivity(client: UiClient, store: ActivityStore, timers?: T
     const line = activityOf(event.body);
     if (line) throttle.push(event.taskId, line);
   });
+  // After a (re)load, cards show what their agents last did instead of a blank line.
+  const seed = () => {
+    client
+      .invoke('tasks.recentActivity', {})
+      .then(({ events }) => {
+        for (const event of events) {
+          const line = activityOf(event.body);
+          if (line && store.get(event.taskId) === undefined) store.set(event.taskId, line);
+        }
+      })
+      .catch(() => {
+        // Not fatal: the next event fills the line.
+      });
+  };
+  seed();
+  const offConnection = client.onConnectionChange((status) => {
+    if (status === 'connected') seed();
+  });
   return () => {
     off();
+    offConnection();
     throttle.dispose();
   };
 }
