@@ -111,9 +111,11 @@ export class TaskService {
       updatedAt: now,
     };
     this.deps.transitions.created(task);
-    await this.noteUncommittedChanges(task, inspection.currentBranch);
-    if (input.start === false) return { ok: true, task };
-    return { ok: true, task: this.deps.runner.enqueue(task, input.prompt) };
+    // `git status` of a big checkout takes a while: queue the task first, note in parallel.
+    const noted = this.noteUncommittedChanges(task, inspection.currentBranch);
+    const created = input.start === false ? task : this.deps.runner.enqueue(task, input.prompt);
+    await noted;
+    return { ok: true, task: this.deps.tasks.get(created.id) ?? created };
   }
 
   /** Starts a task waiting in Backlog with its prompt. */
