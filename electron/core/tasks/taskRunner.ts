@@ -1,7 +1,7 @@
 import type { Task } from '../../../shared/model/task.js';
 import { describeWidening, type ApprovalDecision, type ApprovalRequest, type TaskGrants } from '../../../shared/model/approval.js';
 import type { TaskEventBody } from '../../../shared/model/taskEvents.js';
-import { startAgentTurn, type AgentTurnHandle, type TurnOutcome } from '../agent/agentRunner.js';
+import { startAgentTurn, WorkerPool, type AgentTurnHandle, type TurnOutcome } from '../agent/agentRunner.js';
 import { DEFAULT_MAX_STEPS, type WorkerStartConfig, type WorkerToHost } from '../agent/workerProtocol.js';
 import { checkpointCommit } from '../git/checkpoint.js';
 import type { Journal } from '../journal/journal.js';
@@ -45,6 +45,8 @@ export class TaskRunner {
   private readonly queue = new Map<string, string>();
   private readonly idle = new Set<() => void>();
   private isDisposed = false;
+  /** Created at the first turn: hosts that never run an agent keep no spare worker. */
+  private pool: WorkerPool | null = null;
 
   constructor(
     private readonly deps: {
@@ -66,6 +68,16 @@ export class TaskRunner {
     this.queue.set(task.id, message);
     this.schedule();
     return this.deps.tasks.get(task.id) ?? queued;
+  }
+
+  /**
+   * Gets an agent worker loading while the caller does slow work (creating a worktree), so the
+   * turn that follows starts at once.
+   */
+  warmUp(): void {
+    if (this.isDisposed || this.deps.startTurn) return;
+    this.pool ??= new WorkerPool({ env: this.workerEnv() });
+    this.pool.warm();
   }
 
   /** Starts waiting tasks if slots are free (e.g. after `maxRunning` was raised). */
@@ -99,6 +111,7 @@ export class TaskRunner {
   async dispose(): Promise<void> {
     this.isDisposed = true;
     this.queue.clear();
+    this.pool?.dispose();
     await Promise.all([...this.running.keys()].map((id) => this.stop(id, 'shutdown')));
   }
 
@@ -143,9 +156,11 @@ export class TaskRunner {
 
     try {
       const config = await this.workerConfig(task, history, message);
+      this.pool ??= new WorkerPool({ env: this.workerEnv() });
       slot.handle = (this.deps.startTurn ?? startAgentTurn)({
         config,
         env: this.workerEnv(),
+        pool: this.pool,
         onEvent: (event) => {
           if (event.type === 'approval_request') this.askForApproval(taskId, event.request);
           else transitions.record(taskId, toJournalBody(event));

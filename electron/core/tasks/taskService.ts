@@ -81,6 +81,7 @@ export class TaskService {
     if (!baseBranch) {
       return failure('bad_branch', `${repo.path} has a detached HEAD; choose a base branch (--base BRANCH)`);
     }
+    if (input.start !== false) this.deps.runner.warmUp();
     const title = input.title ?? titleFromPrompt(input.prompt);
     const slug = slugify(title);
     const worktreePath = uniquePath(path.join(this.deps.home, 'worktrees', repo.id, slug));
