@@ -3,14 +3,20 @@
 //   flotilla — the same file through TerminalService: the pty host process (batching, flow
 //              control), IPC, the session (headless mirror, journal hook) and a subscriber that
 //              acks each chunk at once.
-// Both in MB/s of the file, start to last chunk (the exit comes 200 ms later, see hostedPty.ts); the last line is `terminal: raw=<MB/s> flotilla=<MB/s> ratio=<r>`.
-// (The browser leg — a real xterm.js in headless Chromium — is added with the UI.)
+//   browser  — the whole way: `cat` of the same file in a task's sandboxed terminal of a real
+//              `flotilla serve`, shown by the real UI's xterm.js in headless Chromium (binary
+//              WebSocket frames, acks from xterm's write callbacks), timed in the page from the
+//              keystroke to the write that parsed a marker echoed after the file.
+// All in MB/s of the file, start to last chunk (the exit comes 200 ms later, see hostedPty.ts); the
+// last line is `terminal: raw=<MB/s> flotilla=<MB/s> browser=<MB/s> host_ratio=<r> ratio=<browser/raw>`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as nodePty from 'node-pty';
 import { HeadlessMirror } from '../electron/core/terminal/headlessMirror.js';
 import { TerminalService } from '../electron/core/terminal/terminalService.js';
+import { CleanupStack } from './lib/cleanupStack.js';
+import { openBenchPage, showTerminal, startTerminalHost } from './lib/terminalPage.js';
 
 const sizeMb = Number(process.argv[2] ?? 100);
 /** 3 runs per leg, alternating, median reported: one slow run on a shared 2-core box does not decide. */
@@ -146,6 +152,76 @@ for (let run = 1; run <= RUNS; run++) {
 service.dispose();
 console.log(`  headless mirror alone: ${(await mirrorParseMbPerSecond()).toFixed(1)} MB/s (parse only, one core, ceiling for a sustained flood)`);
 
+/** The browser leg: `RUNS` times `cat` in one task terminal of a real host, shown by the real UI. */
+async function browserRuns(): Promise<number[]> {
+  const cleanup = new CleanupStack();
+  try {
+    const { host, tasks } = await startTerminalHost(cleanup, 1);
+    const task = tasks[0];
+    if (!task) throw new Error('no task');
+    // Into the worktree: the sandboxed shell sees the worktree, not the rest of /tmp.
+    const inWorktree = path.join(task.worktreePath, 'bench-output.txt');
+    try {
+      fs.linkSync(file, inWorktree);
+    } catch {
+      fs.copyFileSync(file, inWorktree);
+    }
+    await host.api.invokeOk('terminal.open', { taskId: task.id, kind: 'sandboxed', cols: 120, rows: 40 });
+    const { page } = await openBenchPage(cleanup, host);
+    await showTerminal(page, task);
+    const results: number[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      const ms = await page.evaluate(
+        ({ command, marker }) =>
+          new Promise<number>((resolve) => {
+            const term = [...(window.__flotillaTerminals?.values() ?? [])].at(-1);
+            if (!term) throw new Error('no terminal on the page');
+            const startedAt = performance.now();
+            const watch = term.onWriteParsed(() => {
+              const buffer = term.buffer.active;
+              const y = buffer.baseY + buffer.cursorY;
+              for (let line = y; line >= Math.max(0, y - 2); line--) {
+                if (buffer.getLine(line)?.translateToString(true) !== marker) continue;
+                watch.dispose();
+                resolve(performance.now() - startedAt);
+                return;
+              }
+            });
+            // As if typed: xterm sends it as an input frame.
+            term.input(`${command}\r`, true);
+          }),
+        // The marker is computed by the shell, so the typed command line never matches it.
+        { command: `cat bench-output.txt; echo END-$((${run}+1000))`, marker: `END-${run + 1000}` },
+      );
+      results.push(mbPerSecond(ms));
+      console.log(`  browser run ${run}: ${results.at(-1)?.toFixed(1)} MB/s (${(ms / 1000).toFixed(2)} s)`);
+    }
+    // For context: the same xterm parsing (and rendering) text written in the page itself, no host.
+    const alone = await page.evaluate(async (size) => {
+      const term = [...(window.__flotillaTerminals?.values() ?? [])].at(-1);
+      if (!term) throw new Error('no terminal on the page');
+      let chunk = '';
+      for (let i = 0; chunk.length < 65_536; i++) chunk += `${i} terminal the quick brown fox jumps over the lazy dog ${i * 7}\r\n`;
+      const count = Math.ceil(size / chunk.length);
+      const startedAt = performance.now();
+      await new Promise<void>((resolve) => {
+        for (let i = 0; i < count; i++) term.write(chunk, i === count - 1 ? resolve : undefined);
+      });
+      return (count * chunk.length) / 1e6 / ((performance.now() - startedAt) / 1000);
+    }, bytes);
+    console.log(`  xterm.js alone in the page: ${alone.toFixed(1)} MB/s (the same view, text written locally: ceiling of the browser leg)`);
+    return results;
+  } finally {
+    await cleanup.run();
+  }
+}
+
+const browser = await browserRuns();
 const rawMb = median(raw);
 const flotillaMb = median(flotilla);
-console.log(`terminal: raw=${rawMb.toFixed(1)} flotilla=${flotillaMb.toFixed(1)} ratio=${(flotillaMb / rawMb).toFixed(2)}`);
+const browserMb = median(browser);
+console.log(
+  `terminal: raw=${rawMb.toFixed(1)} flotilla=${flotillaMb.toFixed(1)} browser=${browserMb.toFixed(1)} host_ratio=${(flotillaMb / rawMb).toFixed(2)} ratio=${(browserMb / rawMb).toFixed(2)}`,
+);
+// startFlotilla's start-up timer is never cleared: do not wait for it.
+process.exit(0);

@@ -3,6 +3,7 @@ import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import type { Host } from '../core/hostTypes.js';
 import { invokeMethod } from '../server/dispatch.js';
 import { isAppUrl } from './appProtocol.js';
+import type { WindowTerminals } from './terminalPort.js';
 
 export const INVOKE_CHANNEL = 'flotilla:invoke';
 export const EVENT_CHANNEL = 'flotilla:event';
@@ -15,9 +16,16 @@ export type InvokeReply = { ok: true; output: unknown } | { ok: false; message: 
  * frame of our window showing our own page, so a frame or page that got in some other way
  * (an injected iframe, a navigation we missed) cannot reach the host.
  */
-export function connectIpc(host: Host, getWindow: () => BrowserWindow | null): () => void {
+export function connectIpc(
+  host: Host,
+  getWindow: () => BrowserWindow | null,
+  /** The window's terminal port: `terminal.attach` must stream to the window that asked. */
+  getTerminals: () => WindowTerminals | null = () => null,
+): () => void {
   ipcMain.handle(INVOKE_CHANNEL, async (event, method: unknown, input: unknown): Promise<InvokeReply> => {
     if (!isTrustedSender(event, getWindow())) return { ok: false, message: 'refused: the call did not come from the Flotilla window' };
+    const terminals = getTerminals();
+    if (method === 'terminal.attach' && terminals) return terminals.attach(input);
     const result = await invokeMethod(host.handlers, method, input);
     return result.ok ? { ok: true, output: result.output } : { ok: false, message: result.message };
   });

@@ -8,6 +8,7 @@ import type { Host } from '../core/hostTypes.js';
 import { defaultHome, rendererDir } from '../core/util/paths.js';
 import { APP_INDEX_URL, handleAppProtocol, isAppUrl, registerAppScheme } from './appProtocol.js';
 import { connectIpc } from './ipcBridge.js';
+import { connectWindowTerminals, type WindowTerminals } from './terminalPort.js';
 
 /**
  * The Electron composition root: one host, one window, the `flotilla://` protocol and the
@@ -21,6 +22,7 @@ const PRELOAD = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'p
 let host: Host | null = null;
 let mainWindow: BrowserWindow | null = null;
 let disconnectIpc: (() => void) | null = null;
+let mainTerminals: WindowTerminals | null = null;
 let isShutDown = false;
 
 // Every renderer sandboxed, whatever a window's options say; before `ready`, as required.
@@ -60,7 +62,7 @@ async function start(): Promise<void> {
     const home = defaultHome(process.env);
     // Agent workers are spawned by the host; it decides how (ELECTRON_RUN_AS_NODE and all).
     host = await createHost({ home, env: { ...process.env } });
-    disconnectIpc = connectIpc(host, () => mainWindow);
+    disconnectIpc = connectIpc(host, () => mainWindow, () => mainTerminals);
     await openWindow();
   } catch (error) {
     fatal(error);
@@ -90,9 +92,12 @@ async function openWindow(): Promise<void> {
     },
   });
   mainWindow = window;
+  if (host) mainTerminals = connectWindowTerminals(host, window);
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
-    if (mainWindow === window) mainWindow = null;
+    if (mainWindow !== window) return;
+    mainWindow = null;
+    mainTerminals = null;
   });
   await window.loadURL(APP_INDEX_URL);
 }
@@ -138,6 +143,8 @@ function denyAllPermissions(): void {
 async function shutDown(): Promise<void> {
   disconnectIpc?.();
   disconnectIpc = null;
+  mainTerminals?.dispose();
+  mainTerminals = null;
   const toDispose = host;
   host = null;
   try {

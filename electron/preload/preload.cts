@@ -13,6 +13,7 @@ import electron = require('electron');
 const { contextBridge, ipcRenderer } = electron;
 
 const INVOKE_CHANNEL = 'flotilla:invoke';
+const TERMINAL_PORT_CHANNEL = 'flotilla:terminal-port';
 const EVENT_CHANNEL = 'flotilla:event';
 
 type InvokeReply = { ok: true; output: unknown } | { ok: false; message: string };
@@ -45,4 +46,11 @@ contextBridge.exposeInMainWorld('flotilla', {
       ipcRenderer.removeListener(EVENT_CHANNEL, onMessage);
     };
   },
+});
+
+// Terminal bytes travel on a MessagePort from main. A port cannot cross contextBridge, so it is
+// posted to the page's own window (same origin only); the IPC event never reaches the page.
+ipcRenderer.on(TERMINAL_PORT_CHANNEL, (ipcEvent) => {
+  const [port] = ipcEvent.ports;
+  if (port) window.postMessage(TERMINAL_PORT_CHANNEL, window.location.origin, [port]);
 });

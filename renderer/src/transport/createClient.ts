@@ -1,5 +1,6 @@
 import type { UiClient } from './uiClient.js';
 import { createIpcClient } from './ipcClient.js';
+import { listenForTerminalPort } from './terminalPort.js';
 import { browserSocketFactory, createWsClient } from './wsClient.js';
 import './bridge.js';
 
@@ -10,6 +11,6 @@ export function wsUrlFor(loc: Pick<Location, 'protocol' | 'host'>): string {
 
 /** Electron's preload bridge when present, else the headless host's WebSocket. */
 export function createClient(): UiClient {
-  if (window.flotilla) return createIpcClient(window.flotilla);
+  if (window.flotilla) return createIpcClient(window.flotilla, (accept) => listenForTerminalPort(window, accept));
   return createWsClient({ url: wsUrlFor(window.location), createSocket: browserSocketFactory });
 }

@@ -1,4 +1,5 @@
 import type { ContractClient } from '../../../shared/contract.js';
+import type { TerminalLink } from './terminalLink.js';
 
 /**
  * - `connecting`: the first attempt, nothing shown yet.
@@ -9,6 +10,11 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
 
 /** The contract plus what the UI needs to know about the link itself. */
 export interface UiClient extends ContractClient {
+  /**
+   * Terminal bytes (binary frames). Optional only so test fakes need not provide it; the real
+   * clients always do.
+   */
+  readonly terminals?: TerminalLink;
   connectionStatus(): ConnectionStatus;
   onConnectionChange(listener: (status: ConnectionStatus) => void): () => void;
   /** Stops reconnecting and rejects what is in flight. */

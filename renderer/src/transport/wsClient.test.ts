@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
+import { decodeTerminalFrame, encodeTerminalFrame, type TerminalFrame } from '../../../shared/contracts/terminal.js';
 import { makeTask } from '../testing/fixtures.js';
 import type { ConnectionStatus, UiClient } from './uiClient.js';
 import { CONNECTION_LOST_MESSAGE, createWsClient, type SocketFactory } from './wsClient.js';
@@ -10,12 +11,13 @@ const nodeSocketFactory: SocketFactory = (url, handlers) => {
   ws.on('open', () => handlers.onOpen());
   ws.on('message', (data, isBinary) => {
     if (!isBinary) handlers.onMessage(data.toString());
+    else handlers.onBinary(new Uint8Array(data as Buffer));
   });
   ws.on('close', () => handlers.onClose());
   ws.on('error', () => {
     // 'close' always follows.
   });
-  return { send: (text) => ws.send(text), close: () => ws.close() };
+  return { send: (text) => ws.send(text), sendBinary: (bytes) => ws.send(bytes), close: () => ws.close() };
 };
 
 interface InvokeFrame {
@@ -193,5 +195,59 @@ describe('createWsClient', () => {
     const afterDispose = attempts;
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(attempts).toBe(afterDispose);
+  });
+});
+
+describe('createWsClient terminals', () => {
+  const SESSION = '0b6f1d2e-3c4a-4b5c-8d9e-0f1a2b3c4d5e';
+  const OTHER = '1c7a2e3f-4d5b-4c6d-9e0f-1a2b3c4d5e6f';
+
+  it('routes binary output by session, sends frames out, and acks output nobody shows', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/api/ws' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('expected a TCP address');
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const c of server.clients) c.terminate();
+          server.close(() => resolve());
+        }),
+    );
+    const fromClient: TerminalFrame[] = [];
+    server.on('connection', (socket) => {
+      socket.on('message', (data, isBinary) => {
+        if (isBinary) {
+          const frame = decodeTerminalFrame(new Uint8Array(data as Buffer));
+          if (frame) fromClient.push(frame);
+          return;
+        }
+        const frame = JSON.parse(data.toString()) as InvokeFrame;
+        // Output for two sessions, in order, then the reply: the client must have routed both.
+        socket.send(encodeTerminalFrame({ type: 'output', sessionId: SESSION, data: 'hé' }));
+        socket.send(encodeTerminalFrame({ type: 'output', sessionId: OTHER, data: 'dropped' }));
+        socket.send(encodeTerminalFrame({ type: 'output', sessionId: SESSION, data: 'llo\r\n' }));
+        socket.send(JSON.stringify({ type: 'result', id: frame.id, output: { repos: [] } }));
+      });
+    });
+    const client = track(createWsClient({ url: `ws://127.0.0.1:${address.port}/api/ws`, createSocket: nodeSocketFactory }));
+    const terminals = client.terminals;
+    if (!terminals) throw new Error('the WebSocket client has terminals');
+    let seen = '';
+    const off = terminals.onOutput(SESSION, (data) => {
+      seen += data;
+    });
+    await client.invoke('repos.list', {});
+    expect(seen).toBe('héllo\r\n');
+    terminals.send({ type: 'input', sessionId: SESSION, data: 'ls\r' });
+    terminals.send({ type: 'ack', sessionId: SESSION, chars: 7 });
+    off();
+    await expect.poll(() => fromClient.length).toBe(3);
+    expect(fromClient).toEqual([
+      // Nobody showed OTHER: acked at once, so the host never pauses it for us.
+      { type: 'ack', sessionId: OTHER, chars: 'dropped'.length },
+      { type: 'input', sessionId: SESSION, data: 'ls\r' },
+      { type: 'ack', sessionId: SESSION, chars: 7 },
+    ]);
   });
 });

@@ -8,18 +8,22 @@ import {
 } from '../../../shared/contract.js';
 import { backoffDelay } from './backoff.js';
 import { parseOutput, parsePayload } from './parseContract.js';
+import { TerminalRouter } from './terminalLink.js';
 import type { ConnectionStatus, UiClient } from './uiClient.js';
 
 /** The few socket callbacks the client needs; adapters map a real WebSocket onto them. */
 export interface SocketHandlers {
   onOpen(): void;
-  /** Text frames only: the contract channel never carries binary. */
+  /** Text frames: the contract (JSON). */
   onMessage(text: string): void;
+  /** Binary frames: terminal bytes (shared/contracts/terminal.ts). */
+  onBinary(bytes: Uint8Array): void;
   /** Called once when the socket closes or fails to open. */
   onClose(): void;
 }
 export interface SocketLike {
   send(text: string): void;
+  sendBinary(bytes: Uint8Array): void;
   close(): void;
 }
 export type SocketFactory = (url: string, handlers: SocketHandlers) => SocketLike;
@@ -62,6 +66,10 @@ export function createWsClient(options: WsClientOptions): UiClient {
   let nextId = 1;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let isDisposed = false;
+  // Frames while down are dropped: views re-attach on reconnect and start from a snapshot.
+  const terminals = new TerminalRouter((bytes) => {
+    if (isOpen && socket) socket.sendBinary(bytes);
+  });
 
   function setStatus(next: ConnectionStatus): void {
     if (next === status) return;
@@ -87,6 +95,10 @@ export function createWsClient(options: WsClientOptions): UiClient {
       onMessage(text) {
         if (!isCurrent) return;
         handleFrame(text);
+      },
+      onBinary(bytes) {
+        if (!isCurrent) return;
+        terminals.dispatch(bytes);
       },
       onClose() {
         if (!isCurrent) return;
@@ -169,6 +181,7 @@ export function createWsClient(options: WsClientOptions): UiClient {
         set.delete(entry);
       };
     },
+    terminals,
     connectionStatus: () => status,
     onConnectionChange(listener) {
       statusListeners.add(listener);
@@ -218,14 +231,18 @@ function readFrame(text: string): ServerFrame | null {
 /** The browser's WebSocket behind the small SocketLike interface. */
 export const browserSocketFactory: SocketFactory = (url, handlers) => {
   const ws = new WebSocket(url);
+  // ArrayBuffer, not Blob: frames decode synchronously, in order with the text frames.
+  ws.binaryType = 'arraybuffer';
   ws.onopen = () => handlers.onOpen();
   ws.onmessage = (event) => {
     if (typeof event.data === 'string') handlers.onMessage(event.data);
+    else if (event.data instanceof ArrayBuffer) handlers.onBinary(new Uint8Array(event.data));
   };
   // Browsers always follow `error` with `close`, including for a refused upgrade (401/403).
   ws.onclose = () => handlers.onClose();
   return {
     send: (text) => ws.send(text),
+    sendBinary: (bytes) => ws.send(bytes),
     close: () => ws.close(),
   };
 };

@@ -1,9 +1,9 @@
 import { useId, useRef, type KeyboardEvent } from 'react';
 
-export const TASK_TABS = ['transcript', 'changes'] as const;
+export const TASK_TABS = ['transcript', 'changes', 'terminal'] as const;
 export type TaskTab = (typeof TASK_TABS)[number];
 
-const TAB_LABELS: Record<TaskTab, string> = { transcript: 'Transcript', changes: 'Changes' };
+const TAB_LABELS: Record<TaskTab, string> = { transcript: 'Transcript', changes: 'Changes', terminal: 'Terminal' };
 
 export function tabIds(baseId: string, tab: TaskTab): { tab: string; panel: string } {
   return { tab: `${baseId}-tab-${tab}`, panel: `${baseId}-panel-${tab}` };

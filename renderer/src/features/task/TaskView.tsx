@@ -8,6 +8,7 @@ import { StatusBadge } from '../../components/StatusBadge.js';
 import { ApprovalPanel } from '../approvals/ApprovalPanel.js';
 import { describeGrants, networkNotice } from '../approvals/approvalText.js';
 import { ChangesView } from '../review/ChangesView.js';
+import { TerminalPanel } from '../terminal/TerminalPanel.js';
 import { DiscardDialog } from './DiscardDialog.js';
 import { MergeControls } from './MergeControls.js';
 import { TaskComposer } from './TaskComposer.js';
@@ -132,6 +133,9 @@ export function TaskView({ task }: { task: Task }) {
       </div>
       <div className="tab-panel" role="tabpanel" id={changesIds.panel} aria-labelledby={changesIds.tab} hidden={tab !== 'changes'}>
         {hasOpenedChanges && <ChangesView taskId={task.id} version={String(transcript.lastCheckpointSeq)} />}
+      </div>
+      <div className="tab-panel" role="tabpanel" id={tabIds(baseId, 'terminal').panel} aria-labelledby={tabIds(baseId, 'terminal').tab} hidden={tab !== 'terminal'}>
+        <TerminalPanel taskId={task.id} isVisible={tab === 'terminal'} />
       </div>
       <TaskComposer task={task} />
       {isDiscardOpen && <DiscardDialog task={task} onClose={() => setIsDiscardOpen(false)} />}

@@ -1,0 +1,72 @@
+import { MessageChannelMain } from 'electron';
+import type { BrowserWindow, MessagePortMain } from 'electron';
+import { methods } from '../../shared/contract.js';
+import type { Host } from '../core/hostTypes.js';
+import type { TerminalChannel } from '../core/terminal/terminalChannel.js';
+import { isAppUrl } from './appProtocol.js';
+import type { InvokeReply } from './ipcBridge.js';
+
+/** Must match the preload and renderer/src/transport/terminalPort.ts. */
+export const TERMINAL_PORT_CHANNEL = 'flotilla:terminal-port';
+
+export interface WindowTerminals {
+  /** `terminal.attach` from this window: output then streams over this window's port. */
+  attach(input: unknown): Promise<InvokeReply>;
+  dispose(): void;
+}
+
+/**
+ * Terminal bytes for one window over a MessagePort (binary, no JSON, no base64): on every
+ * load of our page, a fresh channel; port2 goes to the page (through the preload), port1 is
+ * wired to a host terminal channel. A reload drops the old channel, so its un-acked output
+ * stops holding the ptys paused.
+ */
+export function connectWindowTerminals(host: Host, window: BrowserWindow): WindowTerminals {
+  let current: { port: MessagePortMain; channel: TerminalChannel } | null = null;
+
+  function drop(): void {
+    if (!current) return;
+    current.channel.dispose();
+    current.port.close();
+    current = null;
+  }
+
+  function offerPort(): void {
+    drop();
+    const contents = window.webContents;
+    if (window.isDestroyed() || !isAppUrl(contents.getURL())) return;
+    const { port1, port2 } = new MessageChannelMain();
+    const channel = host.openTerminalChannel((frame) => port1.postMessage(frame));
+    const entry = { port: port1, channel };
+    current = entry;
+    port1.on('message', (event) => {
+      const bytes = bytesOf(event.data);
+      if (bytes) channel.handleFrame(bytes);
+    });
+    port1.on('close', () => {
+      if (current === entry) drop();
+    });
+    port1.start();
+    contents.postMessage(TERMINAL_PORT_CHANNEL, null, [port2]);
+  }
+
+  window.webContents.on('did-finish-load', offerPort);
+  window.webContents.on('render-process-gone', drop);
+  window.on('closed', drop);
+
+  return {
+    async attach(input) {
+      const parsed = methods['terminal.attach'].input.safeParse(input);
+      if (!parsed.success) return { ok: false, message: `invalid input for terminal.attach: ${parsed.error.issues[0]?.message ?? 'bad input'}` };
+      if (!current) return { ok: false, message: 'the terminal channel of this window is not ready; reload the window' };
+      return { ok: true, output: await current.channel.attach(parsed.data.sessionId) };
+    },
+    dispose: drop,
+  };
+}
+
+function bytesOf(data: unknown): Uint8Array | null {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return null;
+}

@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Terminal } from '@xterm/xterm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../fixtures/browser.js';
+import { startFlotilla, type FlotillaServer } from '../fixtures/flotillaProcess.js';
+import { startModelServer, type ModelServer } from '../fixtures/modelServer.js';
+import { makeTempRepo, type TempRepo } from '../fixtures/tempRepo.js';
+
+/** Set by the UI under `?e2e` (renderer/src/features/terminal/TerminalSurface.tsx). */
+declare global {
+  interface Window {
+    __flotillaTerminals?: Map<string, Terminal>;
+  }
+}
+
+/** A task's interactive terminal in a real browser against `flotilla serve`: type, read, reload, Ctrl-C. */
+
+interface TaskJson {
+  id: string;
+  title: string;
+}
+
+let model: ModelServer;
+let flotilla: FlotillaServer;
+let repo: TempRepo;
+let task: TaskJson;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  model = await startModelServer({ scenarios: [{ name: 'done', steps: [{ type: 'message', text: 'nothing to do' }] }] });
+  repo = await makeTempRepo();
+  flotilla = await startFlotilla({ env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-test' } });
+  task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repo.path, '--prompt', 'look around', '--wait']);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // The token becomes a cookie; `?e2e` then exposes each xterm's buffer on window.
+  await page.goto(flotilla.url);
+  await page.waitForURL(`${flotilla.origin}/`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await flotilla?.stop();
+  await model?.close();
+  await repo?.cleanup();
+});
+
+/** The active terminal's screen as text, read from xterm's buffer (what the user sees). */
+function screenText(): Promise<string> {
+  return page.evaluate(() => {
+    const terms = [...(window.__flotillaTerminals?.values() ?? [])];
+    const term = terms.at(-1);
+    if (!term) return '';
+    const buffer = term.buffer.active;
+    const lines: string[] = [];
+    for (let y = 0; y < buffer.length; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
+    return lines.join('\n');
+  });
+}
+
+async function openTerminalTab(): Promise<void> {
+  await page.getByRole('article', { name: task.title }).getByRole('button').first().click();
+  const view = page.getByRole('region', { name: `Task: ${task.title}` });
+  await view.getByRole('tab', { name: 'Terminal' }).click();
+}
+
+function shot(name: string): Promise<Buffer> {
+  const dir = path.join(process.cwd(), 'test-results');
+  fs.mkdirSync(dir, { recursive: true });
+  return page.screenshot({ path: path.join(dir, name) });
+}
+
+describe('the Terminal tab', () => {
+  it('opens a sandboxed shell, types `echo hi` and reads `hi` back from the screen', async () => {
+    await page.goto(`${flotilla.origin}/?e2e`);
+    await openTerminalTab();
+    await page.getByRole('button', { name: 'Open a shell in the sandbox' }).click();
+    await page.locator('.terminal-xterm .xterm').waitFor();
+    // The prompt first: keys typed before the shell starts would still arrive, but this is what a user waits for.
+    await expect.poll(screenText, { timeout: 15_000 }).toMatch(/\S/);
+    await page.locator('.terminal-xterm textarea').focus();
+    await page.keyboard.type('echo hi');
+    await page.keyboard.press('Enter');
+    await expect.poll(screenText, { timeout: 10_000 }).toMatch(/^hi$/m);
+    await shot('terminal-light.png');
+  });
+
+  it('after a reload, the same screen comes back from the snapshot', async () => {
+    const before = await screenText();
+    await page.reload();
+    await openTerminalTab();
+    await expect.poll(screenText, { timeout: 10_000 }).toMatch(/^hi$/m);
+    // Same content (trailing blank lines aside): the snapshot, not a replay or a new shell.
+    expect((await screenText()).trimEnd()).toBe(before.trimEnd());
+    // And the keystrokes still reach the same pty.
+    await page.locator('.terminal-xterm textarea').focus();
+    await page.keyboard.type('echo again');
+    await page.keyboard.press('Enter');
+    await expect.poll(screenText, { timeout: 10_000 }).toMatch(/^again$/m);
+  });
+
+  it('Ctrl-C stops `yes` promptly', async () => {
+    await page.keyboard.type('yes');
+    await page.keyboard.press('Enter');
+    await expect.poll(screenText, { timeout: 10_000 }).toMatch(/^y$/m);
+    await page.keyboard.press('Control+C');
+    await page.keyboard.type('echo stopped-$((6*7))');
+    await page.keyboard.press('Enter');
+    await expect.poll(screenText, { timeout: 10_000 }).toMatch(/^stopped-42$/m);
+  });
+
+  it('looks right in dark mode too', async () => {
+    await page.evaluate(() => {
+      document.documentElement.dataset.theme = 'dark';
+    });
+    await page.keyboard.type('clear; printf "\\033[31mred\\033[0m \\033[32mgreen\\033[0m https://example.test/\\n"');
+    await page.keyboard.press('Enter');
+    await expect.poll(screenText, { timeout: 10_000 }).toMatch(/^red green https:\/\/example\.test\/$/m);
+    await shot('terminal-dark.png');
+  });
+
+  it('an unsandboxed shell needs a confirmation, is marked, and offers Restart when it exits', async () => {
+    await page.getByRole('button', { name: 'Open unsandboxed shell…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Open an unsandboxed shell?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => page.getByRole('tab').filter({ hasText: 'unsandboxed' }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Open unsandboxed shell…' }).click();
+    await dialog.getByRole('button', { name: 'Open unsandboxed shell' }).click();
+    const tab = page.getByRole('tab', { name: /Shell 2\s*unsandboxed/ });
+    await tab.waitFor();
+    expect(await tab.getAttribute('aria-selected')).toBe('true');
+    await expect.poll(screenText, { timeout: 15_000 }).toMatch(/\S/);
+    await page.locator('.terminal-xterm textarea').focus();
+    await page.keyboard.type('exit 3');
+    await page.keyboard.press('Enter');
+    const exit = page.getByRole('status').filter({ hasText: '[process exited with code 3]' });
+    await exit.waitFor({ timeout: 10_000 });
+    await shot('terminal-exited-dark.png');
+    await exit.getByRole('button', { name: 'Restart' }).click();
+    await exit.waitFor({ state: 'hidden' });
+    // A fresh unsandboxed shell in place of the old one: still marked, and it answers.
+    await page.getByRole('tab', { name: /unsandboxed/ }).waitFor();
+    await expect.poll(screenText, { timeout: 15_000 }).toMatch(/\S/);
+    await page.locator('.terminal-xterm textarea').focus();
+    await page.keyboard.type('echo back-$((40+2))');
+    await page.keyboard.press('Enter');
+    await expect.poll(screenText, { timeout: 10_000 }).toMatch(/^back-42$/m);
+  });
+});
