@@ -193,7 +193,8 @@ describe('no sandbox, no command', () => {
     const other = await makeTempRepo();
     try {
       const task = await host.cliJson<TaskJson>(['task', 'new', '--repo', other.path, '--prompt', 'Add a greeting file', '--wait']);
-      expect(task.status).toBe('failed');
+      // It needs the user (install bubblewrap, then resume): Needs you, with the fix.
+      expect(task.status).toBe('needs_input');
       expect(task.statusReason).toMatch(/sandbox unavailable: install bubblewrap/);
       expect(fs.existsSync(path.join(task.worktreePath, 'greeting.txt'))).toBe(false);
     } finally {

@@ -237,7 +237,8 @@ export class TaskRunner {
         transitions.move(taskId, 'review');
         return;
       case 'failed':
-        transitions.move(taskId, 'failed', outcome.reason);
+        // No sandbox is something the user fixes (install bubblewrap), then resumes: it needs them.
+        transitions.move(taskId, outcome.isSandboxUnavailable ? 'needs_input' : 'failed', outcome.reason);
         return;
       case 'stopped':
         transitions.move(taskId, 'stopped', 'the agent stopped');
