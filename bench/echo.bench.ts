@@ -72,6 +72,10 @@ await runBench('echo', async (cleanup) => {
   await host.api.invokeOk('terminal.open', { taskId: shown.id, kind: 'sandboxed', cols: 120, rows: 40 });
   const { page } = await openBenchPage(cleanup, host);
   await showTerminal(page, shown);
+  // A short prompt: the sandboxed shell's default one names the worktree path and, with the
+  // typed keys, would wrap in a narrow panel (the cursor column then no longer counts the keys).
+  await page.evaluate(() => [...(window.__flotillaTerminals?.values() ?? [])].at(-1)?.input("PS1='$ '; clear\r", true));
+  await sleep(500);
   await measureKeystrokes(page, 20); // warm-up: JIT, first frames
 
   const idle = await measureKeystrokes(page, SAMPLES);

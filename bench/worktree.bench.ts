@@ -86,11 +86,12 @@ await runBench('worktree', async (cleanup) => {
   // Medians of each phase's own length across the runs.
   const phase = (length: (p: FlotillaRun['phases']) => number) => fixed(median(flotillaRuns.map((r) => length(r.phases))), 0);
   console.log(
-    `  flotilla medians by phase: create → task_created ${phase((p) => p.taskCreated)} ms (inspect, branch checks, git worktree add, journal); ` +
-      `task_created → running ${phase((p) => p.running - p.taskCreated)} ms (dirty-checkout note, queue); ` +
-      `running → first model request ${phase((p) => p.firstRequest - p.running)} ms (worker fork, Node start, imports, sandbox paths)`,
+    `  flotilla medians by phase: create → task_created ${phase((p) => p.taskCreated)} ms (inspect + name checks at once, for-each-ref, git worktree add, journal); ` +
+      `task_created → running ${phase((p) => p.running - p.taskCreated)} ms (queue); ` +
+      `running → first model request ${phase((p) => p.firstRequest - p.running)} ms (sandbox paths, start message to the warm worker, its first HTTP request)`,
   );
-  // What one `git status` of the user's checkout costs: the create path runs one to say whether it is dirty.
+  // What one `git status` of the user's checkout costs: the create path runs one (at nice 19, alongside
+  // `git worktree add`) to say whether the checkout holds changes the task will not have.
   const statusMs: number[] = [];
   for (let i = 0; i < 3; i++) {
     const startedAt = performance.now();

@@ -93,6 +93,18 @@ export const methods = {
   },
   'tasks.diff': { input: TaskId, output: resultOf({ diff: TaskDiffSchema }) },
   /**
+   * The tasks whose command output this connection receives, replacing its previous set ([] for
+   * none). `tasks.onDidAppendEvent` events of kind `command_output` go only to connections
+   * watching their task; every other event goes to every connection. Per connection (WebSocket,
+   * or one Electron window): over plain HTTP it is refused. To follow a task without a gap, watch
+   * first, then read `tasks.events`, and drop live events whose seq was already read.
+   */
+  'tasks.watch': {
+    // 100: a client shows one task view or a few; a longer list is a bug, not a screen.
+    input: z.object({ taskIds: z.array(z.string().min(1)).max(100) }),
+    output: resultOf({}),
+  },
+  /**
    * The latest command start or agent message of every task whose agent is at work: what its
    * card's activity line shows after a reload, before new events arrive.
    */
@@ -118,7 +130,17 @@ export const methods = {
     input: Empty,
     output: z.object({
       worktrees: z.array(
-        z.object({ path: z.string(), bytes: z.number(), taskId: z.string().nullable(), taskStatus: TaskStatusSchema.nullable() }),
+        z.object({
+          path: z.string(),
+          bytes: z.number(),
+          taskId: z.string().nullable(),
+          taskStatus: TaskStatusSchema.nullable(),
+          taskTitle: z.string().nullable(),
+          /** The task's repo, else the repo whose id names the folder's parent; null when neither. */
+          repoName: z.string().nullable(),
+          /** Uncommitted changes in it: how many, and the first few paths (what a removal would lose). */
+          uncommitted: z.object({ count: z.number().int().nonnegative(), paths: z.array(z.string()) }),
+        }),
       ),
     }),
   },

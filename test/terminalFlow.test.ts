@@ -93,6 +93,35 @@ describe('a task terminal', () => {
     await second.waitForOutput(sessionId, /from-second-7/);
   });
 
+  it('is recorded by reference: the journal names a file that holds what was shown and typed', async () => {
+    const { events } = await first.invoke<{ ok: boolean; events: { body: { kind: string; sessionId?: string; terminal?: string; recording?: string } }[] }>('tasks.events', {
+      id: task.id,
+    });
+    const recorded = events.map((e) => e.body).find((b) => b.kind === 'terminal_recorded' && b.sessionId === sessionId);
+    expect(recorded).toMatchObject({ terminal: 'sandboxed' });
+    // Never the bytes themselves in the journal.
+    expect(JSON.stringify(events)).not.toContain('sum=42');
+    const file = path.join(flotilla.home, recorded?.recording ?? 'missing');
+    // Written behind the stream (every 200 ms): wait for the last echo to land.
+    let text = '';
+    for (let i = 0; i < 50 && !text.includes('from-second-7'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    }
+    const [header, ...lines] = text.trim().split('\n');
+    expect(JSON.parse(header ?? '{}')).toMatchObject({ version: 2, width: 100, height: 30 });
+    const recordedEvents = lines.map((line) => JSON.parse(line) as [number, string, string]);
+    const shown = recordedEvents.filter(([, code]) => code === 'o').map(([, , data]) => data).join('');
+    const typed = recordedEvents.filter(([, code]) => code === 'i').map(([, , data]) => data).join('');
+    expect(shown).toContain('sum=42');
+    expect(shown).toContain('from-second-7');
+    expect(typed).toContain('echo "sum=$((40+2))"; pwd\r');
+    expect(typed).toContain('\x03');
+    // Timestamps never go back.
+    const times = recordedEvents.map(([t]) => t);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
   it('lists the terminal with its task, and closes it', async () => {
     const listed = await first.invoke<{ ok: boolean; terminals: { sessionId: string; kind: string; isRunning: boolean }[] }>('terminal.list', { taskId: task.id });
     expect(listed.terminals).toContainEqual(expect.objectContaining({ sessionId, kind: 'sandboxed', isRunning: true }));

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { failure, type Handlers } from '../../shared/contract.js';
 import type { Host } from './hostTypes.js';
 import { HostEventBus } from './hostEvents.js';
@@ -15,8 +16,10 @@ import { TaskService } from './tasks/taskService.js';
 import { TaskTransitions } from './tasks/taskTransitions.js';
 import { reconcileWorktrees } from './tasks/reconcileWorktrees.js';
 import { TaskTerminals } from './tasks/taskTerminals.js';
+import { AgentTerminals } from './tasks/agentTerminals.js';
 import { removeWorktreeFolder, worktreeUsage } from './tasks/worktreeDisk.js';
 import { TerminalChannel } from './terminal/terminalChannel.js';
+import { TerminalRecorder } from './terminal/terminalRecorder.js';
 import { TerminalService } from './terminal/terminalService.js';
 import type { StartPtyHost } from './terminal/ptyHostProcess.js';
 
@@ -55,13 +58,20 @@ export async function createHost(opts: {
       maxRunning: stored.maxRunning,
     };
   };
-  const runner = new TaskRunner({ tasks: taskStore, repos: repoStore, journal, transitions, home, settings: agentSettings, env });
+  // Every terminal's bytes go to a file per session; the journal says which file (terminal_recorded).
+  const recorder = new TerminalRecorder({ dir: path.join(home, 'recordings') });
+  const journalRecording = (taskId: string, sessionId: string, terminal: 'agent' | 'sandboxed' | 'unsandboxed') =>
+    transitions.record(taskId, { kind: 'terminal_recorded', sessionId, terminal, recording: path.relative(home, recorder.pathOf(sessionId)) });
   const terminalService = new TerminalService({
     ...(opts.startPtyHost ? { startPtyHost: opts.startPtyHost } : {}),
+    recorder,
     onDidExit: (sessionId, exit) => events.emit('terminal.onDidExit', { sessionId, exitCode: exit.exitCode, reason: exit.reason }),
     onDidCrashPtyHost: (reason) => console.error(`flotilla: the pty host died (${reason}); it restarts with the next terminal`),
   });
-  const terminals = new TaskTerminals({ service: terminalService, tasks: taskStore, home, env });
+  // The agent's commands run on ptys in the pty host, shown live in each task's Agent terminal.
+  const agentTerminals = new AgentTerminals({ service: terminalService, onDidOpen: (taskId, sessionId) => journalRecording(taskId, sessionId, 'agent') });
+  const terminals = new TaskTerminals({ service: terminalService, tasks: taskStore, home, env, agent: agentTerminals, onDidOpen: journalRecording });
+  const runner = new TaskRunner({ tasks: taskStore, repos: repoStore, journal, transitions, home, settings: agentSettings, env, agentTerminals });
 
   const tasks = new TaskService({
     home,
@@ -114,6 +124,9 @@ export async function createHost(opts: {
     'tasks.get': async (input) => tasks.get(input.id),
     'tasks.events': async (input) => tasks.events(input.id, input.afterSeq),
     'tasks.diff': (input) => tasks.diff(input.id),
+    // Watching belongs to a connection (command output then goes to that connection): transports
+    // answer it with their own EventScope (electron/server/eventScope.ts); the plain table cannot.
+    'tasks.watch': async () => failure('invalid_state', 'watch tasks over the WebSocket or IPC channel'),
     'tasks.recentActivity': async () => {
       const working = taskStore.list().filter((task) => task.status === 'running' || task.status === 'needs_input');
       return { events: journal.lastOfKinds(working.map((task) => task.id), ['command_started', 'agent_message']) };
@@ -132,7 +145,7 @@ export async function createHost(opts: {
     // Attaching belongs to a connection (its output comes as binary frames on that connection):
     // transports route it to their TerminalChannel; the plain table cannot stream.
     'terminal.attach': async () => failure('invalid_state', 'attach to a terminal over the WebSocket or IPC channel'),
-    'worktrees.usage': async () => ({ worktrees: await worktreeUsage(home, taskStore) }),
+    'worktrees.usage': async () => ({ worktrees: await worktreeUsage({ home, tasks: taskStore, repos: repoStore }) }),
     'worktrees.remove': (input) =>
       removeWorktreeFolder({ home, tasks: taskStore, folder: input.path, isUncommittedWorkConfirmed: input.confirmUncommitted }),
     'settings.get': async () => ({ settings: settings.get() }),
@@ -149,6 +162,7 @@ export async function createHost(opts: {
       disposed ??= (async () => {
         await runner.dispose();
         terminalService.dispose();
+        await recorder.dispose();
         db.close();
       })();
       return disposed;

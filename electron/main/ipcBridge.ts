@@ -1,7 +1,9 @@
 import { ipcMain } from 'electron';
-import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
+import type { BrowserWindow, IpcMainInvokeEvent, WebContents } from 'electron';
+import type { Handlers } from '../../shared/contract.js';
 import type { Host } from '../core/hostTypes.js';
 import { invokeMethod } from '../server/dispatch.js';
+import { EventScope, handlersFor } from '../server/eventScope.js';
 import { isAppUrl } from './appProtocol.js';
 import type { WindowTerminals } from './terminalPort.js';
 
@@ -14,7 +16,8 @@ export type InvokeReply = { ok: true; output: unknown } | { ok: false; message: 
 /**
  * The contract over Electron IPC. Every call is checked first: it must come from the main
  * frame of our window showing our own page, so a frame or page that got in some other way
- * (an injected iframe, a navigation we missed) cannot reach the host.
+ * (an injected iframe, a navigation we missed) cannot reach the host. One window is one
+ * connection: its `tasks.watch` decides which command output it is sent, as over WebSocket.
  */
 export function connectIpc(
   host: Host,
@@ -22,16 +25,30 @@ export function connectIpc(
   /** The window's terminal port: `terminal.attach` must stream to the window that asked. */
   getTerminals: () => WindowTerminals | null = () => null,
 ): () => void {
+  const connections = new WeakMap<WebContents, { scope: EventScope; handlers: Handlers }>();
+  const connectionOf = (contents: WebContents) => {
+    let connection = connections.get(contents);
+    if (!connection) {
+      const scope = new EventScope();
+      connection = { scope, handlers: handlersFor(host.handlers, scope) };
+      connections.set(contents, connection);
+      // A reloaded page watches nothing yet: the old set was the previous page's.
+      contents.on('did-navigate', () => scope.clear());
+    }
+    return connection;
+  };
+
   ipcMain.handle(INVOKE_CHANNEL, async (event, method: unknown, input: unknown): Promise<InvokeReply> => {
     if (!isTrustedSender(event, getWindow())) return { ok: false, message: 'refused: the call did not come from the Flotilla window' };
     const terminals = getTerminals();
     if (method === 'terminal.attach' && terminals) return terminals.attach(input);
-    const result = await invokeMethod(host.handlers, method, input);
+    const result = await invokeMethod(connectionOf(event.sender).handlers, method, input);
     return result.ok ? { ok: true, output: result.output } : { ok: false, message: result.message };
   });
   const unsubscribe = host.onEvent((name, payload) => {
     const window = getWindow();
-    if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, name, payload);
+    if (!window || window.isDestroyed()) return;
+    if (connectionOf(window.webContents).scope.wants(name, payload)) window.webContents.send(EVENT_CHANNEL, name, payload);
   });
   return () => {
     ipcMain.removeHandler(INVOKE_CHANNEL);

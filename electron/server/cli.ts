@@ -48,7 +48,8 @@ Tasks
                                    continue a stopped, failed or interrupted task
   task list                        list tasks
   task show ID                     show one task
-  task log ID                      the task's transcript: messages, commands and their output
+  task log ID [--follow]           the task's transcript: messages, commands and their output;
+                                   --follow prints on as it runs, until it leaves queued/running
   task diff ID                     the task's changes as a unified diff against the merge base
   task merge ID [--strategy merge|squash]
                                    merge the task into its base branch

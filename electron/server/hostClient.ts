@@ -12,6 +12,11 @@ export type HostEvent = { [E in EventName]: { event: E; payload: EventPayload<E>
 export interface EventStream {
   /** Every event from now on; returns an unsubscribe function. */
   on(listener: (event: HostEvent) => void): () => void;
+  /**
+   * `tasks.watch` on this connection: the command output of these tasks comes on this stream
+   * from the moment it resolves (no other task's output does). Replaces the previous set.
+   */
+  watch(taskIds: string[]): Promise<CallResult<void>>;
   /** Resolves with a reason when the connection ends. */
   readonly closed: Promise<string>;
   close(): void;
@@ -48,19 +53,49 @@ export class HostClient {
     url.protocol = 'ws:';
     const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${this.info.token}` } });
     const listeners = new Set<(event: HostEvent) => void>();
+    /** Calls made on this connection, by frame id, waiting for their `result` or `error` frame. */
+    const calls = new Map<number, (reply: CallResult<unknown>) => void>();
+    let nextCallId = 1;
     const closed = new Promise<string>((resolve) => {
       ws.on('close', () => resolve('the connection to the Flotilla host closed'));
       ws.on('error', (error) => resolve(`lost the connection to the Flotilla host: ${error.message}`));
     });
+    void closed.then((reason) => {
+      for (const settle of calls.values()) settle({ ok: false, message: reason });
+      calls.clear();
+    });
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
-      const event = parseEventFrame(String(data));
-      if (event) for (const listener of listeners) listener(event);
+      const frame = parseServerFrame(String(data));
+      if (frame?.type === 'event') {
+        for (const listener of listeners) listener(frame.event);
+      } else if (frame) {
+        const settle = calls.get(frame.id);
+        calls.delete(frame.id);
+        settle?.(frame.type === 'result' ? { ok: true, value: frame.output } : { ok: false, message: frame.message });
+      }
     });
+    /** One contract call over this connection (for what belongs to a connection, like watching). */
+    const call = <M extends MethodName>(method: M, input: MethodInput<M>): Promise<CallResult<MethodOutput<M>>> =>
+      new Promise((resolve) => {
+        if (ws.readyState !== WebSocket.OPEN) return resolve({ ok: false, message: 'the connection to the Flotilla host closed' });
+        const id = nextCallId++;
+        calls.set(id, (reply) => {
+          if (!reply.ok) return resolve(reply);
+          const parsed = methods[method].output.safeParse(reply.value);
+          resolve(parsed.success ? { ok: true, value: parsed.data as MethodOutput<M> } : { ok: false, message: `unexpected reply from the Flotilla host to ${method}` });
+        });
+        ws.send(JSON.stringify({ type: 'invoke', id, method, input }));
+      });
     const stream: EventStream = {
       on(listener) {
         listeners.add(listener);
         return () => listeners.delete(listener);
+      },
+      async watch(taskIds) {
+        const reply = await call('tasks.watch', { taskIds });
+        if (!reply.ok) return reply;
+        return reply.value.ok ? { ok: true, value: undefined } : { ok: false, message: reply.value.message };
       },
       closed,
       close: () => ws.close(),
@@ -116,12 +151,22 @@ function errorText(status: number, json: unknown): string {
   return message ?? `the Flotilla host answered HTTP ${status}`;
 }
 
-function parseEventFrame(text: string): HostEvent | undefined {
+type ParsedFrame =
+  | { type: 'event'; event: HostEvent }
+  | { type: 'result'; id: number; output: unknown }
+  | { type: 'error'; id: number; message: string };
+
+function parseServerFrame(text: string): ParsedFrame | undefined {
   const frame = parseJson(text);
-  if (typeof frame !== 'object' || frame === null) return undefined;
-  if (!('type' in frame) || frame.type !== 'event' || !('event' in frame) || !isEventName(frame.event)) return undefined;
+  if (typeof frame !== 'object' || frame === null || !('type' in frame)) return undefined;
+  if ((frame.type === 'result' || frame.type === 'error') && 'id' in frame && typeof frame.id === 'number') {
+    if (frame.type === 'result') return { type: 'result', id: frame.id, output: 'output' in frame ? frame.output : undefined };
+    const message = 'message' in frame && typeof frame.message === 'string' ? frame.message : 'the Flotilla host reported an error';
+    return { type: 'error', id: frame.id, message };
+  }
+  if (frame.type !== 'event' || !('event' in frame) || !isEventName(frame.event)) return undefined;
   const payload = events[frame.event].safeParse('payload' in frame ? frame.payload : undefined);
-  return payload.success ? ({ event: frame.event, payload: payload.data } as HostEvent) : undefined;
+  return payload.success ? { type: 'event', event: { event: frame.event, payload: payload.data } as HostEvent } : undefined;
 }
 
 function parseJson(text: string): unknown {

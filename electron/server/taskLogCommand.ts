@@ -1,13 +1,23 @@
-import { foldTranscript, type TranscriptItem } from '../../shared/model/transcript.js';
-import { arg, callFailed, expectedFailure, printed, type ClientCommand } from './clientCommands.js';
+import type { TaskEvent } from '../../shared/model/taskEvents.js';
+import { isActive, type TaskStatus } from '../../shared/model/taskLifecycle.js';
+import { foldTranscript } from '../../shared/model/transcript.js';
+import { EXIT_FAILURE, EXIT_OK } from './cliIo.js';
+import { arg, callFailed, expectedFailure, printed, type ClientCommand, type CommandContext } from './clientCommands.js';
+import type { CallResult } from './hostClient.js';
+import { createLogPrinter } from './logPrinter.js';
+import { formatItem } from './transcriptText.js';
 
-/** `flotilla task log ID`: the task's transcript as text (or its journal events with --json). */
+/**
+ * `flotilla task log ID [--follow]`: the task's transcript as text (or its journal events with
+ * --json). `--follow` keeps printing, output included, until the task leaves queued/running.
+ */
 export const taskLogCommand: ClientCommand = {
   name: 'task log',
-  usage: 'task log ID',
-  options: {},
+  usage: 'task log ID [--follow]',
+  options: { follow: { type: 'boolean' } },
   positionals: ['ID'],
   async run(ctx) {
+    if (ctx.values.follow === true) return followLog(ctx, arg(ctx, 0));
     const reply = await ctx.client.invoke('tasks.events', { id: arg(ctx, 0) });
     if (!reply.ok) return callFailed(ctx, reply.message);
     if (!reply.value.ok) return expectedFailure(ctx, reply.value);
@@ -16,42 +26,48 @@ export const taskLogCommand: ClientCommand = {
   },
 };
 
-function formatItem(item: TranscriptItem): string {
-  switch (item.type) {
-    case 'user':
-      return `you: ${item.text}`;
-    case 'agent':
-      return `agent: ${item.text}`;
-    case 'command': {
-      const outcome = item.isOutcomeUnknown
-        ? 'outcome unknown'
-        : item.isRunning
-          ? 'running'
-          : item.isKilled
-            ? 'killed'
-            : `exit ${item.exitCode ?? '?'}`;
-      const output = item.output.trimEnd();
-      return `$ ${item.command}   [${outcome}]${output ? `\n${indent(output)}` : ''}`;
+/**
+ * Watch first, then read the history: output appended in between comes live and the printer
+ * drops what the history already had (by seq), so nothing is lost or printed twice.
+ */
+async function followLog(ctx: CommandContext, taskId: string): Promise<number> {
+  const opened = await ctx.client.openEvents();
+  if (!opened.ok) return callFailed(ctx, opened.message);
+  const stream = opened.value;
+  const printer = createLogPrinter({ write: (line) => ctx.io.stdout(line), isJson: ctx.isJson });
+  /** Live events that came before the history was printed; null once it was. */
+  let early: TaskEvent[] | null = [];
+  let settle: (result: CallResult<TaskStatus | null>) => void = () => {};
+  const settled = new Promise<CallResult<TaskStatus | null>>((resolve) => (settle = resolve));
+  const settleIfDone = () => {
+    const status = printer.status;
+    if (status === null || !isActive(status)) settle({ ok: true, value: status });
+  };
+  const off = stream.on((e) => {
+    if (e.event !== 'tasks.onDidAppendEvent' || e.payload.event.taskId !== taskId) return;
+    if (early) {
+      early.push(e.payload.event);
+      return;
     }
-    case 'status':
-      return `-- ${item.text}`;
-    case 'checkpoint':
-      return `-- checkpoint ${item.commit.slice(0, 10)} (${item.filesChanged} file${item.filesChanged === 1 ? '' : 's'})`;
-    case 'error':
-      return `!! ${item.text}`;
-    case 'approval': {
-      const asked = `?? approval ${item.request.kind === 'escalation' ? 'asked' : 'needed'} for \`${item.request.command}\`${item.request.reason ? ` (${item.request.reason})` : ''}`;
-      if (!item.decision) return `${asked}: waiting for you`;
-      const { decision, scope, message } = item.decision;
-      const verdict = decision === 'approve' ? (scope === 'task' ? 'approved for this task' : 'approved once') : 'denied';
-      return `${asked}: ${verdict}${message ? ` ("${message}")` : ''}`;
-    }
+    printer.print([e.payload.event]);
+    settleIfDone();
+  });
+  void stream.closed.then((reason) => settle({ ok: false, message: reason }));
+  try {
+    const watched = await stream.watch([taskId]);
+    if (!watched.ok) return callFailed(ctx, watched.message);
+    const history = await ctx.client.invoke('tasks.events', { id: taskId });
+    if (!history.ok) return callFailed(ctx, history.message);
+    if (!history.value.ok) return expectedFailure(ctx, history.value);
+    printer.print([...history.value.events, ...early]);
+    early = null;
+    settleIfDone();
+    const result = await settled;
+    printer.end();
+    if (!result.ok) return callFailed(ctx, result.message);
+    return result.value === 'failed' ? EXIT_FAILURE : EXIT_OK;
+  } finally {
+    off();
+    stream.close();
   }
-}
-
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `  ${line}`)
-    .join('\n');
 }

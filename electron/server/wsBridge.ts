@@ -7,6 +7,7 @@ import { methods, type EventName, type EventPayload, type Handlers } from '../..
 import type { TerminalChannel } from '../core/terminal/terminalChannel.js';
 import { invokeMethod } from './dispatch.js';
 import type { DispatchLog, DispatchResult } from './dispatch.js';
+import { EventScope, handlersFor, watchedTaskOf } from './eventScope.js';
 
 /** 4 MiB per client frame: a long prompt is kilobytes; anything near this is not a call. */
 const MAX_CLIENT_FRAME_BYTES = 4 * 1024 * 1024;
@@ -31,6 +32,7 @@ export type ServerFrame =
 export interface WsBridge {
   /** Completes an upgrade the caller has already authorized. */
   accept(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** To every client, except command output: only to the clients watching its task (`tasks.watch`). */
   broadcast<E extends EventName>(event: E, payload: EventPayload<E>): void;
   readonly clientCount: number;
   close(): void;
@@ -47,16 +49,24 @@ export function createWsBridge(opts: {
   log?: DispatchLog;
 }): WsBridge {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
+  /** What each open connection watches; a connection is here from its upgrade to its close. */
+  const scopes = new Map<WebSocket, EventScope>();
 
   wss.on('connection', (ws) => {
     const terminals = opts.openTerminalChannel?.((frame) => sendBinary(ws, frame)) ?? null;
-    ws.on('message', (data, isBinary) => void onMessage(ws, terminals, data, isBinary));
+    const scope = new EventScope();
+    scopes.set(ws, scope);
+    const handlers = handlersFor(opts.handlers, scope);
+    ws.on('message', (data, isBinary) => void onMessage(ws, handlers, terminals, data, isBinary));
     ws.on('error', () => ws.terminate());
-    // Un-acked output of a closed connection must not hold its ptys paused.
-    ws.on('close', () => terminals?.dispose());
+    ws.on('close', () => {
+      scopes.delete(ws);
+      // Un-acked output of a closed connection must not hold its ptys paused.
+      terminals?.dispose();
+    });
   });
 
-  async function onMessage(ws: WebSocket, terminals: TerminalChannel | null, data: RawData, isBinary: boolean): Promise<void> {
+  async function onMessage(ws: WebSocket, handlers: Handlers, terminals: TerminalChannel | null, data: RawData, isBinary: boolean): Promise<void> {
     if (isBinary) {
       if (!terminals) {
         ws.close(1003, 'binary frames are not used');
@@ -75,7 +85,7 @@ export function createWsBridge(opts: {
     const result =
       method === 'terminal.attach' && terminals
         ? await attachTerminal(terminals, input)
-        : await invokeMethod(opts.handlers, method, input, opts.log);
+        : await invokeMethod(handlers, method, input, opts.log);
     send(ws, result.ok ? { type: 'result', id, output: result.output } : { type: 'error', id, message: result.message });
   }
 
@@ -89,12 +99,16 @@ export function createWsBridge(opts: {
   }
 
   function send(ws: WebSocket, frame: ServerFrame): void {
+    sendText(ws, JSON.stringify(frame));
+  }
+
+  function sendText(ws: WebSocket, text: string): void {
     if (ws.readyState !== WebSocket.OPEN) return;
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       ws.terminate();
       return;
     }
-    ws.send(JSON.stringify(frame));
+    ws.send(text);
   }
 
   return {
@@ -102,7 +116,14 @@ export function createWsBridge(opts: {
       wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
     },
     broadcast(event, payload) {
-      for (const ws of wss.clients) send(ws, { type: 'event', event, payload });
+      const taskId = watchedTaskOf(event, payload);
+      // Serialized once for all clients, and not at all when nobody watches the task.
+      let text: string | undefined;
+      for (const [ws, scope] of scopes) {
+        if (taskId !== null && !scope.isWatching(taskId)) continue;
+        text ??= JSON.stringify({ type: 'event', event, payload } satisfies ServerFrame);
+        sendText(ws, text);
+      }
     },
     get clientCount() {
       return wss.clients.size;

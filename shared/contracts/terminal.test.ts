@@ -64,6 +64,8 @@ describe('terminal contract schemas', () => {
     const input = terminalMethods['terminal.open'].input;
     expect(input.parse({ taskId: 't1', cols: 80, rows: 24 })).toEqual({ taskId: 't1', kind: 'sandboxed', cols: 80, rows: 24 });
     expect(input.safeParse({ taskId: 't1', kind: 'root', cols: 80, rows: 24 }).success).toBe(false);
+    // The Agent terminal is the host's to make (on the agent's first command), never the client's.
+    expect(input.safeParse({ taskId: 't1', kind: 'agent', cols: 80, rows: 24 }).success).toBe(false);
     expect(input.safeParse({ taskId: 't1', cols: 0, rows: 24 }).success).toBe(false);
     expect(input.safeParse({ taskId: 't1', cols: 80, rows: 100_000 }).success).toBe(false);
   });

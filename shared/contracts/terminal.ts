@@ -25,10 +25,19 @@ const Cols = z.number().int().min(1).max(1_000);
 const Rows = z.number().int().min(1).max(1_000);
 
 /**
+ * What a user can open (`terminal.open`):
  * `sandboxed`: a shell inside the task's sandbox (same rules as the agent's commands).
  * `unsandboxed`: the user's own shell in the worktree, with no sandbox; the UI marks it clearly.
  */
-export const TerminalKindSchema = z.enum(['sandboxed', 'unsandboxed']);
+export const ShellKindSchema = z.enum(['sandboxed', 'unsandboxed']);
+export type ShellKind = z.infer<typeof ShellKindSchema>;
+
+/**
+ * A task's terminal: one of its shells, or `agent`: its Agent terminal, which the host makes on
+ * the agent's first command and which shows every command of every turn, live, on its own pty
+ * (keystrokes go to the command running, to answer a prompt). It cannot be opened or closed.
+ */
+export const TerminalKindSchema = z.enum(['agent', 'sandboxed', 'unsandboxed']);
 export type TerminalKind = z.infer<typeof TerminalKindSchema>;
 
 export const TerminalInfoSchema = z.object({
@@ -37,6 +46,7 @@ export const TerminalInfoSchema = z.object({
   kind: TerminalKindSchema,
   cols: Cols,
   rows: Rows,
+  /** A shell: its program runs. The Agent terminal: a command runs in it now. */
   isRunning: z.boolean(),
   /** null while running, or when the end is unknown (the pty host crashed). */
   exitCode: z.number().int().nullable(),
@@ -45,10 +55,11 @@ export type TerminalInfo = z.infer<typeof TerminalInfoSchema>;
 
 export const terminalMethods = {
   'terminal.open': {
-    input: z.object({ taskId: z.string().min(1), kind: TerminalKindSchema.default('sandboxed'), cols: Cols, rows: Rows }),
+    input: z.object({ taskId: z.string().min(1), kind: ShellKindSchema.default('sandboxed'), cols: Cols, rows: Rows }),
     /** `snapshot` is the screen at open (usually empty); attach to receive output. */
     output: resultOf({ sessionId: SessionIdSchema, snapshot: z.string() }),
   },
+  /** The task's terminals; its Agent terminal (once it exists) first. */
   'terminal.list': {
     input: z.object({ taskId: z.string().min(1) }),
     output: resultOf({ terminals: z.array(TerminalInfoSchema) }),
@@ -59,7 +70,7 @@ export const terminalMethods = {
     output: resultOf({}),
   },
   'terminal.resize': { input: SessionRef.extend({ cols: Cols, rows: Rows }), output: resultOf({}) },
-  /** Kills the terminal's processes and forgets it. */
+  /** Kills the terminal's processes and forgets it (not the Agent terminal: it lives as long as its task's worktree). */
   'terminal.close': { input: SessionRef, output: resultOf({}) },
   'terminal.attach': {
     input: SessionRef,

@@ -41,6 +41,17 @@ export const TaskEventBodySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('error'), message: z.string() }),
   /** Something the user should know that is not an error (e.g. "started from the last commit"). */
   z.object({ kind: z.literal('note'), text: z.string() }),
+  /**
+   * A terminal of the task (its Agent terminal, or a shell) is being recorded: every byte it
+   * shows and every key typed into it, with timing, in `recording` (a path relative to
+   * FLOTILLA_HOME; asciicast v2). The journal refers to the bytes instead of holding them.
+   */
+  z.object({
+    kind: z.literal('terminal_recorded'),
+    sessionId: z.string(),
+    terminal: z.enum(['agent', 'sandboxed', 'unsandboxed']),
+    recording: z.string(),
+  }),
 ]);
 export type TaskEventBody = z.infer<typeof TaskEventBodySchema>;
 export type TaskEventKind = TaskEventBody['kind'];

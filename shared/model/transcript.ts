@@ -96,6 +96,9 @@ export function applyTranscriptEvent(items: readonly TranscriptItem[], event: Ta
     }
     case 'note':
       return [...items, { type: 'status', seq: event.seq, text: body.text }];
+    case 'terminal_recorded':
+      // The terminal itself shows these bytes; the transcript is the plain record.
+      return [...items];
   }
 }
 

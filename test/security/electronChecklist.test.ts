@@ -128,7 +128,10 @@ describe('Electron checklist (SECURITY.md)', () => {
     expect(mainText).toMatch(/return isAppUrl\(frame\.url\)/);
     expect(mainText).toMatch(/url\.startsWith\(APP_URL_PREFIX\)/);
     expect(mainText).toMatch(/APP_URL_PREFIX = `\$\{APP_ORIGIN\}\/`/);
-    expect(mainText).toMatch(/invokeMethod\(host\.handlers, method, input\)/);
+    // Every call goes through the contract's input parsing: the host's handlers, or the same
+    // handlers with this window's `tasks.watch` bound (handlersFor wraps host.handlers).
+    expect(mainText).toMatch(/invokeMethod\(connectionOf\(event\.sender\)\.handlers, method, input\)/);
+    expect(mainText).toMatch(/handlers: handlersFor\(host\.handlers, scope\)/);
   });
 
   it('the preload exposes only invoke/on, for contract names main passes in', () => {

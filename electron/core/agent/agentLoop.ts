@@ -13,8 +13,14 @@ import type { WorkerEvent, WorkerStartConfig, WorkerTurnEnd } from './workerProt
 /** Runs one command for the agent (in production: runSandboxed with the spec the gate chose). */
 export type CommandRunner = (
   command: string,
-  opts: { onOutput: (chunk: string) => void; signal: AbortSignal; spec: SandboxSpec },
-) => Promise<ShellOutcome & { durationMs: number }>;
+  opts: {
+    onOutput: (chunk: string) => void;
+    signal: AbortSignal;
+    spec: SandboxSpec;
+    /** The function call it answers (the Agent terminal files the command's pty under it). */
+    callId: string;
+  },
+) => Promise<ShellOutcome & { durationMs: number; interruption?: string }>;
 
 export interface AgentLoopDeps {
   client: OpenAI;
@@ -119,13 +125,15 @@ async function runCall(
       answer(`${verdict.message}\n[not run]`);
       return null;
     }
-    const result = await deps.runCommand(parsed.command, { onOutput: (chunk) => batcher.push(chunk), signal: deps.signal, spec: verdict.spec });
+    const result = await deps.runCommand(parsed.command, { onOutput: (chunk) => batcher.push(chunk), signal: deps.signal, spec: verdict.spec, callId });
     batcher.flush();
     const killReason = deps.signal.aborted
       ? 'the task was stopped'
-      : result.isTruncated
-        ? 'too much output (the sandbox output limit)'
-        : `no result within ${seconds(config.commandTimeoutMs)} s (the command time limit)`;
+      : result.interruption !== undefined
+        ? result.interruption
+        : result.isTruncated
+          ? 'too much output (the sandbox output limit)'
+          : `no result within ${seconds(config.commandTimeoutMs)} s (the command time limit)`;
     // A failure the sandbox caused is named as such, so the model does not chase a mystery.
     const denial = result.exitCode !== 0 ? describeSandboxDenial({ ...result, durationMs: result.durationMs }, verdict.spec, { approval: config.approval }) : null;
     answer(formatShellResult(result, killReason) + (denial ? `\n${denial}` : ''));

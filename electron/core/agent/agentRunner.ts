@@ -1,8 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { builtScript } from '../util/paths.js';
-import { isWorkerToHost, type WorkerEvent, type WorkerStartConfig, type HostToWorker } from './workerProtocol.js';
+import { isWorkerPtyMessage, isWorkerToHost, type WorkerEvent, type WorkerStartConfig, type HostToWorker } from './workerProtocol.js';
 import type { ApprovalDecision, TaskGrants } from '../../../shared/model/approval.js';
+import type { CommandPtyHost } from './commandPtyHost.js';
+import { CommandPtyBridge } from './commandPtyBridge.js';
 
 export type TurnOutcome =
   | { kind: 'done'; history: unknown[]; usage: { inputTokens: number; outputTokens: number } }
@@ -30,6 +32,11 @@ export interface StartAgentTurnOptions {
   workerScript?: string;
   /** Hands out a worker forked ahead of time (its Node start and imports already paid). */
   pool?: WorkerPool;
+  /**
+   * Opens the ptys the worker asks for (config.commandTerminal 'pty'). Without it such a request
+   * fails and the command is reported as not run.
+   */
+  commandPtys?: CommandPtyHost;
 }
 
 /** 1 s: the worker needs ~0.7 s at most to kill its command and report it. */
@@ -67,10 +74,22 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
   let resolveDone: (outcome: TurnOutcome) => void = () => {};
   const done = new Promise<TurnOutcome>((resolve) => (resolveDone = resolve));
 
+  const send = (message: HostToWorker) => {
+    if (!child.connected) return;
+    try {
+      child.send(message);
+    } catch {
+      // The worker is already gone; 'close' reports it.
+    }
+  };
+  const ptys = new CommandPtyBridge({ host: opts.commandPtys ?? null, send });
+
   const finish = (fallbackReason: string) => {
     if (isFinished) return;
     isFinished = true;
     if (killTimer) clearTimeout(killTimer);
+    // The commands run in the pty host, not under the worker: they must not outlive it.
+    ptys.dispose();
     if (outcome) return resolveDone(outcome);
     if (isStopRequested) return resolveDone({ kind: 'stopped' });
     const lastLine = stderrTail.trim().split('\n').at(-1);
@@ -82,7 +101,10 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
     stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
   });
   child.on('message', (raw: unknown) => {
-    if (!isWorkerToHost(raw) || outcome) return;
+    if (!isWorkerToHost(raw)) return;
+    // Even after the outcome: a command still running must be able to end properly.
+    if (isWorkerPtyMessage(raw)) return ptys.handle(raw);
+    if (outcome) return;
     if (raw.type === 'turn_done') {
       // After stop() the turn counts as stopped, unless it had already ended.
       if (!isStopRequested) outcome = { kind: 'done', history: raw.history, usage: raw.usage };
@@ -109,14 +131,6 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
     if (child.pid === undefined) finish(`agent worker not started: ${error.message}`);
   });
 
-  const send = (message: HostToWorker) => {
-    if (!child.connected) return;
-    try {
-      child.send(message);
-    } catch {
-      // The worker is already gone; 'close' reports it.
-    }
-  };
   send({ type: 'start', config: opts.config });
 
   return {

@@ -5,6 +5,8 @@ import { runAgentLoop, type CommandRunner } from './agentLoop.js';
 import { CommandGate, type ApprovalAnswer } from './commandGate.js';
 import type { ApprovalRequest } from '../../../shared/model/approval.js';
 import { oneLine } from './apiErrorReason.js';
+import { warmUpHttp } from './httpWarmUp.js';
+import { PtyCommands } from './ptyCommands.js';
 import { isHostToWorker, type WorkerStartConfig, type WorkerToHost } from './workerProtocol.js';
 
 /**
@@ -23,6 +25,8 @@ let turn: Promise<void> | null = null;
 let startConfig: WorkerStartConfig | null = null;
 let isStopping = false;
 let lastSend: Promise<void> = Promise.resolve();
+/** The commands this worker runs on ptys the host opens for it (config.commandTerminal 'pty'). */
+const ptyCommands = new PtyCommands({ send: (message) => send(message) });
 
 function send(message: WorkerToHost): void {
   if (!process.connected || !process.send) return;
@@ -54,13 +58,16 @@ async function runTurn(config: WorkerStartConfig): Promise<void> {
       maxRetries: 3,
       timeout,
     });
-    const runCommand: CommandRunner = (command, { onOutput, signal, spec }) =>
+    const isOnPty = config.commandTerminal === 'pty';
+    const runCommand: CommandRunner = (command, { onOutput, signal, spec, callId }) =>
       runSandboxed(spec, command, {
         onOutput,
         signal,
         timeoutMs: config.commandTimeoutMs,
         hiddenPaths: config.hiddenPaths,
         ...(config.bwrapPath ? { bwrapPath: config.bwrapPath } : {}),
+        // On a pty in the host's pty host: live in the Agent terminal, in colour, as on a terminal.
+        ...(isOnPty ? { spawner: ptyCommands.spawner(callId) } : {}),
       });
     const gate = new CommandGate({
       spec: config.sandbox,
@@ -111,6 +118,8 @@ if (!process.send) {
 process.on('uncaughtException', reportCrash);
 process.on('unhandledRejection', reportCrash);
 process.on('disconnect', () => void stop());
+// While waiting for a turn (a spare is forked ahead): the first model call then starts warm.
+void warmUpHttp();
 /** Approval requests waiting for the host's answer, by request id. */
 const pendingApprovals = new Map<string, (answer: ApprovalAnswer) => void>();
 
@@ -126,6 +135,7 @@ function askUser(request: Omit<ApprovalRequest, 'requestedAt'>): Promise<Approva
 process.on('message', (raw: unknown) => {
   if (!isHostToWorker(raw)) return;
   if (raw.type === 'stop') return void stop();
+  if (raw.type === 'pty_opened' || raw.type === 'pty_output' || raw.type === 'pty_failed' || raw.type === 'pty_exit') return ptyCommands.handle(raw);
   if (raw.type === 'approval_decision') {
     const resolve = pendingApprovals.get(raw.requestId);
     pendingApprovals.delete(raw.requestId);

@@ -17,6 +17,7 @@ describe('inspectRepo', () => {
       name: "my répo ü 'q'",
       currentBranch: 'main',
       headCommit: revParse(repo, 'HEAD'),
+      commonDir: path.join(repo, '.git'),
     });
   });
 
@@ -56,6 +57,27 @@ describe('inspectRepo', () => {
     if (!result.ok) expect(result.message).toContain('bare');
     const repo = makeRepo();
     expect(await inspectRepo(path.join(repo, '.git'))).toMatchObject({ ok: false, kind: 'not_a_repo' });
+  });
+
+  it('reports a linked worktree as not_a_repo, naming the repo to add instead', async () => {
+    const repo = makeRepo();
+    const linked = path.join(tempDir(), 'linked ü');
+    git(repo, 'worktree', 'add', '--quiet', '-b', 'side', linked);
+    const result = await inspectRepo(path.join(linked));
+    expect(result).toMatchObject({ ok: false, kind: 'not_a_repo' });
+    if (!result.ok) expect(result.message).toBe(`${linked} is a linked worktree (made by \`git worktree add\`), not a repository's main folder. Add its repository instead: ${repo}`);
+  });
+
+  it('reports a linked worktree of a bare repo with the way out (clone it)', async () => {
+    const bare = tempDir('bare.git');
+    git(bare, 'init', '--quiet', '--bare', '--initial-branch=main');
+    const seed = makeRepo();
+    git(seed, 'push', '--quiet', bare, 'main');
+    const linked = path.join(tempDir(), 'wt');
+    git(bare, 'worktree', 'add', '--quiet', linked, 'main');
+    const result = await inspectRepo(linked);
+    expect(result).toMatchObject({ ok: false, kind: 'not_a_repo' });
+    if (!result.ok) expect(result.message).toContain(`Its repository ${bare} is bare: clone it`);
   });
 
   it('reports a repo without commits as no_commits', async () => {

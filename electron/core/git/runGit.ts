@@ -16,7 +16,15 @@ export interface RunGitOptions {
    * repo) cannot be misread. They override the repo's own config, like `-c`.
    */
   config?: ReadonlyArray<readonly [key: string, value: string]>;
+  /**
+   * Run at the lowest CPU priority (nice 19): for reads that may take a while and must not
+   * slow what the user waits for, e.g. `git status` of a big checkout while a task starts.
+   */
+  isLowPriority?: boolean;
 }
+
+/** nice(1)'s lowest priority: runs only on CPU time nobody else wants. */
+const LOWEST_PRIORITY = 19;
 
 /**
  * Runs one hardened git command and reports its exit code instead of throwing on it.
@@ -41,6 +49,13 @@ export function runGit(cwd: string, args: string[], options: RunGitOptions = {})
       return;
     }
     const child = spawn('git', [...hardeningArgs(), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (options.isLowPriority && child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, LOWEST_PRIORITY);
+      } catch {
+        // Not allowed here (or already gone): it runs at normal priority.
+      }
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -69,7 +84,7 @@ export class GitCommandError extends Error {
     readonly args: readonly string[],
     readonly run: GitRun,
   ) {
-    super(`git ${args[0] ?? ''} failed (exit ${run.exitCode}): ${firstLines(run.stderr) || firstLines(run.stdout)}`);
+    super(`git ${args.find((arg) => !arg.startsWith('-')) ?? ''} failed (exit ${run.exitCode}): ${firstLines(run.stderr) || firstLines(run.stdout)}`);
     this.name = 'GitCommandError';
   }
 }

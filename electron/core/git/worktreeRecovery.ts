@@ -34,11 +34,32 @@ export async function pruneWorktrees(repoPath: string): Promise<void> {
   await withRepoLock(commonDir, () => runGitOk(root, ['worktree', 'prune']));
 }
 
-/** Paths with uncommitted changes (tracked or untracked) in the user's checkout at `repoPath`. */
-export async function uncommittedPaths(repoPath: string): Promise<string[]> {
-  const out = await runGitOk(repoPath, ['status', '--porcelain=v1', '-z', '--untracked-files=normal']);
-  return out
-    .split('\0')
-    .filter((entry) => entry.length > 3)
-    .map((entry) => entry.slice(3));
+/**
+ * Paths with uncommitted changes (tracked or untracked) in the checkout at `repoPath`. Read
+ * only: --no-optional-locks keeps git from refreshing the index, so the user's own git never
+ * finds an index.lock of ours.
+ */
+export async function uncommittedPaths(repoPath: string, options: { isLowPriority?: boolean } = {}): Promise<string[]> {
+  const out = await runGitOk(repoPath, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=normal'], options);
+  // "XY path\0"; a rename or copy (X or Y is R/C) is followed by its old path, not an entry.
+  const entries = out.split('\0');
+  const paths: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] ?? '';
+    if (entry.length < 4) continue;
+    paths.push(entry.slice(3));
+    if (/[RC]/.test(entry.slice(0, 2))) i++;
+  }
+  return paths;
+}
+
+/**
+ * Why a task can no longer use its repo, or null while it can: the repo's folder (or its
+ * `.git`) is gone, deleted or moved, perhaps while the task ran. The worktree lives elsewhere
+ * (in FLOTILLA_HOME), so the task's files are still there.
+ */
+export function repoGoneReason(repoPath: string, worktreePath: string): string | null {
+  if (fs.existsSync(path.join(repoPath, '.git'))) return null;
+  const kept = fs.existsSync(worktreePath) ? `; the task's files are kept in ${worktreePath}` : '';
+  return `the repo ${repoPath} was deleted or moved${kept}`;
 }

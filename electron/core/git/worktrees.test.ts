@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTaskWorktree, gitPathsOfWorktree, removeTaskWorktree, slugify } from './worktrees.js';
-import { commitFiles, git, makeRepo, removeTempDirs, revParse, snapshot, tempDir } from './testRepos.js';
+import { repoGoneReason } from './worktreeRecovery.js';
+import { commitFiles, git, makeRepo, removeTempDirs, revParse, snapshot, tempDir, writeFiles } from './testRepos.js';
 
 afterAll(removeTempDirs);
 
@@ -34,7 +35,8 @@ describe('createTaskWorktree', () => {
 
     const result = await createTaskWorktree({ repoPath: repo, worktreePath, slug: 'fix-bug', baseBranch: 'main' });
 
-    expect(result).toEqual({ ok: true, branch: 'flotilla/fix-bug', baseCommit: head });
+    expect(result).toMatchObject({ ok: true, branch: 'flotilla/fix-bug', baseBranch: 'main', baseCommit: head });
+    expect(result.ok && (await result.uncommitted)).toEqual([]);
     expect(fs.readFileSync(path.join(worktreePath, 'a.txt'), 'utf8')).toBe('a\n');
     expect(git(worktreePath, 'symbolic-ref', 'HEAD').trim()).toBe('refs/heads/flotilla/fix-bug');
     expect(() => git(repo, 'config', '--get', 'branch.flotilla/fix-bug.merge')).toThrow();
@@ -72,6 +74,60 @@ describe('createTaskWorktree', () => {
     git(repo, 'branch', 'flotilla/x/y');
     const result = await createTaskWorktree({ repoPath: repo, worktreePath: path.join(tempDir(), 'x'), slug: 'x', baseBranch: 'main' });
     expect(result).toMatchObject({ ok: true, branch: 'flotilla/x-2' });
+  });
+
+  it('skips names blocked by a suffixed branch folder (flotilla/x-2/y blocks flotilla/x-2)', async () => {
+    const repo = makeRepo();
+    git(repo, 'branch', 'flotilla/x');
+    git(repo, 'branch', 'flotilla/x-2/y');
+    git(repo, 'branch', 'flotilla/x-3-old');
+    const result = await createTaskWorktree({ repoPath: repo, worktreePath: path.join(tempDir(), 'x'), slug: 'x', baseBranch: 'main' });
+    expect(result).toMatchObject({ ok: true, branch: 'flotilla/x-3' });
+  });
+
+  it('refuses a base branch that points at something other than a commit', async () => {
+    const repo = makeRepo();
+    // git itself refuses to make such a branch; a repo can still hold one.
+    fs.writeFileSync(path.join(repo, '.git', 'refs', 'heads', 'tree-branch'), `${revParse(repo, 'HEAD^{tree}')}\n`);
+    const result = await createTaskWorktree({ repoPath: repo, worktreePath: path.join(tempDir(), 'w'), slug: 'x', baseBranch: 'tree-branch' });
+    expect(result).toMatchObject({ ok: false, kind: 'bad_branch' });
+    expect(git(repo, 'branch', '--list', 'flotilla/*').trim()).toBe('');
+  });
+
+  it('starts from a base branch checked out in another worktree, leaving that worktree alone', async () => {
+    const repo = makeRepo();
+    const other = path.join(tempDir(), 'other checkout');
+    git(repo, 'worktree', 'add', '--quiet', '-b', 'dev', other);
+    const devTip = commitFiles(other, { 'dev.txt': 'dev\n' });
+    fs.writeFileSync(path.join(other, 'dev.txt'), 'edited, not committed\n');
+    const before = snapshot(other);
+    const worktreePath = path.join(tempDir(), 'w');
+    const result = await createTaskWorktree({ repoPath: repo, worktreePath, slug: 'x', baseBranch: 'dev', listUncommitted: true });
+    // Not the branch checked out in the repo's own folder: nothing to say about uncommitted files.
+    expect(result).toMatchObject({ ok: true, baseBranch: 'dev', baseCommit: devTip });
+    expect(result.ok && (await result.uncommitted)).toEqual([]);
+    expect(fs.readFileSync(path.join(worktreePath, 'dev.txt'), 'utf8')).toBe('dev\n');
+    expect(snapshot(other)).toEqual(before);
+    expect(git(other, 'symbolic-ref', 'HEAD').trim()).toBe('refs/heads/dev');
+  });
+
+  it('lists the checkout\'s uncommitted paths when asked, without writing to the repo\'s index', async () => {
+    const repo = makeRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    writeFiles(repo, { 'a.txt': 'edited\n', 'new file.txt': 'new\n' });
+    // A staged rename: git prints the new path, then the old one as its own field.
+    git(repo, 'mv', 'b.txt', 'c.txt');
+    const index = fs.readFileSync(path.join(repo, '.git', 'index'));
+    const before = snapshot(repo);
+    const home = tempDir();
+    const fromCheckout = await createTaskWorktree({ repoPath: repo, worktreePath: path.join(home, 'a'), slug: 'a', baseBranch: '', listUncommitted: true });
+    expect(fromCheckout).toMatchObject({ ok: true, baseBranch: 'main' });
+    expect(fromCheckout.ok && (await fromCheckout.uncommitted).sort()).toEqual(['a.txt', 'c.txt', 'new file.txt']);
+    expect(fs.readFileSync(path.join(home, 'a', 'a.txt'), 'utf8')).toBe('a\n');
+    expect(fs.existsSync(path.join(home, 'a', 'new file.txt'))).toBe(false);
+    const notAsked = await createTaskWorktree({ repoPath: repo, worktreePath: path.join(home, 'b'), slug: 'b', baseBranch: 'main' });
+    expect(notAsked.ok && (await notAsked.uncommitted)).toEqual([]);
+    expect(snapshot(repo)).toEqual(before);
+    expect(fs.readFileSync(path.join(repo, '.git', 'index')).equals(index)).toBe(true);
   });
 
   it('never collides when many are created at once', async () => {
@@ -186,6 +242,28 @@ describe('removeTaskWorktree', () => {
   });
 });
 
+describe('removeTaskWorktree, once the repo is gone', () => {
+  it('removes the folder when it is a worktree of that repo, and nothing else', async () => {
+    const repo = makeRepo();
+    const worktreePath = path.join(tempDir(), 'w');
+    const created = await createTaskWorktree({ repoPath: repo, worktreePath, slug: 'orphan', baseBranch: 'main' });
+    if (!created.ok) throw new Error(created.message);
+    const other = makeRepo();
+    const stranger = path.join(tempDir(), 'stranger');
+    git(other, 'worktree', 'add', '--quiet', '-b', 'flotilla/s', stranger);
+    fs.rmSync(repo, { recursive: true, force: true });
+    expect(repoGoneReason(repo, worktreePath)).toBe(`the repo ${repo} was deleted or moved; the task's files are kept in ${worktreePath}`);
+
+    // A worktree of another repo, given by mistake, is left alone.
+    await removeTaskWorktree({ repoPath: repo, worktreePath: stranger, branch: 'flotilla/s', deleteBranch: true });
+    expect(fs.existsSync(path.join(stranger, 'README.md'))).toBe(true);
+    await removeTaskWorktree({ repoPath: repo, worktreePath, branch: created.branch, deleteBranch: true });
+    expect(fs.existsSync(worktreePath)).toBe(false);
+    expect(repoGoneReason(repo, worktreePath)).toBe(`the repo ${repo} was deleted or moved`);
+    expect(repoGoneReason(other, stranger)).toBeNull();
+  });
+});
+
 describe('gitPathsOfWorktree', () => {
   it('lists the .git pointer file, the worktree git dir and the common git dir', async () => {
     const repo = makeRepo();
@@ -200,5 +278,23 @@ describe('gitPathsOfWorktree', () => {
     expect(paths).toEqual([pointer, gitDir, commonDir]);
     expect(gitDir.startsWith(path.join(commonDir, 'worktrees'))).toBe(true);
     expect(paths.every((p) => path.isAbsolute(p))).toBe(true);
+    // The first answer after creating it comes without git; the next asks git: the same paths.
+    expect(await gitPathsOfWorktree(worktreePath)).toEqual(paths);
+  });
+
+  it('asks git again when the worktree was recreated under another git dir', async () => {
+    const repo = makeRepo();
+    const worktreePath = path.join(tempDir(), 'w');
+    const created = await createTaskWorktree({ repoPath: repo, worktreePath, slug: 'again', baseBranch: 'main' });
+    if (!created.ok) throw new Error(created.message);
+    // Recreated by hand before the first turn, while another worktree took its admin folder
+    // name ("w"): git names the new one "w1", and every remembered path still exists.
+    fs.rmSync(worktreePath, { recursive: true, force: true });
+    git(repo, 'worktree', 'prune');
+    git(repo, 'worktree', 'add', '--quiet', '--detach', path.join(tempDir(), 'w'));
+    git(repo, 'worktree', 'add', '--quiet', worktreePath, created.branch);
+    const gitDir = fs.readFileSync(path.join(worktreePath, '.git'), 'utf8').replace(/^gitdir: /, '').trim();
+    expect(path.basename(gitDir)).not.toBe('w');
+    expect(await gitPathsOfWorktree(worktreePath)).toEqual([path.join(worktreePath, '.git'), gitDir, path.join(repo, '.git')]);
   });
 });

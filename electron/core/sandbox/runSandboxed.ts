@@ -1,33 +1,19 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../../../shared/model/sandboxPolicy.js';
 import { bwrapArgs } from './bwrapArgs.js';
-import { OutputCollector } from './outputCollector.js';
+import { SandboxUnavailableError, type CommandLaunch, type CommandResult, type CommandSpawner } from './commandSpawner.js';
+import { pipeSpawner } from './pipeSpawner.js';
 import { MISSING_BWRAP_REASON, defaultBwrapPath, probeSandbox } from './probeSandbox.js';
 import { CommandCgroup, DEFAULT_MAX_PROCESSES, probeProcessLimiter, type ProcessLimiter } from './processLimit.js';
 import { sandboxEnv } from './sandboxEnv.js';
 import type { SandboxSpec } from './sandboxSpec.js';
 import { SANDBOX_EXEC_PATH, seatbeltArgs, seatbeltTmpDir } from './seatbeltProfile.js';
 
-/** The sandbox cannot start here; the command was not run (never unsandboxed). Message = the probe's reason. */
-export class SandboxUnavailableError extends Error {
-  override readonly name = 'SandboxUnavailableError';
-}
-
-export interface CommandResult {
-  /** null when killed by a signal or a limit. */
-  exitCode: number | null;
-  /** Stopped by us: wall-time limit, output cap, or abort. */
-  isKilled: boolean;
-  /** stdout+stderr interleaved, capped; ends with '\n[output truncated: N more bytes]' when cut. */
-  output: string;
-  isTruncated: boolean;
-  durationMs: number;
-}
+export { SandboxUnavailableError } from './commandSpawner.js';
+export type { CommandLaunch, CommandResult, CommandSpawner, SpawnOptions } from './commandSpawner.js';
 
 export interface RunSandboxedOptions {
-  /** Live output, UTF-8 decoded safely across chunk boundaries; stops (after one notice) at the cap. */
+  /** Live output, decoded safely across chunk boundaries; stops (after one notice) at the cap. */
   onOutput?: (chunk: string) => void;
   /** Wall time, in ms. */
   timeoutMs?: number;
@@ -47,26 +33,22 @@ export interface RunSandboxedOptions {
   platform?: NodeJS.Platform;
   /** macOS: default /usr/bin/sandbox-exec. */
   sandboxExecPath?: string;
+  /**
+   * How the prepared command is started: default pipeSpawner (stdout/stderr on pipes); the
+   * agent worker passes a spawner that runs it on a pty in the pty host.
+   */
+  spawner?: CommandSpawner;
 }
 
 /** 10 min: long builds and test suites fit; a hung command does not hold a task forever. */
 export const DEFAULT_TIMEOUT_MS = DEFAULT_COMMAND_TIMEOUT_MS;
-/** 1M characters: far more than a model can use; `yes` reaches it in a fraction of a second. */
-export const DEFAULT_MAX_OUTPUT_CHARS = 1_000_000;
-/** 2 s: after bwrap exits its pipes close at once (the pid namespace is gone); this only guards against a leak. */
-const PIPE_GRACE_MS = 2_000;
-
-/** What to spawn for one command, and how it is contained. */
-interface Launch {
-  file: string;
-  args: string[];
-  cwd: string | undefined;
-  env: Record<string, string>;
-  /** No pid namespace (full access, macOS): what the command leaves behind is killed when it exits. */
-  killsLeftoversOnExit: boolean;
-  /** When the binary vanished after the probe: the sandbox is gone (null: not a sandbox binary). */
-  missingReason: string | null;
-}
+/**
+ * 2M characters: far more than a model can use, yet a verbose build or test log runs to its end
+ * (`seq 1 200000` prints 1.3 MB); `yes` still reaches it in a fraction of a second.
+ */
+export const DEFAULT_MAX_OUTPUT_CHARS = 2_000_000;
+/** What a command on a terminal of its own is told it can use: 256 colours (the UI is xterm.js). */
+const TERMINAL_TYPE = 'xterm-256color';
 
 /**
  * Runs one shell command for a task and resolves when it is over. Throws
@@ -83,6 +65,9 @@ interface Launch {
  *
  * The process cap comes from a per-command cgroup or, for a non-root user, an rlimit in
  * bwrap's user namespace (processLimit.ts); where neither exists it is not enforced.
+ *
+ * What is run is decided here; how it is started is the spawner's (`opts.spawner`): on pipes
+ * here (pipeSpawner), or on a pty in the pty host for the agent (see ptyCommandSpawner.ts).
  */
 export async function runSandboxed(spec: SandboxSpec, command: string, opts: RunSandboxedOptions = {}): Promise<CommandResult> {
   const platform = opts.platform ?? process.platform;
@@ -102,116 +87,76 @@ export async function runSandboxed(spec: SandboxSpec, command: string, opts: Run
   const maxProcesses = opts.maxProcesses ?? DEFAULT_MAX_PROCESSES;
   const limiter: ProcessLimiter =
     platform === 'linux' ? (opts.processLimiter ?? (await probeProcessLimiter())) : { kind: 'none', reason: `no process-count limit on ${platform}` };
-  // bwrap clears the environment itself (--clearenv); the allowlist here is a second lock.
-  const env = sandboxEnv(process.env, spec);
-  let launch: Launch;
-  if (sandbox === 'bwrap') {
-    const args = bwrapArgs(spec, command, { hiddenPaths: opts.hiddenPaths, maxProcesses: limiter.kind === 'rlimit' ? maxProcesses : undefined });
-    launch = { file: sandboxPath, args, cwd: undefined, env, killsLeftoversOnExit: false, missingReason: MISSING_BWRAP_REASON };
-  } else if (sandbox === 'seatbelt') {
-    const tmpDir = seatbeltTmpDir(spec);
-    fs.mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
-    const args = seatbeltArgs(spec, command, { hiddenPaths: opts.hiddenPaths });
-    launch = {
-      file: sandboxPath,
-      args,
-      cwd: spec.worktreePath,
-      env: { ...env, TMPDIR: tmpDir },
-      killsLeftoversOnExit: true,
-      missingReason: `sandbox unavailable: ${sandboxPath} is missing`,
-    };
-  } else {
-    launch = { file: '/bin/bash', args: ['-c', '--', command], cwd: spec.worktreePath, env, killsLeftoversOnExit: true, missingReason: null };
-  }
+  const spawner = opts.spawner ?? pipeSpawner;
+  let launch = prepareLaunch(spec, command, {
+    sandbox,
+    sandboxPath,
+    limiter,
+    maxProcesses,
+    hiddenPaths: opts.hiddenPaths,
+    hasOwnTerminal: spawner.hasOwnTerminal,
+  });
   const cgroup = limiter.kind === 'cgroup' ? CommandCgroup.create(limiter.parentDir, maxProcesses) : undefined;
   if (cgroup) {
     const wrapped = cgroup.wrap(launch.file, launch.args);
     launch = { ...launch, file: wrapped.file, args: wrapped.args };
   }
   try {
-    return await spawnContained(launch, opts, cgroup);
+    return await spawner.spawn(launch, {
+      onOutput: opts.onOutput,
+      timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxOutputChars: opts.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS,
+      signal: opts.signal,
+      cgroup,
+    });
   } finally {
     await cgroup?.release();
   }
 }
 
-function spawnContained(launch: Launch, opts: RunSandboxedOptions, cgroup: CommandCgroup | undefined): Promise<CommandResult> {
-  const startedAt = performance.now();
-  return new Promise<CommandResult>((resolve, reject) => {
-    const child = spawn(launch.file, launch.args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: launch.env, cwd: launch.cwd });
-    let hasExited = false;
-    let isKilled = false;
-    let isSettled = false;
-
-    const killGroup = () => {
-      // After exit the pid may be reused: never signal a group we no longer own.
-      if (hasExited || isKilled || child.pid === undefined) return;
-      isKilled = true;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-      // Without a pid namespace, processes that left the group (setsid) are still in the cgroup.
-      cgroup?.killAll();
+/** The argv, cwd and environment of one command under its sandbox (before the cgroup wrap). */
+function prepareLaunch(
+  spec: SandboxSpec,
+  command: string,
+  opts: {
+    sandbox: 'bwrap' | 'seatbelt' | 'none';
+    sandboxPath: string;
+    limiter: ProcessLimiter;
+    maxProcesses: number;
+    hiddenPaths: string[] | undefined;
+    hasOwnTerminal: boolean;
+  },
+): CommandLaunch {
+  // On a terminal of its own the command is told what it is (colours, progress bars).
+  const hostEnv = opts.hasOwnTerminal ? { ...process.env, TERM: TERMINAL_TYPE } : process.env;
+  // bwrap clears the environment itself (--clearenv); the allowlist here is a second lock.
+  const env = sandboxEnv(hostEnv, spec);
+  if (opts.sandbox === 'bwrap') {
+    const args = bwrapArgs(spec, command, {
+      hiddenPaths: opts.hiddenPaths,
+      hostEnv,
+      maxProcesses: opts.limiter.kind === 'rlimit' ? opts.maxProcesses : undefined,
+      // On its own pty bwrap must not setsid: the pty is the command's controlling terminal
+      // (job control, Ctrl-C from the Agent terminal). TIOCSTI then reaches only that pty,
+      // whose input comes from the user's Agent terminal, never the host's own terminal.
+      hasOwnTerminal: opts.hasOwnTerminal,
+    });
+    return { file: opts.sandboxPath, args, cwd: spec.worktreePath, env, killsLeftoversOnExit: false, missingReason: MISSING_BWRAP_REASON };
+  }
+  if (opts.sandbox === 'seatbelt') {
+    const tmpDir = seatbeltTmpDir(spec);
+    fs.mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
+    const args = seatbeltArgs(spec, command, { hiddenPaths: opts.hiddenPaths });
+    return {
+      file: opts.sandboxPath,
+      args,
+      cwd: spec.worktreePath,
+      env: { ...env, TMPDIR: tmpDir },
+      killsLeftoversOnExit: true,
+      missingReason: `sandbox unavailable: ${opts.sandboxPath} is missing`,
     };
-    const collector = new OutputCollector({
-      maxChars: opts.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS,
-      onOutput: opts.onOutput,
-      onCapReached: killGroup,
-    });
-    child.stdout.on('data', (data: Buffer) => collector.push('stdout', data));
-    child.stderr.on('data', (data: Buffer) => collector.push('stderr', data));
-
-    const timer = setTimeout(killGroup, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    opts.signal?.addEventListener('abort', killGroup, { once: true });
-    let pipeGuard: NodeJS.Timeout | undefined;
-    const cleanUp = () => {
-      clearTimeout(timer);
-      clearTimeout(pipeGuard);
-      opts.signal?.removeEventListener('abort', killGroup);
-    };
-
-    child.on('exit', () => {
-      hasExited = true;
-      if (launch.killsLeftoversOnExit) {
-        // Daemons die with their command, as they do in bwrap's pid namespace. The group id
-        // cannot be reused while members remain, so this reaches only our own leftovers.
-        if (child.pid !== undefined) {
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            // No leftovers in the group.
-          }
-        }
-        cgroup?.killAll();
-      }
-      pipeGuard = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }, PIPE_GRACE_MS);
-    });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      if (isSettled) return;
-      isSettled = true;
-      cleanUp();
-      // The probe passed a moment ago, so this is the sandbox vanishing (or the system out of processes).
-      reject(error.code === 'ENOENT' && launch.missingReason !== null ? new SandboxUnavailableError(launch.missingReason) : error);
-    });
-    child.on('close', (code) => {
-      if (isSettled) return;
-      isSettled = true;
-      cleanUp();
-      collector.end();
-      resolve({
-        exitCode: isKilled ? null : code,
-        isKilled,
-        output: collector.output,
-        isTruncated: collector.isTruncated,
-        durationMs: Math.round(performance.now() - startedAt),
-      });
-    });
-  });
+  }
+  return { file: '/bin/bash', args: ['-c', '--', command], cwd: spec.worktreePath, env, killsLeftoversOnExit: true, missingReason: null };
 }
 
 function assertDirectory(p: string, name: string): void {

@@ -2,11 +2,13 @@ import type { Task } from '../../../shared/model/task.js';
 import { describeWidening, type ApprovalDecision, type ApprovalRequest, type TaskGrants } from '../../../shared/model/approval.js';
 import type { TaskEventBody } from '../../../shared/model/taskEvents.js';
 import { startAgentTurn, WorkerPool, type AgentTurnHandle, type TurnOutcome } from '../agent/agentRunner.js';
-import { DEFAULT_MAX_STEPS, type WorkerStartConfig, type WorkerToHost } from '../agent/workerProtocol.js';
+import { DEFAULT_MAX_STEPS, type WorkerEvent, type WorkerStartConfig } from '../agent/workerProtocol.js';
 import { checkpointCommit } from '../git/checkpoint.js';
+import { repoGoneReason } from '../git/worktreeRecovery.js';
 import type { Journal } from '../journal/journal.js';
 import type { RepoStore } from '../store/repoStore.js';
 import type { TaskStore } from '../store/taskStore.js';
+import type { AgentTerminals } from './agentTerminals.js';
 import { prepareWorktree, SETUP_CALL_ID } from './worktreeSetup.js';
 import { taskHiddenPaths, taskSandboxSpec } from './taskSandbox.js';
 import type { TaskTransitions } from './taskTransitions.js';
@@ -23,7 +25,7 @@ export interface AgentSettings {
 
 type StartTurn = typeof startAgentTurn;
 /** What a worker streams that goes straight to the journal (approval requests are handled apart). */
-type AgentEvent = Exclude<WorkerToHost, { type: 'turn_done' } | { type: 'turn_failed' } | { type: 'approval_request' }>;
+type AgentEvent = Exclude<WorkerEvent, { type: 'approval_request' }>;
 
 interface Running {
   /** Set once the agent worker is started (setup runs before it). */
@@ -59,6 +61,11 @@ export class TaskRunner {
       /** The host's environment; only the model's credentials and basics reach the worker. */
       env: NodeJS.ProcessEnv;
       startTurn?: StartTurn;
+      /**
+       * The tasks' Agent terminals: with them the agent's commands run on ptys in the pty host,
+       * shown live there; without them (tests) on pipes in the worker.
+       */
+      agentTerminals?: AgentTerminals;
     },
   ) {}
 
@@ -154,16 +161,20 @@ export class TaskRunner {
       return;
     }
 
+    const { agentTerminals } = this.deps;
     try {
       const config = await this.workerConfig(task, history, message);
       this.pool ??= new WorkerPool({ env: this.workerEnv() });
       slot.handle = (this.deps.startTurn ?? startAgentTurn)({
-        config,
+        config: { ...config, commandTerminal: agentTerminals ? 'pty' : 'pipes' },
         env: this.workerEnv(),
         pool: this.pool,
+        ...(agentTerminals ? { commandPtys: agentTerminals.commandPtys(taskId) } : {}),
         onEvent: (event) => {
-          if (event.type === 'approval_request') this.askForApproval(taskId, event.request);
-          else transitions.record(taskId, toJournalBody(event));
+          if (event.type === 'approval_request') return this.askForApproval(taskId, event.request);
+          // The Agent terminal first: a command's header is there before anyone hears of it.
+          agentTerminals?.observe(taskId, event);
+          transitions.record(taskId, toJournalBody(event));
         },
       });
     } catch (error) {
@@ -173,10 +184,13 @@ export class TaskRunner {
     // A stop that arrived while the worker was being set up.
     if (slot.stopIntent) slot.handle.stop();
     const outcome = await slot.handle.done;
+    agentTerminals?.endTurn(taskId);
     await this.checkpoint(task, turns + 1);
     if (outcome.kind === 'done' || outcome.kind === 'failed') tasks.saveAgentHistory(taskId, outcome.history, turns + 1);
     if (outcome.kind === 'done') tasks.addUsage(taskId, outcome.usage);
-    this.finish(taskId, outcome, slot.stopIntent);
+    // Its repo deleted or moved during the turn: Review would promise a diff and a merge it cannot give.
+    const repoGone = repoGoneReason(task.repoPath, task.worktreePath);
+    this.finish(taskId, repoGone ? { kind: 'failed', reason: repoGone, isSandboxUnavailable: false, history: [] } : outcome, slot.stopIntent);
   }
 
   /** The agent's command waits for the user: the card moves to Needs you with what is asked. */

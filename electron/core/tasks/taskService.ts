@@ -13,7 +13,7 @@ import { checkpointCommit } from '../git/checkpoint.js';
 import { mergeTaskBranch } from '../git/merge.js';
 import { inspectRepo } from '../git/repoInspect.js';
 import { createTaskWorktree, removeTaskWorktree, slugify } from '../git/worktrees.js';
-import { uncommittedPaths } from '../git/worktreeRecovery.js';
+import { repoGoneReason } from '../git/worktreeRecovery.js';
 import { cleanupWorktree } from './worktreeSetup.js';
 import type { RepoService } from '../repos/repoService.js';
 import type { Journal } from '../journal/journal.js';
@@ -75,17 +75,20 @@ export class TaskService {
     const resolved = await this.deps.repos.resolve(input.repo);
     if (!resolved.ok) return resolved;
     const repo = resolved.repo;
-    const inspection = await inspectRepo(repo.path);
-    if (!inspection.ok) return inspection;
-    const baseBranch = input.baseBranch ?? repo.settings.baseBranch ?? inspection.currentBranch;
-    if (!baseBranch) {
-      return failure('bad_branch', `${repo.path} has a detached HEAD; choose a base branch (--base BRANCH)`);
-    }
+    // The worker loads while git works: the turn that follows starts at once.
     if (input.start !== false) this.deps.runner.warmUp();
     const title = input.title ?? titleFromPrompt(input.prompt);
     const slug = slugify(title);
     const worktreePath = uniquePath(path.join(this.deps.home, 'worktrees', repo.id, slug));
-    const worktree = await createTaskWorktree({ repoPath: repo.path, worktreePath, slug, baseBranch });
+    // createTaskWorktree inspects the repo itself ('' = the branch checked out there): one
+    // inspection per task, on the path to the agent's start.
+    const worktree = await createTaskWorktree({
+      repoPath: repo.path,
+      worktreePath,
+      slug,
+      baseBranch: input.baseBranch ?? repo.settings.baseBranch ?? '',
+      listUncommitted: true,
+    });
     if (!worktree.ok) return worktree;
     const now = this.deps.clock();
     const task: Task = {
@@ -97,7 +100,7 @@ export class TaskService {
       repoPath: repo.path,
       status: 'backlog',
       branch: worktree.branch,
-      baseBranch,
+      baseBranch: worktree.baseBranch,
       baseCommit: worktree.baseCommit,
       worktreePath,
       statusReason: null,
@@ -112,10 +115,9 @@ export class TaskService {
       updatedAt: now,
     };
     this.deps.transitions.created(task);
-    // `git status` of a big checkout takes a while: queue the task first, note in parallel.
-    const noted = this.noteUncommittedChanges(task, inspection.currentBranch);
+    // `git status` of a big checkout takes a while: queue the task first, then note.
     const created = input.start === false ? task : this.deps.runner.enqueue(task, input.prompt);
-    await noted;
+    this.noteUncommittedChanges(task, await worktree.uncommitted);
     return { ok: true, task: this.deps.tasks.get(created.id) ?? created };
   }
 
@@ -124,6 +126,8 @@ export class TaskService {
     const task = this.deps.tasks.get(id);
     if (!task) return notFound(id);
     if (task.status !== 'backlog') return failure('invalid_state', `task ${id} is ${task.status}, not in the backlog`);
+    const repoGone = repoGoneReason(task.repoPath, task.worktreePath);
+    if (repoGone) return failure('repo_missing', `task ${id} cannot run: ${repoGone}`);
     return { ok: true, task: this.deps.runner.enqueue(task, task.prompt) };
   }
 
@@ -143,6 +147,8 @@ export class TaskService {
       const why = isActive(task.status) ? 'wait for this turn to end or stop it first' : 'it is finished';
       return failure('invalid_state', `task ${id} is ${task.status}; ${why}`);
     }
+    const repoGone = repoGoneReason(task.repoPath, task.worktreePath);
+    if (repoGone) return failure('repo_missing', `task ${id} cannot run: ${repoGone}`);
     if (!fs.existsSync(task.worktreePath)) {
       return failure('invalid_state', `the worktree ${task.worktreePath} is missing; the work is on branch ${task.branch}`);
     }
@@ -265,11 +271,9 @@ export class TaskService {
   }
 
   /** The task starts from the last commit: say so when the user's checkout holds more than that. */
-  private async noteUncommittedChanges(task: Task, checkedOutBranch: string): Promise<void> {
-    if (task.baseBranch !== checkedOutBranch) return;
-    const dirty = await uncommittedPaths(task.repoPath).catch(() => []);
-    if (dirty.length === 0) return;
-    const count = dirty.length === 1 ? '1 file' : `${dirty.length} files`;
+  private noteUncommittedChanges(task: Task, uncommitted: string[]): void {
+    if (uncommitted.length === 0) return;
+    const count = uncommitted.length === 1 ? '1 file' : `${uncommitted.length} files`;
     this.deps.transitions.record(task.id, {
       kind: 'note',
       text: `Your checkout has uncommitted changes (${count}); this task starts from the last commit of ${task.baseBranch} (${task.baseCommit.slice(0, 10)}) without them. Your checkout is left as it is.`,

@@ -1,20 +1,22 @@
 import fs from 'node:fs';
 import { failure, type Failure } from '../../../shared/contract.js';
-import type { TerminalInfo, TerminalKind } from '../../../shared/contracts/terminal.js';
+import type { ShellKind, TerminalInfo } from '../../../shared/contracts/terminal.js';
 import { bwrapArgs } from '../sandbox/bwrapArgs.js';
 import { defaultBwrapPath, probeSandbox } from '../sandbox/probeSandbox.js';
 import type { TaskStore } from '../store/taskStore.js';
 import type { TerminalService } from '../terminal/terminalService.js';
+import type { AgentTerminals } from './agentTerminals.js';
 import { taskHiddenPaths, taskSandboxSpec } from './taskSandbox.js';
 import { errorMessage } from './taskRunner.js';
 
 /**
- * The interactive terminals of tasks: a shell in the task's worktree, inside the same sandbox
- * as its agent (default) or, when the user asks for it, their own unsandboxed shell.
+ * The terminals of tasks: the interactive ones, a shell in the task's worktree inside the same
+ * sandbox as its agent (default) or, when the user asks for it, their own unsandboxed shell;
+ * and, listed first, the task's Agent terminal (agentTerminals.ts).
  */
 export class TaskTerminals {
-  /** Which task and kind each session belongs to. */
-  private readonly sessions = new Map<string, { taskId: string; kind: TerminalKind }>();
+  /** Which task and kind each shell session belongs to. */
+  private readonly sessions = new Map<string, { taskId: string; kind: ShellKind }>();
 
   constructor(
     private readonly deps: {
@@ -22,10 +24,14 @@ export class TaskTerminals {
       tasks: TaskStore;
       home: string;
       env: NodeJS.ProcessEnv;
+      /** The tasks' Agent terminals; unset, none are listed. */
+      agent?: AgentTerminals;
+      /** A shell of `taskId` was opened: the host journals where it is recorded. */
+      onDidOpen?: (taskId: string, sessionId: string, kind: ShellKind) => void;
     },
   ) {}
 
-  async open(input: { taskId: string; kind: TerminalKind; cols: number; rows: number }): Promise<{ ok: true; sessionId: string; snapshot: string } | Failure> {
+  async open(input: { taskId: string; kind: ShellKind; cols: number; rows: number }): Promise<{ ok: true; sessionId: string; snapshot: string } | Failure> {
     const task = this.deps.tasks.get(input.taskId);
     if (!task) return failure('not_found', `no task with id "${input.taskId}"`);
     if (!fs.existsSync(task.worktreePath)) return failure('invalid_state', `task ${task.id} has no worktree any more (${task.status})`);
@@ -34,11 +40,13 @@ export class TaskTerminals {
     const opened = await this.deps.service.open({ cwd: task.worktreePath, argv: command.argv, env: command.env, cols: input.cols, rows: input.rows });
     if (!opened.ok) return opened;
     this.sessions.set(opened.session.sessionId, { taskId: task.id, kind: input.kind });
+    this.deps.onDidOpen?.(task.id, opened.session.sessionId, input.kind);
     return { ok: true, sessionId: opened.session.sessionId, snapshot: '' };
   }
 
   list(taskId: string): TerminalInfo[] {
-    const infos: TerminalInfo[] = [];
+    const agent = this.deps.agent?.info(taskId);
+    const infos: TerminalInfo[] = agent ? [agent] : [];
     for (const [sessionId, owner] of this.sessions) {
       if (owner.taskId !== taskId) continue;
       const session = this.deps.service.get(sessionId);
@@ -56,8 +64,9 @@ export class TaskTerminals {
     return infos;
   }
 
-  /** Closes every terminal of a task (its worktree is about to go). */
+  /** Closes every terminal of a task, its Agent terminal included (its worktree is about to go). */
   closeAllOf(taskId: string): void {
+    this.deps.agent?.close(taskId);
     for (const [sessionId, owner] of this.sessions) {
       if (owner.taskId !== taskId) continue;
       this.deps.service.close(sessionId);
@@ -66,11 +75,12 @@ export class TaskTerminals {
   }
 
   close(sessionId: string): { ok: true } | Failure {
+    if (this.deps.agent?.isAgentTerminal(sessionId)) return failure('invalid_input', 'the Agent terminal stays open as long as its task has a worktree');
     this.sessions.delete(sessionId);
     return this.deps.service.close(sessionId);
   }
 
-  private async commandFor(taskId: string, kind: TerminalKind): Promise<{ ok: true; argv: string[]; env: Record<string, string> } | Failure> {
+  private async commandFor(taskId: string, kind: ShellKind): Promise<{ ok: true; argv: string[]; env: Record<string, string> } | Failure> {
     const task = this.deps.tasks.get(taskId);
     if (!task) return failure('not_found', `no task with id "${taskId}"`);
     const { env } = this.deps;

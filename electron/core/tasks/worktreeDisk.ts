@@ -3,12 +3,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { failure, type Failure } from '../../../shared/contract.js';
+import type { Repo, Task } from '../../../shared/model/task.js';
 import { isFinal, type TaskStatus } from '../../../shared/model/taskLifecycle.js';
 import { uncommittedPaths } from '../git/worktreeRecovery.js';
 import { runGit } from '../git/runGit.js';
 import type { TaskStore } from '../store/taskStore.js';
 
 const execFileAsync = promisify(execFile);
+
+/** Paths of uncommitted changes sent per worktree: enough to name what a removal would lose. */
+export const UNCOMMITTED_SAMPLE = 5;
+/** `git status` runs at once: 2 cores, and each walks a whole worktree. */
+const STATUS_CONCURRENCY = 4;
 
 export interface WorktreeUsage {
   path: string;
@@ -17,17 +23,36 @@ export interface WorktreeUsage {
   /** The task it belongs to; null for a folder no task owns (left by a crash or an older Flotilla). */
   taskId: string | null;
   taskStatus: TaskStatus | null;
+  taskTitle: string | null;
+  /** The owning task's repo, else the repo whose id names the folder's parent; null when neither. */
+  repoName: string | null;
+  /** Uncommitted changes (tracked or untracked): how many, and the first few paths. 0 outside git. */
+  uncommitted: { count: number; paths: string[] };
 }
 
 /** What the task worktrees under FLOTILLA_HOME/worktrees use on disk, largest first. */
-export async function worktreeUsage(home: string, tasks: TaskStore): Promise<WorktreeUsage[]> {
-  const owners = new Map(tasks.list().map((task) => [path.resolve(task.worktreePath), task]));
-  const folders = listWorktreeFolders(home);
-  const sizes = await diskUsage(folders);
+export async function worktreeUsage(deps: {
+  home: string;
+  tasks: Pick<TaskStore, 'list'>;
+  repos: { list(): Repo[] };
+}): Promise<WorktreeUsage[]> {
+  const owners = new Map<string, Task>(deps.tasks.list().map((task) => [path.resolve(task.worktreePath), task]));
+  const repoNames = new Map(deps.repos.list().map((repo) => [repo.id, repo.name]));
+  const folders = listWorktreeFolders(deps.home);
+  const [sizes, changes] = await Promise.all([diskUsage(folders), mapLimit(folders, STATUS_CONCURRENCY, uncommittedIn)]);
   return folders
-    .map((folder) => {
+    .map((folder, index): WorktreeUsage => {
       const task = owners.get(folder);
-      return { path: folder, bytes: sizes.get(folder) ?? 0, taskId: task?.id ?? null, taskStatus: task?.status ?? null };
+      const dirty = changes[index] ?? [];
+      return {
+        path: folder,
+        bytes: sizes.get(folder) ?? 0,
+        taskId: task?.id ?? null,
+        taskStatus: task?.status ?? null,
+        taskTitle: task?.title ?? null,
+        repoName: task?.repoName ?? repoNames.get(path.basename(path.dirname(folder))) ?? null,
+        uncommitted: { count: dirty.length, paths: dirty.slice(0, UNCOMMITTED_SAMPLE) },
+      };
     })
     .sort((a, b) => b.bytes - a.bytes);
 }
@@ -38,7 +63,7 @@ export async function worktreeUsage(home: string, tasks: TaskStore): Promise<Wor
  */
 export async function removeWorktreeFolder(opts: {
   home: string;
-  tasks: TaskStore;
+  tasks: Pick<TaskStore, 'list'>;
   folder: string;
   isUncommittedWorkConfirmed: boolean;
 }): Promise<{ ok: true } | Failure> {
@@ -102,4 +127,44 @@ function parseDu(stdout: string): Map<string, number> {
     if (tab > 0) sizes.set(line.slice(tab + 1), Number(line.slice(0, tab)) * 1024);
   }
   return sizes;
+}
+
+/**
+ * Uncommitted paths in a worktree folder; [] for a folder that is not a worktree of its own
+ * (no `.git` there: git would answer for whatever repo encloses FLOTILLA_HOME) or that git cannot
+ * read. `--no-optional-locks`: a running task's host commits there, and a status that refreshes
+ * the index would hold `index.lock` against it.
+ */
+async function uncommittedIn(folder: string): Promise<string[]> {
+  if (!fs.existsSync(path.join(folder, '.git'))) return [];
+  const status = await runGit(folder, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=normal']).catch(() => null);
+  return status?.exitCode === 0 ? parsePorcelainZ(status.stdout) : [];
+}
+
+/** `git status --porcelain=v1 -z` → paths. A rename or copy (`R`/`C`) is followed by its old path: skipped. */
+export function parsePorcelainZ(stdout: string): string[] {
+  const entries = stdout.split('\0');
+  const paths: string[] = [];
+  for (let i = 0; i < entries.length; i += 1) {
+    const entry = entries[i] ?? '';
+    if (entry.length < 4) continue;
+    paths.push(entry.slice(3));
+    if (/[RC]/.test(entry.slice(0, 2))) i += 1;
+  }
+  return paths;
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -114,8 +114,18 @@ describe('pty host (a real child process with real ptys)', () => {
     for (const message of pty.messages) if (message.type === 'data') expect(message.data.length).toBeLessThanOrEqual(FLOW_HIGH_WATERMARK_CHARS + BATCH_MAX_CHARS);
   });
 
+  it('reports the exit without losing the last output, for many programs that print and exit at once', async () => {
+    // The slave is closed right after the exit (to report it without node-pty's 200 ms wait):
+    // a tail still in the kernel's pty buffer must be read before that, every time.
+    const runs = Array.from({ length: 12 }, (_, i) => ({ n: 5_000 + i * 1_111, pty: spawn('seq', ['1', String(5_000 + i * 1_111)]) }));
+    for (const { pty } of runs) ackImmediately(pty);
+    await waitFor('every exit', () => runs.every(({ pty }) => pty.exit !== null), 30_000);
+    for (const { n, pty } of runs) expect(pty.output === seqThroughPty(n)).toBe(true);
+  });
+
   it('pauses a pty whose consumer does not ack, and resumes it without losing or reordering a byte', async () => {
-    const n = 150_000; // ~1.1 M chars: ten windows of flow control at least
+    // Ten windows of flow control at least (seq prints ~8 chars a line here, \r\n included).
+    const n = Math.ceil((10 * FLOW_HIGH_WATERMARK_CHARS) / 7.5);
     const pty = spawn('seq', ['1', String(n)]);
     await waitFor('the first pause', () => pty.isPaused);
     await sleep(300);
@@ -142,7 +152,7 @@ describe('pty host (a real child process with real ptys)', () => {
     };
     ackAllLater();
     await waitFor('exit', () => pty.exit !== null, 30_000);
-    // ~1.1 M chars in windows of ~100 k.
+    expect(pty.output.length).toBeGreaterThan(10 * FLOW_HIGH_WATERMARK_CHARS);
     expect(pty.pauses).toBeGreaterThanOrEqual(8);
     expect(pty.resumes).toBe(pty.pauses);
     expect(pty.output === seqThroughPty(n)).toBe(true);
@@ -151,11 +161,11 @@ describe('pty host (a real child process with real ptys)', () => {
   it('keeps the last output of a program that exits while its pty is paused', async () => {
     // Just past the high watermark, then a little more that fits in the pty buffer, then exit:
     // no one acks, so only the exit watch can drain that tail before node-pty closes the pty.
-    const pty = spawn('sh', ['-c', 'head -c 100500 /dev/zero | tr "\\0" x; sleep 0.2; echo END; exit 7']);
+    const pty = spawn('sh', ['-c', `head -c ${FLOW_HIGH_WATERMARK_CHARS + 500} /dev/zero | tr "\\0" x; sleep 0.2; echo END; exit 7`]);
     await waitFor('the first pause', () => pty.isPaused);
     await waitFor('exit', () => pty.exit !== null, 5_000);
     expect(pty.exit).toEqual({ exitCode: 7, signal: 0 });
-    expect(pty.output === `${'x'.repeat(100_500)}END\r\n`).toBe(true);
+    expect(pty.output === `${'x'.repeat(FLOW_HIGH_WATERMARK_CHARS + 500)}END\r\n`).toBe(true);
     expect(pty.resumes).toBe(1);
   });
 

@@ -46,10 +46,22 @@ export const BATCH_INTERVAL_MS = 5;
  * producer keeps more than one batch in flight inside the flow-control window.
  */
 export const BATCH_MAX_CHARS = 64 * 1024;
-/** Above this many un-acked chars the pty is paused: the producer blocks on a full pty buffer. */
-export const FLOW_HIGH_WATERMARK_CHARS = 100_000;
-/** A paused pty resumes once the consumer has caught up to below this many un-acked chars. */
-export const FLOW_LOW_WATERMARK_CHARS = 5_000;
+/**
+ * Above this many un-acked chars the pty is paused: the producer blocks on a full pty buffer.
+ * 1 M chars (~2 MB in flight at most per session), not VS Code's 100 k: a view that is shown
+ * draws a flood in paced batches (renderer/src/features/terminal/pacedWriter.ts, one write per
+ * 50 ms) and acks a batch only once xterm has parsed it, so the window must hold ~50 ms of a
+ * flood at 20 MB/s or the pty stops and starts every batch. Measured with `npm run bench --
+ * terminal`: 100 k / 5 k gave the browser ~4 MB/s, this ~9 (see the bench's notes). Ctrl-C stays
+ * prompt: at most this much is still to draw after the program stops.
+ */
+export const FLOW_HIGH_WATERMARK_CHARS = 1_000_000;
+/**
+ * A paused pty resumes once the consumer has caught up to below this many un-acked chars. Half
+ * the window, not nearly all of it: the pipe (pty host → host → view) refills while the view
+ * draws the other half, instead of running dry on every pause.
+ */
+export const FLOW_LOW_WATERMARK_CHARS = 500_000;
 
 const HOST_TO_PTY_HOST_TYPES: ReadonlySet<string> = new Set<HostToPtyHost['type']>(['spawn', 'write', 'resize', 'kill', 'ack']);
 const PTY_HOST_TO_HOST_TYPES: ReadonlySet<string> = new Set<PtyHostToHost['type']>(['spawned', 'spawn_failed', 'data', 'flow', 'exit']);

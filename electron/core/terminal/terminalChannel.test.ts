@@ -5,6 +5,7 @@ import { decodeTerminalFrame, encodeTerminalFrame, type TerminalFrame } from '..
 import { TerminalChannel } from './terminalChannel.js';
 import { TerminalService } from './terminalService.js';
 import { sleep, tempDir, testEnv, waitFor } from './testTerminals.js';
+import { FLOW_HIGH_WATERMARK_CHARS } from './ptyHostProtocol.js';
 
 let dir: string;
 let service: TerminalService;
@@ -69,7 +70,8 @@ describe('TerminalChannel', () => {
   });
 
   it('pauses the pty until the client acks, and releases it when the connection goes away', async () => {
-    const result = await service.open({ cwd: dir, argv: ['seq', '1', '300000'], env: testEnv(), cols: 80, rows: 24 });
+    // ~4.7 M chars: several flow-control windows.
+    const result = await service.open({ cwd: dir, argv: ['seq', '1', '600000'], env: testEnv(), cols: 80, rows: 24 });
     if (!result.ok) throw new Error(result.message);
     const { sessionId } = result.session;
     const client = newClient();
@@ -77,7 +79,7 @@ describe('TerminalChannel', () => {
     client.send({ type: 'ready', sessionId });
     await sleep(500);
     const held = client.output(sessionId).length;
-    expect(held).toBeLessThan(250_000);
+    expect(held).toBeLessThan(FLOW_HIGH_WATERMARK_CHARS + 100_000);
     client.send({ type: 'ack', sessionId, chars: held });
     await waitFor('more output after the ack', () => client.output(sessionId).length > held);
 

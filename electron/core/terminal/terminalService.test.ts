@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import xtermHeadless from '@xterm/headless';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PTY_HOST_CRASHED, TerminalService, type Attachment, type TerminalExit } from './terminalService.js';
+import { BATCH_MAX_CHARS } from './ptyHostProtocol.js';
 import { isAlive, seqThroughPty, sleep, tempDir, testEnv, waitFor } from './testTerminals.js';
+import { FLOW_HIGH_WATERMARK_CHARS } from './ptyHostProtocol.js';
 
 const { Terminal } = xtermHeadless;
 type HeadlessTerminal = InstanceType<typeof Terminal>;
@@ -144,12 +146,12 @@ describe('TerminalService', () => {
 
   it('holds the pty while an attached viewer does not ack, and lets it go on detach', async () => {
     newService();
-    const sessionId = await open(['seq', '1', '300000']);
+    const sessionId = await open(['seq', '1', '600000']);
     const viewer = await XtermViewer.attach(sessionId, { isAcking: false });
     await sleep(600);
-    // ~100 k chars in flight at most, far from the 2.1 M chars of the whole output.
+    // One flow-control window in flight at most, far from the 4.7 M chars of the whole output.
     const held = viewer.received.length;
-    expect(held).toBeLessThan(250_000);
+    expect(held).toBeLessThan(FLOW_HIGH_WATERMARK_CHARS + 100_000);
     expect(exits.has(sessionId)).toBe(false);
     viewer.attachment?.detach();
     await waitFor('exit after detach', () => exits.has(sessionId), 30_000);
@@ -264,5 +266,124 @@ describe('TerminalService', () => {
     expect(await service.open({ cwd: dir, argv: ['sh'], env: testEnv(), cols: 0, rows: 24 })).toMatchObject({ ok: false, kind: 'invalid_input' });
     expect(await service.open({ sessionId: 'nope', cwd: dir, argv: ['sh'], env: testEnv(), cols: 80, rows: 24 })).toMatchObject({ ok: false, kind: 'invalid_input' });
     expect(service.resize(sessionId, 80, 24)).toMatchObject({ ok: false });
+  });
+});
+
+describe('TerminalService feeds (a terminal showing commands that run on ptys of their own)', () => {
+  /** ~6.9 MB through a pty: several flow-control windows. */
+  const FLOOD_LINES = 1_000_000;
+  /** What may be in flight while nobody acks: one window and the batches around it. */
+  const HELD_AT_MOST = FLOW_HIGH_WATERMARK_CHARS + 2 * BATCH_MAX_CHARS;
+
+  /** A consumer like the agent worker: takes everything, acks at once unless told not to. */
+  function consumer(opts: { isAcking?: boolean } = {}) {
+    const state = { received: '', exit: null as TerminalExit | null, ack: (_chars: number) => {} };
+    return {
+      state,
+      callbacks: {
+        onData: (chunk: string) => {
+          state.received += chunk;
+          if (opts.isAcking ?? true) state.ack(chunk.length);
+        },
+        onExit: (exit: TerminalExit) => (state.exit = exit),
+      },
+    };
+  }
+
+  async function runIn(feedId: string, argv: string[], reader = consumer()) {
+    const started = await service.runInFeed(feedId, { argv, env: testEnv(), cwd: dir }, reader.callbacks);
+    if (!started.ok) throw new Error(started.message);
+    reader.state.ack = (chars) => started.command.ack(chars);
+    return { ...reader.state, handle: started.command, state: reader.state };
+  }
+
+  function openFeed(cols = 80, rows = 24): string {
+    const opened = service.openFeed({ cols, rows });
+    if (!opened.ok) throw new Error(opened.message);
+    return opened.session.sessionId;
+  }
+
+  it('shows host text and each command’s whole output in order, to viewers and to the command’s consumer', async () => {
+    newService();
+    const feedId = openFeed();
+    const viewer = await XtermViewer.attach(feedId);
+    service.writeFeed(feedId, '$ seq\r\n');
+    const run = await runIn(feedId, ['seq', '1', '200000']);
+    await waitFor('exit', () => run.state.exit !== null, 30_000);
+    service.writeFeed(feedId, 'exit 0\r\n');
+    expect(run.state.exit).toEqual({ exitCode: 0, signal: null, reason: null });
+    expect(run.state.received === seqThroughPty(200_000)).toBe(true);
+    await waitFor('the viewer', () => viewer.received.endsWith('exit 0\r\n'));
+    expect(viewer.received === `$ seq\r\n${seqThroughPty(200_000)}exit 0\r\n`).toBe(true);
+    // The feed lives on: it has no program of its own to end.
+    expect(service.get(feedId)).toMatchObject({ pid: 0, exit: null });
+  });
+
+  it('holds the command while a viewer of the feed does not ack, and lets it go on detach', async () => {
+    newService();
+    const feedId = openFeed();
+    const viewer = await XtermViewer.attach(feedId, { isAcking: false });
+    const run = await runIn(feedId, ['seq', '1', String(FLOOD_LINES)]);
+    await sleep(600);
+    // One flow-control window in flight at most, far from the whole output.
+    expect(run.state.received.length).toBeLessThan(HELD_AT_MOST);
+    expect(run.state.exit).toBeNull();
+    viewer.attachment?.detach();
+    await waitFor('exit after detach', () => run.state.exit !== null, 30_000);
+    expect(run.state.received.length).toBe(seqThroughPty(FLOOD_LINES).length);
+  });
+
+  it('holds the command while its consumer does not ack', async () => {
+    newService();
+    const feedId = openFeed();
+    const reader = consumer({ isAcking: false });
+    const run = await runIn(feedId, ['seq', '1', String(FLOOD_LINES)], reader);
+    await sleep(600);
+    expect(run.state.received.length).toBeLessThan(HELD_AT_MOST);
+    expect(run.state.exit).toBeNull();
+    // From now on it acks what it has, as it goes.
+    const ackAsItGoes = setInterval(() => run.handle.ack(run.state.received.length), 10);
+    await waitFor('exit once acked', () => run.state.exit !== null, 30_000);
+    clearInterval(ackAsItGoes);
+    expect(run.state.received.length).toBe(seqThroughPty(FLOOD_LINES).length);
+  });
+
+  it('sends keystrokes to the running command and resizes it with the feed', async () => {
+    newService();
+    const feedId = openFeed(80, 24);
+    const viewer = await XtermViewer.attach(feedId);
+    // Nothing runs: keys go nowhere, and that is not an error.
+    expect(service.write(feedId, 'lost\r')).toEqual({ ok: true });
+    const run = await runIn(feedId, ['sh', '-c', 'read line; echo "got $line"; stty size']);
+    expect(service.resize(feedId, 100, 30)).toEqual({ ok: true });
+    expect(service.write(feedId, 'typed\r')).toEqual({ ok: true });
+    await waitFor('exit', () => run.state.exit !== null);
+    expect(run.state.received).toContain('got typed');
+    expect(run.state.received).toContain('30 100');
+    expect(run.state.received).not.toContain('lost');
+    expect(service.get(feedId)).toMatchObject({ cols: 100, rows: 30 });
+    await waitFor('the viewer', () => viewer.received.includes('30 100'));
+  });
+
+  it('kills its commands on kill and close; a crashed pty host ends them with the reason', async () => {
+    newService();
+    const feedId = openFeed();
+    const first = await runIn(feedId, ['sleep', '60']);
+    expect(service.kill(feedId)).toEqual({ ok: true });
+    await waitFor('the kill', () => first.state.exit !== null, 5_000);
+    expect(first.state.exit?.signal).toBe(1); // SIGHUP
+
+    const second = await runIn(feedId, ['sh', '-c', 'echo up; sleep 60']);
+    await waitFor('output', () => second.state.received.includes('up'));
+    process.kill(service.ptyHostPid ?? 0, 'SIGKILL');
+    await waitFor('the crash', () => second.state.exit !== null);
+    expect(second.state.exit?.reason).toMatch(/^pty host crashed/);
+
+    const third = await runIn(feedId, ['sleep', '60']);
+    expect(service.close(feedId)).toEqual({ ok: true });
+    await waitFor('the close', () => third.state.exit !== null, 5_000);
+    expect(service.get(feedId)).toBeNull();
+    expect(await service.runInFeed(feedId, { argv: ['true'], env: testEnv(), cwd: dir }, consumer().callbacks)).toMatchObject({ ok: false, kind: 'not_found' });
+    expect(service.writeFeed(feedId, 'x')).toMatchObject({ ok: false, kind: 'not_found' });
   });
 });

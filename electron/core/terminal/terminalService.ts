@@ -6,9 +6,12 @@ import { MirrorWorker } from './mirrorWorkerClient.js';
 import { forkPtyHost, type PtyHostConnection, type StartPtyHost } from './ptyHostProcess.js';
 import type { PtyHostToHost } from './ptyHostProtocol.js';
 import { DEFAULT_SCROLLBACK_LINES, type CreateScreenMirror } from './screenMirror.js';
+import { TerminalFeed, type FeedCommand, type FeedCommandConsumer, type FeedCommandHandle, type OpenFeedOptions, type RunInFeedOptions } from './terminalFeed.js';
+import type { TerminalRecorder } from './terminalRecorder.js';
 import { TerminalSession, type TerminalExit, type TerminalViewer, type ViewerAttachment } from './terminalSession.js';
 
 export type { TerminalExit, TerminalViewer, ViewerAttachment } from './terminalSession.js';
+export type { FeedCommandConsumer, FeedCommandHandle, OpenFeedOptions, RunInFeedOptions } from './terminalFeed.js';
 
 export interface TerminalServiceOptions {
   /** Default: fork out/electron/core/terminal/ptyHost.js with plain Node (Electron passes a utilityProcess starter). */
@@ -27,6 +30,11 @@ export interface TerminalServiceOptions {
    * costs at most ~2 MB (plus xterm's own copy) instead of growing without bound.
    */
   mirrorMaxLagChars?: number;
+  /**
+   * Records every session (output, input, resizes) to its own file, which the journal refers to
+   * (see terminalRecorder.ts). Queued in memory and written off the hot path.
+   */
+  recorder?: TerminalRecorder;
   /** Every output chunk, in order, for the journal (which stores it by reference). Called on the hot path: keep it cheap. */
   onOutputForJournal?: (sessionId: string, chunk: string) => void;
   /** Every input written to a pty, in order, for the journal. */
@@ -53,6 +61,7 @@ export interface OpenTerminalOptions {
 
 export interface TerminalSessionInfo {
   sessionId: string;
+  /** 0 for a feed (it has no program of its own). */
   pid: number;
   cwd: string;
   argv: string[];
@@ -72,15 +81,19 @@ const MAX_DIMENSION = 1_000;
 const DEFAULT_MIRROR_MAX_LAG_CHARS = 1_000_000;
 const DEFAULT_SPAWN_TIMEOUT_MS = 10_000;
 
+/** Where a pty's output goes: a session of its own, or a feed (a command shown in it). */
+type PtyEndpoint = { kind: 'session'; session: TerminalSession } | { kind: 'feed_command'; command: FeedCommand };
+
 interface PendingSpawn {
-  spec: { cwd: string; argv: string[]; cols: number; rows: number };
+  /** Makes the pty's endpoint on 'spawned', before any output can arrive. */
+  create: (pid: number) => PtyEndpoint;
   resolve: (result: { ok: true; pid: number } | Failure) => void;
 }
 
 /** One running pty host and what lives in it. */
 interface PtyHostGeneration {
   connection: PtyHostConnection;
-  sessions: Map<string, TerminalSession>;
+  ptys: Map<string, PtyEndpoint>;
   pendingSpawns: Map<string, PendingSpawn>;
   isDead: boolean;
 }
@@ -92,6 +105,7 @@ interface PtyHostGeneration {
  */
 export class TerminalService {
   private readonly sessions = new Map<string, TerminalSession>();
+  private readonly feeds = new Map<string, TerminalFeed>();
   private generation: PtyHostGeneration | null = null;
   private isDisposed = false;
   private readonly mirrorWorker: MirrorWorker | null;
@@ -113,38 +127,98 @@ export class TerminalService {
     const sessionId = options.sessionId ?? randomUUID();
     if (!UUID_PATTERN.test(sessionId)) return failure('invalid_input', `session id ${sessionId} is not a UUID`);
     if (this.sessions.has(sessionId) || this.generation?.pendingSpawns.has(sessionId)) return failure('invalid_input', `session ${sessionId} already exists`);
-    const [file, ...args] = options.argv;
-    if (!file) return failure('invalid_input', 'no program to run');
+    if (!options.argv[0]) return failure('invalid_input', 'no program to run');
     const sizeError = checkSize(options.cols, options.rows);
     if (sizeError) return sizeError;
     if (!isDirectory(options.cwd)) return failure('not_found', `${options.cwd} is not a folder`);
 
-    let generation: PtyHostGeneration;
-    try {
-      generation = this.ensurePtyHost();
-    } catch (error) {
-      return failure('invalid_state', `the pty host did not start: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const env = { TERM: 'xterm-256color', ...options.env };
-    const spawned = await new Promise<{ ok: true; pid: number } | Failure>((resolve) => {
-      const timer = setTimeout(() => {
-        generation.pendingSpawns.delete(sessionId);
-        resolve(failure('invalid_state', 'the pty host did not answer'));
-      }, this.opts.spawnTimeoutMs ?? DEFAULT_SPAWN_TIMEOUT_MS);
-      generation.pendingSpawns.set(sessionId, {
-        spec: { cwd: options.cwd, argv: [...options.argv], cols: options.cols, rows: options.rows },
-        resolve: (result) => {
-          clearTimeout(timer);
-          resolve(result);
-        },
-      });
-      generation.connection.send({ type: 'spawn', id: sessionId, file, args, cwd: options.cwd, env, cols: options.cols, rows: options.rows });
+    // The session is made on 'spawned' (see handleMessage) so that no output can arrive before it exists.
+    const spec = { cwd: options.cwd, argv: [...options.argv], cols: options.cols, rows: options.rows };
+    const spawned = await this.spawnPty(sessionId, { ...spec, env: options.env }, (pid, generation) => {
+      const session = this.createSession(sessionId, pid, spec, generation);
+      this.sessions.set(sessionId, session);
+      return { kind: 'session', session };
     });
     if (!spawned.ok) return spawned;
-    // Created on 'spawned' (see handleMessage) so that no output can arrive before it exists.
-    const session = generation.sessions.get(sessionId);
+    const session = this.sessions.get(sessionId);
     if (!session) return failure('invalid_state', 'the pty host crashed while starting the terminal');
     return { ok: true, session: infoOf(session) };
+  }
+
+  /**
+   * Opens a feed: a session with a screen, viewers and acks like any other, but no program of its
+   * own. What it shows is written into it (`writeFeed`) and the output of the commands it runs
+   * (`runInFeed`), in order; keystrokes go to the newest running command.
+   */
+  openFeed(options: OpenFeedOptions): { ok: true; session: TerminalSessionInfo } | Failure {
+    if (this.isDisposed) return failure('invalid_state', 'the terminal service is shut down');
+    const sessionId = options.sessionId ?? randomUUID();
+    if (!UUID_PATTERN.test(sessionId)) return failure('invalid_input', `session id ${sessionId} is not a UUID`);
+    if (this.sessions.has(sessionId)) return failure('invalid_input', `session ${sessionId} already exists`);
+    const sizeError = checkSize(options.cols, options.rows);
+    if (sizeError) return sizeError;
+    const feed = new TerminalFeed({
+      sessionId,
+      cols: options.cols,
+      rows: options.rows,
+      scrollback: this.opts.scrollback ?? DEFAULT_SCROLLBACK_LINES,
+      mirrorMaxLagChars: this.opts.mirrorMaxLagChars ?? DEFAULT_MIRROR_MAX_LAG_CHARS,
+      createMirror: this.createMirror,
+      onOutputForJournal: this.journalOutput,
+    });
+    this.opts.recorder?.start(sessionId, { cols: options.cols, rows: options.rows, title: 'agent commands' });
+    this.feeds.set(sessionId, feed);
+    this.sessions.set(sessionId, feed.session);
+    return { ok: true, session: infoOf(feed.session) };
+  }
+
+  /** Writes the host's own text into a feed (a header, a status line). */
+  writeFeed(sessionId: string, text: string): { ok: true } | Failure {
+    const feed = this.feeds.get(sessionId);
+    if (!feed) return failure('not_found', `no feed ${sessionId}`);
+    feed.write(text);
+    return { ok: true };
+  }
+
+  /**
+   * Runs a program on a pty of its own, at the feed's size, in the pty host: its output goes into
+   * the feed and to `consumer`, and its pty is held back until both have consumed it.
+   */
+  async runInFeed(sessionId: string, options: RunInFeedOptions, consumer: FeedCommandConsumer): Promise<{ ok: true; command: FeedCommandHandle } | Failure> {
+    if (this.isDisposed) return failure('invalid_state', 'the terminal service is shut down');
+    const feed = this.feeds.get(sessionId);
+    if (!feed) return failure('not_found', `no feed ${sessionId}`);
+    if (!options.argv[0]) return failure('invalid_input', 'no program to run');
+    if (!isDirectory(options.cwd)) return failure('not_found', `${options.cwd} is not a folder`);
+    const ptyId = randomUUID();
+    const made: { command: FeedCommand | null } = { command: null };
+    const spawned = await this.spawnPty(
+      ptyId,
+      { cwd: options.cwd, argv: options.argv, env: options.env, cols: feed.session.cols, rows: feed.session.rows },
+      (pid, generation) => {
+        made.command = feed.addCommand(ptyId, pid, {
+          consumer,
+          sendAck: (chars) => {
+            if (!generation.isDead) generation.connection.send({ type: 'ack', id: ptyId, chars });
+          },
+        });
+        return { kind: 'feed_command', command: made.command };
+      },
+    );
+    if (!spawned.ok) return spawned;
+    const started = made.command;
+    if (!started) return failure('invalid_state', 'the pty host crashed while starting the command');
+    if (this.feeds.get(sessionId) !== feed) this.killPty(ptyId);
+    return {
+      ok: true,
+      command: {
+        pid: started.pid,
+        ack: (chars) => started.consumerConsumed(chars),
+        kill: () => {
+          if (started.isRunning) this.killPty(ptyId);
+        },
+      },
+    };
   }
 
   list(): TerminalSessionInfo[] {
@@ -167,7 +241,7 @@ export class TerminalService {
     return new Promise((resolve) => {
       session.attach(viewer, (attachment) => {
         if (!attachment) return resolve(failure('not_found', `terminal ${sessionId} was closed`));
-        resolve({ ok: true, cols: session.cols, rows: session.rows, ...attachment });
+        resolve({ ok: true, cols: session.cols, rows: session.rows, ...attachment, snapshot: this.withCursorState(sessionId, attachment.snapshot) });
       });
     });
   }
@@ -176,14 +250,25 @@ export class TerminalService {
   snapshot(sessionId: string): Promise<{ ok: true; snapshot: string; cols: number; rows: number } | Failure> {
     const session = this.sessions.get(sessionId);
     if (!session) return Promise.resolve(failure('not_found', `no terminal ${sessionId}`));
-    return new Promise((resolve) => session.snapshot((snapshot) => resolve({ ok: true, snapshot, cols: session.cols, rows: session.rows })));
+    return new Promise((resolve) =>
+      session.snapshot((snapshot) => resolve({ ok: true, snapshot: this.withCursorState(sessionId, snapshot), cols: session.cols, rows: session.rows })),
+    );
   }
 
   write(sessionId: string, data: string): { ok: true } | Failure {
+    const feed = this.feeds.get(sessionId);
+    if (feed) {
+      // A prompt of the running command is answered from its feed; with none running, keys go nowhere.
+      const target = feed.inputTarget;
+      if (!target || data.length === 0) return { ok: true };
+      this.journalInput(sessionId, data);
+      this.generationOf(target.id)?.connection.send({ type: 'write', id: target.id, data });
+      return { ok: true };
+    }
     const running = this.running(sessionId);
     if (!running.ok) return running;
     if (data.length === 0) return { ok: true };
-    this.opts.onInputForJournal?.(sessionId, data);
+    this.journalInput(sessionId, data);
     running.generation.connection.send({ type: 'write', id: sessionId, data });
     return { ok: true };
   }
@@ -191,9 +276,18 @@ export class TerminalService {
   resize(sessionId: string, cols: number, rows: number): { ok: true } | Failure {
     const sizeError = checkSize(cols, rows);
     if (sizeError) return sizeError;
+    const feed = this.feeds.get(sessionId);
+    if (feed) {
+      // The screen follows its viewer, and so do the commands drawing on it.
+      feed.session.resize(cols, rows);
+      this.opts.recorder?.resize(sessionId, cols, rows);
+      for (const command of feed.runningCommands) this.generationOf(command.id)?.connection.send({ type: 'resize', id: command.id, cols, rows });
+      return { ok: true };
+    }
     const running = this.running(sessionId);
     if (!running.ok) return running;
     running.session.resize(cols, rows);
+    this.opts.recorder?.resize(sessionId, cols, rows);
     running.generation.connection.send({ type: 'resize', id: sessionId, cols, rows });
     return { ok: true };
   }
@@ -202,6 +296,12 @@ export class TerminalService {
   kill(sessionId: string): { ok: true } | Failure {
     const session = this.sessions.get(sessionId);
     if (!session) return failure('not_found', `no terminal ${sessionId}`);
+    const feed = this.feeds.get(sessionId);
+    if (feed) {
+      // A feed itself runs nothing: its commands are what there is to kill.
+      for (const command of feed.runningCommands) this.killPty(command.id);
+      return { ok: true };
+    }
     const generation = this.generationOf(sessionId);
     if (!session.exit && generation) generation.connection.send({ type: 'kill', id: sessionId });
     return { ok: true };
@@ -211,9 +311,12 @@ export class TerminalService {
   close(sessionId: string): { ok: true } | Failure {
     const killed = this.kill(sessionId);
     if (!killed.ok) return killed;
+    this.feeds.get(sessionId)?.close();
     this.sessions.get(sessionId)?.close();
+    void this.opts.recorder?.end(sessionId);
     this.sessions.delete(sessionId);
-    this.generationOf(sessionId)?.sessions.delete(sessionId);
+    this.feeds.delete(sessionId);
+    this.generationOf(sessionId)?.ptys.delete(sessionId);
     return { ok: true };
   }
 
@@ -230,12 +333,52 @@ export class TerminalService {
     }
     for (const session of this.sessions.values()) session.close();
     this.sessions.clear();
+    this.feeds.clear();
     this.mirrorWorker?.dispose();
   }
 
   /** The pty host's pid, or undefined while none runs (for diagnostics, benchmarks and tests). */
   get ptyHostPid(): number | undefined {
     return this.generation?.connection.pid;
+  }
+
+  private withCursorState(sessionId: string, snapshot: string): string {
+    return this.feeds.get(sessionId)?.withCursorState(snapshot) ?? snapshot;
+  }
+
+  /** Starts a pty in the pty host; `create` makes where its output goes, once it runs. */
+  private async spawnPty(
+    id: string,
+    spec: { cwd: string; argv: string[]; env: Record<string, string>; cols: number; rows: number },
+    create: (pid: number, generation: PtyHostGeneration) => PtyEndpoint,
+  ): Promise<{ ok: true; pid: number } | Failure> {
+    const [file, ...args] = spec.argv;
+    if (!file) return failure('invalid_input', 'no program to run');
+    let generation: PtyHostGeneration;
+    try {
+      generation = this.ensurePtyHost();
+    } catch (error) {
+      return failure('invalid_state', `the pty host did not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const env = { TERM: 'xterm-256color', ...spec.env };
+    return new Promise<{ ok: true; pid: number } | Failure>((resolve) => {
+      const timer = setTimeout(() => {
+        generation.pendingSpawns.delete(id);
+        resolve(failure('invalid_state', 'the pty host did not answer'));
+      }, this.opts.spawnTimeoutMs ?? DEFAULT_SPAWN_TIMEOUT_MS);
+      generation.pendingSpawns.set(id, {
+        create: (pid) => create(pid, generation),
+        resolve: (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+      });
+      generation.connection.send({ type: 'spawn', id, file, args, cwd: spec.cwd, env, cols: spec.cols, rows: spec.rows });
+    });
+  }
+
+  private killPty(id: string): void {
+    this.generationOf(id)?.connection.send({ type: 'kill', id });
   }
 
   private running(sessionId: string): { ok: true; session: TerminalSession; generation: PtyHostGeneration } | Failure {
@@ -248,13 +391,13 @@ export class TerminalService {
 
   private generationOf(sessionId: string): PtyHostGeneration | null {
     const generation = this.generation;
-    return generation && !generation.isDead && generation.sessions.has(sessionId) ? generation : null;
+    return generation && !generation.isDead && generation.ptys.has(sessionId) ? generation : null;
   }
 
   private ensurePtyHost(): PtyHostGeneration {
     if (this.generation && !this.generation.isDead) return this.generation;
     const connection = (this.opts.startPtyHost ?? (() => forkPtyHost()))();
-    const generation: PtyHostGeneration = { connection, sessions: new Map(), pendingSpawns: new Map(), isDead: false };
+    const generation: PtyHostGeneration = { connection, ptys: new Map(), pendingSpawns: new Map(), isDead: false };
     connection.onMessage((message) => this.handleMessage(generation, message));
     connection.onExit((reason) => this.handlePtyHostExit(generation, reason));
     this.generation = generation;
@@ -264,13 +407,17 @@ export class TerminalService {
   private handleMessage(generation: PtyHostGeneration, message: PtyHostToHost): void {
     if (generation.isDead) return;
     switch (message.type) {
-      case 'data':
-        return generation.sessions.get(message.id)?.handleData(message.data);
+      case 'data': {
+        const endpoint = generation.ptys.get(message.id);
+        if (endpoint?.kind === 'session') endpoint.session.handleData(message.data);
+        else endpoint?.command.handleData(message.data);
+        return;
+      }
       case 'exit': {
-        const session = generation.sessions.get(message.id);
-        if (!session) return;
-        generation.sessions.delete(message.id);
-        return this.reportExit(session, { exitCode: message.exitCode, signal: message.signal === 0 ? null : message.signal, reason: null });
+        const endpoint = generation.ptys.get(message.id);
+        if (!endpoint) return;
+        generation.ptys.delete(message.id);
+        return this.endPty(endpoint, { exitCode: message.exitCode, signal: message.signal === 0 ? null : message.signal, reason: null });
       }
       case 'spawned': {
         const pending = generation.pendingSpawns.get(message.id);
@@ -280,9 +427,7 @@ export class TerminalService {
           generation.connection.send({ type: 'kill', id: message.id });
           return;
         }
-        const session = this.createSession(message.id, message.pid, pending.spec, generation);
-        generation.sessions.set(message.id, session);
-        this.sessions.set(message.id, session);
+        generation.ptys.set(message.id, pending.create(message.pid));
         return pending.resolve({ ok: true, pid: message.pid });
       }
       case 'spawn_failed': {
@@ -302,17 +447,39 @@ export class TerminalService {
     const crash = `${PTY_HOST_CRASHED} (${reason})`;
     for (const pending of generation.pendingSpawns.values()) pending.resolve(failure('invalid_state', crash));
     generation.pendingSpawns.clear();
-    for (const session of generation.sessions.values()) this.reportExit(session, { exitCode: null, signal: null, reason: crash });
-    generation.sessions.clear();
+    for (const endpoint of generation.ptys.values()) this.endPty(endpoint, { exitCode: null, signal: null, reason: crash });
+    generation.ptys.clear();
     this.opts.onDidCrashPtyHost?.(reason);
+  }
+
+  private endPty(endpoint: PtyEndpoint, exit: TerminalExit): void {
+    if (endpoint.kind === 'session') this.reportExit(endpoint.session, exit);
+    else endpoint.command.handleExit(exit);
+  }
+
+  private readonly journalOutput = (sessionId: string, chunk: string): void => {
+    this.opts.recorder?.output(sessionId, chunk);
+    this.opts.onOutputForJournal?.(sessionId, chunk);
+  };
+
+  private journalInput(sessionId: string, data: string): void {
+    this.opts.recorder?.input(sessionId, data);
+    this.opts.onInputForJournal?.(sessionId, data);
   }
 
   private reportExit(session: TerminalSession, exit: TerminalExit): void {
     session.handleExit(exit);
+    void this.opts.recorder?.end(session.sessionId);
     if (this.sessions.get(session.sessionId) === session) this.opts.onDidExit?.(session.sessionId, exit);
   }
 
-  private createSession(sessionId: string, pid: number, spec: PendingSpawn['spec'], generation: PtyHostGeneration): TerminalSession {
+  private createSession(
+    sessionId: string,
+    pid: number,
+    spec: { cwd: string; argv: string[]; cols: number; rows: number },
+    generation: PtyHostGeneration,
+  ): TerminalSession {
+    this.opts.recorder?.start(sessionId, { cols: spec.cols, rows: spec.rows, command: spec.argv.join(' ') });
     return new TerminalSession({
       sessionId,
       pid,
@@ -323,7 +490,7 @@ export class TerminalService {
       sendAck: (chars) => {
         if (!generation.isDead) generation.connection.send({ type: 'ack', id: sessionId, chars });
       },
-      onOutputForJournal: this.opts.onOutputForJournal,
+      onOutputForJournal: this.journalOutput,
     });
   }
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { failure } from '../../../shared/contract.js';
 import type { EventName, EventPayload, Handlers } from '../../../shared/contract.js';
 import type { Repo, Task } from '../../../shared/model/task.js';
+import type { TaskEvent, TaskEventBody } from '../../../shared/model/taskEvents.js';
 import type { TaskStatus } from '../../../shared/model/taskLifecycle.js';
 import type { Host, HostEventListener } from '../../core/hostTypes.js';
 import { TerminalChannel } from '../../core/terminal/terminalChannel.js';
@@ -13,6 +14,10 @@ export interface FakeHost extends Host {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   /** Moves a task and announces it, as the real host does after an agent turn. */
   move(id: string, status: TaskStatus, reason?: string | null): Task;
+  /** Appends to a task's journal and announces it, as the real host does (`tasks.events` reads it). */
+  record(taskId: string, body: TaskEventBody): TaskEvent;
+  /** A task's journal so far. */
+  journal(taskId: string): TaskEvent[];
   readonly tasks: Map<string, Task>;
   readonly isDisposed: boolean;
 }
@@ -26,17 +31,28 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
   const listeners = new Set<HostEventListener>();
   const repos = new Map<string, Repo>();
   const tasks = new Map<string, Task>();
+  const journals = new Map<string, TaskEvent[]>();
   let isDisposed = false;
   let nextId = 1;
+  let nextSeq = 1;
 
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
     for (const listener of listeners) listener(event, payload);
+  };
+  const record = (taskId: string, body: TaskEventBody): TaskEvent => {
+    const event: TaskEvent = { seq: nextSeq++, taskId, at: Date.now(), body };
+    const journal = journals.get(taskId) ?? [];
+    journals.set(taskId, journal);
+    journal.push(event);
+    emit('tasks.onDidAppendEvent', { event });
+    return event;
   };
   const move = (id: string, status: TaskStatus, reason: string | null = null): Task => {
     const task = tasks.get(id);
     if (!task) throw new Error(`no task ${id}`);
     const next = { ...task, status, statusReason: reason, updatedAt: Date.now() };
     tasks.set(id, next);
+    record(id, { kind: 'status_changed', from: task.status, to: status, reason });
     emit('tasks.onDidChange', { task: next });
     return next;
   };
@@ -131,6 +147,7 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
         updatedAt: now,
       };
       tasks.set(id, task);
+      record(id, { kind: 'task_created', task });
       emit('tasks.onDidChange', { task });
       if (input.prompt === 'finish' || input.prompt === 'fail') {
         setTimeout(() => move(id, 'running'), 5);
@@ -143,7 +160,8 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
       const task = findTask(id);
       return task ? { ok: true, task } : failure('not_found', `no task ${id}`);
     },
-    'tasks.events': async ({ id }) => (findTask(id) ? { ok: true, events: [] } : failure('not_found', `no task ${id}`)),
+    'tasks.events': async ({ id, afterSeq }) =>
+      findTask(id) ? { ok: true, events: (journals.get(id) ?? []).filter((e) => e.seq > (afterSeq ?? -1)) } : failure('not_found', `no task ${id}`),
     'tasks.diff': async ({ id }) => {
       const task = findTask(id);
       if (!task) return failure('not_found', `no task ${id}`);
@@ -172,6 +190,8 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
     'terminal.list': async () => ({ ok: true, terminals: [] }),
     'worktrees.usage': async () => ({ worktrees: [] }),
     'tasks.recentActivity': async () => ({ events: [] }),
+    // As the real host: transports answer it per connection.
+    'tasks.watch': async () => failure('invalid_state', 'watch tasks over the WebSocket or IPC channel'),
     'worktrees.remove': async () => failure('invalid_input', 'the fake host has no worktrees'),
     'terminal.write': async () => failure('not_found', 'the fake host has no terminals'),
     'terminal.resize': async () => failure('not_found', 'the fake host has no terminals'),
@@ -186,6 +206,8 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
     tasks,
     emit,
     move,
+    record,
+    journal: (taskId) => [...(journals.get(taskId) ?? [])],
     openTerminalChannel(sendFrame) {
       terminalService ??= new TerminalService();
       return new TerminalChannel({ service: terminalService, sendFrame });

@@ -1,33 +1,107 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { Settings } from '../../../../shared/model/settings.js';
 import { useClient } from '../../appContext.js';
 import { Modal } from '../../components/Modal.js';
 import { errorMessage } from '../../state/startSync.js';
+import { DiskSettings } from './DiskSettings.js';
 import { ReposSettings } from './ReposSettings.js';
 import { draftOf, planSave, type DraftField, type SettingsDraft } from './settingsForm.js';
 import { useSettings } from './useSettings.js';
 
 type SaveState = { status: 'idle' } | { status: 'saving' } | { status: 'saved' } | { status: 'failed'; message: string };
 
+const SETTINGS_TABS = ['general', 'disk'] as const;
+type SettingsTab = (typeof SETTINGS_TABS)[number];
+const TAB_LABELS: Record<SettingsTab, string> = { general: 'General', disk: 'Disk' };
+
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const client = useClient();
   const loaded = useSettings(client);
+  const baseId = useId();
+  const [tab, setTab] = useState<SettingsTab>('general');
+  // The Disk tab measures every worktree (`du`): only once it is first opened, then kept mounted
+  // so switching back and forth neither re-measures nor loses a half-edited General form.
+  const [hasOpenedDisk, setHasOpenedDisk] = useState(false);
+  const select = (next: SettingsTab) => {
+    setTab(next);
+    if (next === 'disk') setHasOpenedDisk(true);
+  };
+  const ids = (t: SettingsTab) => ({ tab: `${baseId}-tab-${t}`, panel: `${baseId}-panel-${t}` });
   return (
     <Modal title="Settings" onClose={onClose} className="modal-wide modal-settings">
-      {loaded.status === 'loading' && <p className="muted">Loading settings…</p>}
-      {loaded.status === 'error' && (
-        <p className="form-error" role="alert">
-          Could not load settings: {loaded.message}
-        </p>
-      )}
-      {loaded.status === 'ready' && <AgentSettingsForm settings={loaded.settings} />}
-      <ReposSettings />
+      <SettingsTabs active={tab} onSelect={select} ids={ids} />
+      <div role="tabpanel" id={ids('general').panel} aria-labelledby={ids('general').tab} hidden={tab !== 'general'} className="settings-panel">
+        {loaded.status === 'loading' && <p className="muted">Loading settings…</p>}
+        {loaded.status === 'error' && (
+          <p className="form-error" role="alert">
+            Could not load settings: {loaded.message}
+          </p>
+        )}
+        {loaded.status === 'ready' && <AgentSettingsForm settings={loaded.settings} />}
+        <ReposSettings />
+      </div>
+      <div role="tabpanel" id={ids('disk').panel} aria-labelledby={ids('disk').tab} hidden={tab !== 'disk'} className="settings-panel">
+        {hasOpenedDisk && <DiskSettings />}
+      </div>
       <div className="form-actions">
         <button type="button" className="btn" onClick={onClose}>
           Close
         </button>
       </div>
     </Modal>
+  );
+}
+
+/** WAI-ARIA tabs: one tab stop; arrows, Home and End move between tabs and select them. */
+function SettingsTabs({
+  active,
+  onSelect,
+  ids,
+}: {
+  active: SettingsTab;
+  onSelect: (tab: SettingsTab) => void;
+  ids: (tab: SettingsTab) => { tab: string; panel: string };
+}) {
+  const refs = useRef<Partial<Record<SettingsTab, HTMLButtonElement | null>>>({});
+  function onKeyDown(event: KeyboardEvent) {
+    const index = SETTINGS_TABS.indexOf(active);
+    const count = SETTINGS_TABS.length;
+    const next =
+      event.key === 'ArrowRight'
+        ? SETTINGS_TABS[(index + 1) % count]
+        : event.key === 'ArrowLeft'
+          ? SETTINGS_TABS[(index + count - 1) % count]
+          : event.key === 'Home'
+            ? SETTINGS_TABS[0]
+            : event.key === 'End'
+              ? SETTINGS_TABS[count - 1]
+              : undefined;
+    if (!next) return;
+    event.preventDefault();
+    onSelect(next);
+    refs.current[next]?.focus();
+  }
+  return (
+    <div className="tabs settings-tabs" role="tablist" aria-label="Settings sections" onKeyDown={onKeyDown}>
+      {SETTINGS_TABS.map((t) => (
+        <button
+          key={t}
+          ref={(el) => {
+            refs.current[t] = el;
+          }}
+          type="button"
+          role="tab"
+          id={ids(t).tab}
+          aria-selected={t === active}
+          aria-controls={ids(t).panel}
+          tabIndex={t === active ? 0 : -1}
+          className="tab"
+          onClick={() => onSelect(t)}
+        >
+          {TAB_LABELS[t]}
+        </button>
+      ))}
+    </div>
   );
 }
 

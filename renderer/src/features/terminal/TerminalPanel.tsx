@@ -1,10 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { TerminalInfo, TerminalKind } from '../../../../shared/contracts/terminal.js';
+import type { ShellKind, TerminalInfo } from '../../../../shared/contracts/terminal.js';
 import { useClient } from '../../appContext.js';
 import { Modal } from '../../components/Modal.js';
+import { AgentTerminalView } from './AgentTerminalView.js';
 import { exitText } from './exitText.js';
 import { TerminalSurface } from './TerminalSurface.js';
 import './terminal.css';
+
+/** The Agent tab's key in the selection (shells are selected by session id). */
+const AGENT_TAB = 'agent';
 
 /** Before the first fit: the host needs a size, the panel corrects it right after attach. */
 const INITIAL_COLS = 80;
@@ -16,16 +20,18 @@ interface Exit {
 }
 
 /**
- * The task's interactive terminals: a tab per session, "+" for a sandboxed shell, and an
- * explicit, confirmed "unsandboxed" shell marked in red. Only the selected terminal of a
- * visible panel has an xterm; the others cost the host nothing but parsing.
+ * The task's terminals: first the Agent tab (every command the agent runs, live), then a tab per
+ * interactive shell, "+" for a sandboxed shell, and an explicit, confirmed "unsandboxed" shell
+ * marked in red. Only the selected terminal of a visible panel has an xterm; the others cost the
+ * host nothing but parsing.
  */
 export function TerminalPanel({ taskId, isVisible }: { taskId: string; isVisible: boolean }) {
   const client = useClient();
   const link = client.terminals;
   const [terminals, setTerminals] = useState<TerminalInfo[]>([]);
   const [exits, setExits] = useState<Record<string, Exit>>({});
-  const [activeId, setActiveId] = useState<string | null>(null);
+  /** The chosen tab (AGENT_TAB or a shell's session id); null: the default (see `activeId` below). */
+  const [chosenId, setChosenId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
   const [isConfirmingUnsandboxed, setIsConfirmingUnsandboxed] = useState(false);
@@ -35,7 +41,12 @@ export function TerminalPanel({ taskId, isVisible }: { taskId: string; isVisible
       const reply = await client.invoke('terminal.list', { taskId });
       if (!reply.ok) return setError(reply.message);
       setTerminals(reply.terminals);
-      setActiveId((current) => (current !== null && reply.terminals.some((t) => t.sessionId === current) ? current : (reply.terminals[0]?.sessionId ?? null)));
+      setChosenId((current) => {
+        if (current === AGENT_TAB || reply.terminals.some((t) => t.sessionId === current)) return current;
+        // Showing a shell by default: keep showing it when the Agent terminal appears meanwhile.
+        const hasAgent = reply.terminals.some((t) => t.kind === 'agent');
+        return hasAgent ? null : (reply.terminals[0]?.sessionId ?? null);
+      });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -45,6 +56,15 @@ export function TerminalPanel({ taskId, isVisible }: { taskId: string; isVisible
     if (isVisible) void refresh();
   }, [isVisible, refresh]);
 
+  // The Agent terminal appears with the agent's first command, and is busy while one runs.
+  useEffect(() => {
+    if (!isVisible) return;
+    return client.on('tasks.onDidAppendEvent', ({ event }) => {
+      if (event.taskId !== taskId) return;
+      if (event.body.kind === 'command_started' || event.body.kind === 'command_finished') void refresh();
+    });
+  }, [client, isVisible, refresh, taskId]);
+
   useEffect(
     () =>
       client.on('terminal.onDidExit', ({ sessionId, exitCode, reason }) => {
@@ -53,7 +73,7 @@ export function TerminalPanel({ taskId, isVisible }: { taskId: string; isVisible
     [client],
   );
 
-  async function open(kind: TerminalKind, replacing?: string): Promise<void> {
+  async function open(kind: ShellKind, replacing?: string): Promise<void> {
     setIsBusy(true);
     setError(null);
     try {
@@ -63,7 +83,7 @@ export function TerminalPanel({ taskId, isVisible }: { taskId: string; isVisible
         setError(reply.message);
         return;
       }
-      setActiveId(reply.sessionId);
+      setChosenId(reply.sessionId);
       await refresh();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -84,19 +104,41 @@ export function TerminalPanel({ taskId, isVisible }: { taskId: string; isVisible
 
   if (!link) return <p className="muted terminal-empty">Terminals are not available in this window.</p>;
 
-  const active = terminals.find((t) => t.sessionId === activeId) ?? null;
+  const agent = terminals.find((t) => t.kind === 'agent') ?? null;
+  const shells = terminals.filter((t) => t.kind !== 'agent');
+  // By default the Agent tab once it has something to show, else the first shell.
+  const activeId = chosenId ?? (agent ? AGENT_TAB : (shells[0]?.sessionId ?? AGENT_TAB));
+  const active = activeId === AGENT_TAB ? null : (shells.find((t) => t.sessionId === activeId) ?? null);
   const activeExit = active ? (exits[active.sessionId] ?? (active.isRunning ? null : { exitCode: active.exitCode, reason: null })) : null;
-  const labelOf = (t: TerminalInfo) => `Terminal ${terminals.indexOf(t) + 1}${t.kind === 'unsandboxed' ? ' (unsandboxed)' : ''}`;
+  const labelOf = (t: TerminalInfo) => `Shell ${shells.indexOf(t) + 1}${t.kind === 'unsandboxed' ? ' (unsandboxed)' : ''}`;
+  const isAgentActive = activeId === AGENT_TAB;
 
   return (
     <div className="terminal-panel">
       <div className="terminal-bar">
         <div className="terminal-tabs" role="tablist" aria-label="Terminals">
-          {terminals.map((t, i) => {
+          <span className="terminal-tab" data-active={isAgentActive}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={isAgentActive}
+              className="terminal-tab-select"
+              title="Every command the agent runs, live"
+              onClick={() => setChosenId(AGENT_TAB)}
+            >
+              Agent
+              {agent?.isRunning && (
+                <span className="terminal-agent-busy" title="A command is running">
+                  <span className="visually-hidden"> (a command is running)</span>
+                </span>
+              )}
+            </button>
+          </span>
+          {shells.map((t, i) => {
             const isActive = t.sessionId === activeId;
             return (
               <span key={t.sessionId} className="terminal-tab" data-active={isActive}>
-                <button type="button" role="tab" aria-selected={isActive} className="terminal-tab-select" onClick={() => setActiveId(t.sessionId)}>
+                <button type="button" role="tab" aria-selected={isActive} className="terminal-tab-select" onClick={() => setChosenId(t.sessionId)}>
                   {`Shell ${i + 1}`}
                   {t.kind === 'unsandboxed' && <span className="terminal-unsandboxed">unsandboxed</span>}
                   {(exits[t.sessionId] || !t.isRunning) && <span className="muted"> (exited)</span>}
@@ -120,19 +162,20 @@ export function TerminalPanel({ taskId, isVisible }: { taskId: string; isVisible
           {error}
         </p>
       )}
-      {terminals.length === 0 && (
-        <div className="terminal-empty">
-          <p className="muted">No terminals for this task yet.</p>
-          <button type="button" className="btn btn-primary" disabled={isBusy} onClick={() => void open('sandboxed')}>
-            Open a shell in the sandbox
-          </button>
-        </div>
+      {isAgentActive && (
+        <AgentTerminalView
+          client={client}
+          link={link}
+          sessionId={agent?.sessionId ?? null}
+          isVisible={isVisible}
+          onOpenShell={shells.length === 0 && !isBusy ? () => void open('sandboxed') : null}
+        />
       )}
       {active && isVisible && <TerminalSurface key={active.sessionId} client={client} link={link} sessionId={active.sessionId} label={labelOf(active)} />}
       {active && activeExit && (
         <div className="terminal-exit" role="status">
           <span className="mono">{exitText(activeExit.exitCode, activeExit.reason)}</span>
-          <button type="button" className="btn" disabled={isBusy} onClick={() => void open(active.kind, active.sessionId)}>
+          <button type="button" className="btn" disabled={isBusy} onClick={() => void open(active.kind === 'unsandboxed' ? 'unsandboxed' : 'sandboxed', active.sessionId)}>
             Restart
           </button>
         </div>

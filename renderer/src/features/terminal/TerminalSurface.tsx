@@ -6,6 +6,7 @@ import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { TerminalLink } from '../../transport/terminalLink.js';
 import type { UiClient } from '../../transport/uiClient.js';
+import { PacedWriter } from './pacedWriter.js';
 import { openWebLink } from './webLink.js';
 import { currentTheme, watchTheme, xtermTheme } from './xtermTheme.js';
 
@@ -49,6 +50,7 @@ export function TerminalSurface({ client, link, sessionId, label }: { client: Ui
       }),
     );
     term.open(el);
+    const renderer = loadGpuRenderer(term);
     termRef.current = term;
     searchRef.current = search;
     if (new URLSearchParams(window.location.search).has('e2e')) exposeForTests(sessionId, term);
@@ -92,9 +94,15 @@ export function TerminalSurface({ client, link, sessionId, label }: { client: Ui
       term.resize(reply.cols, reply.rows);
       term.write(reply.snapshot, () => {
         if (isDisposed) return;
-        offOutput = link.onOutput(sessionId, (data) => {
-          term.write(data, () => link.send({ type: 'ack', sessionId, chars: data.length }));
+        const writer = new PacedWriter({
+          write: (data, onParsed) => term.write(data, onParsed),
+          ack: (chars) => link.send({ type: 'ack', sessionId, chars }),
         });
+        const offLink = link.onOutput(sessionId, (data) => writer.push(data));
+        offOutput = () => {
+          offLink();
+          writer.dispose();
+        };
         // The snapshot is on screen: only now may output follow it.
         link.send({ type: 'ready', sessionId });
         isStreaming = true;
@@ -145,6 +153,7 @@ export function TerminalSurface({ client, link, sessionId, label }: { client: Ui
       if (resizeTimer !== null) clearTimeout(resizeTimer);
       onData.dispose();
       onResize.dispose();
+      renderer.dispose();
       forgetForTests(sessionId, term);
       termRef.current = null;
       searchRef.current = null;
@@ -188,6 +197,55 @@ export function TerminalSurface({ client, link, sessionId, label }: { client: Ui
       <div ref={hostRef} className="terminal-xterm" role="group" aria-label={label} data-session-id={sessionId} />
     </div>
   );
+}
+
+/**
+ * Draws the terminal with WebGL when the machine has it: a flood of output then costs the
+ * renderer a few textured quads per frame instead of re-laying out rows of DOM spans, which is
+ * what bounds the throughput of a busy terminal. Loaded lazily (≈0.2 MB); without WebGL, or
+ * when the GPU drops the context, xterm's DOM renderer draws as before.
+ */
+function loadGpuRenderer(term: Terminal): { dispose(): void } {
+  let isDisposed = false;
+  let addon: { dispose(): void } | null = null;
+  if (!hasHardwareWebgl()) return { dispose() {} };
+  void import('@xterm/addon-webgl')
+    .then(({ WebglAddon }) => {
+      if (isDisposed) return;
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => {
+        webgl.dispose();
+        addon = null;
+      });
+      term.loadAddon(webgl);
+      addon = webgl;
+    })
+    .catch(() => {
+      // No WebGL here (or the chunk did not load): the DOM renderer stays.
+    });
+  return {
+    dispose() {
+      isDisposed = true;
+      addon?.dispose();
+    },
+  };
+}
+
+/**
+ * WebGL drawn by the GPU. A software implementation (SwiftShader, llvmpipe: no GPU, or a GPU
+ * the browser blocked) draws a busy terminal several times slower than the DOM renderer.
+ */
+function hasHardwareWebgl(): boolean {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return false;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return !/swiftshader|llvmpipe|softpipe|software/i.test(renderer);
+  } catch {
+    return false;
+  }
 }
 
 /** `?e2e` only: tests read the screen from the buffer instead of scraping the DOM renderer. */
