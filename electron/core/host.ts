@@ -65,6 +65,7 @@ export async function createHost(opts: {
   const terminalService = new TerminalService({
     ...(opts.startPtyHost ? { startPtyHost: opts.startPtyHost } : {}),
     recorder,
+    scrollback: () => settings.get().terminalScrollback,
     onDidExit: (sessionId, exit) => events.emit('terminal.onDidExit', { sessionId, exitCode: exit.exitCode, reason: exit.reason }),
     onDidCrashPtyHost: (reason) => console.error(`flotilla: the pty host died (${reason}); it restarts with the next terminal`),
   });

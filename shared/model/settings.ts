@@ -18,6 +18,11 @@ export const SETTING_SCHEMAS = {
   defaultSandbox: SandboxModeSchema,
   defaultNetwork: z.stringbool(),
   defaultApproval: ApprovalPolicySchema,
+  /**
+   * Lines of scrollback each terminal keeps (the host's screen mirror and the view). A full
+   * 10 000-line terminal of 120 columns costs ~20 MB (see `npm run bench -- terminals-memory`).
+   */
+  terminalScrollback: z.coerce.number().int().min(100).max(100_000),
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;
@@ -32,6 +37,7 @@ export const SettingsSchema = z.object({
   defaultSandbox: SandboxModeSchema,
   defaultNetwork: z.boolean(),
   defaultApproval: ApprovalPolicySchema,
+  terminalScrollback: z.number(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -44,4 +50,5 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultSandbox: DEFAULT_SANDBOX_POLICY.mode,
   defaultNetwork: DEFAULT_SANDBOX_POLICY.allowNetwork,
   defaultApproval: DEFAULT_SANDBOX_POLICY.approval,
+  terminalScrollback: 10_000,
 };

@@ -24,6 +24,7 @@ export class SettingsService {
       defaultSandbox: parsed('defaultSandbox'),
       defaultNetwork: parsed('defaultNetwork'),
       defaultApproval: parsed('defaultApproval'),
+      terminalScrollback: parsed('terminalScrollback'),
     };
   }
 

@@ -26,7 +26,7 @@ afterEach(() => {
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function newService(opts: { scrollback?: number } = {}): TerminalService {
+function newService(opts: { scrollback?: number | (() => number) } = {}): TerminalService {
   service = new TerminalService({
     ...opts,
     onDidExit: (sessionId, exit) => exits.set(sessionId, exit),
@@ -156,6 +156,24 @@ describe('TerminalService', () => {
     viewer.attachment?.detach();
     await waitFor('exit after detach', () => exits.has(sessionId), 30_000);
     expect(viewer.received.length).toBe(held);
+  });
+
+  it('keeps the scrollback its setting says at each open (a new value applies to new terminals)', async () => {
+    let lines = 100;
+    newService({ scrollback: () => lines });
+    const small = await open(['seq', '1', '1000']);
+    lines = 400;
+    const large = await open(['seq', '1', '1000']);
+    await waitFor('both exits', () => exits.has(small) && exits.has(large));
+    const kept = async (sessionId: string) => {
+      const result = await service.snapshot(sessionId);
+      if (!result.ok) throw new Error(result.message);
+      return result.snapshot.split('\r\n').filter((line) => /^\d+$/.test(line.trim())).length;
+    };
+    // Scrollback plus the 24 rows of the screen (the last row holds the prompt-less cursor).
+    expect(await kept(small)).toBeLessThanOrEqual(100 + 24);
+    expect(await kept(small)).toBeGreaterThanOrEqual(100);
+    expect(await kept(large)).toBeGreaterThanOrEqual(400);
   });
 
   it('rebuilds the visible screen from a snapshot: text, colours, cursor and scrollback', async () => {

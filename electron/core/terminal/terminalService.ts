@@ -16,8 +16,8 @@ export type { FeedCommandConsumer, FeedCommandHandle, OpenFeedOptions, RunInFeed
 export interface TerminalServiceOptions {
   /** Default: fork out/electron/core/terminal/ptyHost.js with plain Node (Electron passes a utilityProcess starter). */
   startPtyHost?: StartPtyHost;
-  /** Lines of scrollback each session's mirror keeps (default 10_000). */
-  scrollback?: number;
+  /** Lines of scrollback a new session's mirror keeps (default 10_000); a function is asked at each open (a setting). */
+  scrollback?: number | (() => number);
   /**
    * Where the headless mirrors parse: 'worker' (default), a worker thread, so a flood never
    * delays the host's main thread; 'main', this thread (simpler, for comparison and debugging).
@@ -161,7 +161,7 @@ export class TerminalService {
       sessionId,
       cols: options.cols,
       rows: options.rows,
-      scrollback: this.opts.scrollback ?? DEFAULT_SCROLLBACK_LINES,
+      scrollback: this.scrollbackLines(),
       mirrorMaxLagChars: this.opts.mirrorMaxLagChars ?? DEFAULT_MIRROR_MAX_LAG_CHARS,
       createMirror: this.createMirror,
       onOutputForJournal: this.journalOutput,
@@ -457,6 +457,11 @@ export class TerminalService {
     else endpoint.command.handleExit(exit);
   }
 
+  private scrollbackLines(): number {
+    const { scrollback } = this.opts;
+    return (typeof scrollback === 'function' ? scrollback() : scrollback) ?? DEFAULT_SCROLLBACK_LINES;
+  }
+
   private readonly journalOutput = (sessionId: string, chunk: string): void => {
     this.opts.recorder?.output(sessionId, chunk);
     this.opts.onOutputForJournal?.(sessionId, chunk);
@@ -484,7 +489,7 @@ export class TerminalService {
       sessionId,
       pid,
       ...spec,
-      scrollback: this.opts.scrollback ?? DEFAULT_SCROLLBACK_LINES,
+      scrollback: this.scrollbackLines(),
       mirrorMaxLagChars: this.opts.mirrorMaxLagChars ?? DEFAULT_MIRROR_MAX_LAG_CHARS,
       createMirror: this.createMirror,
       sendAck: (chars) => {

@@ -188,6 +188,13 @@ function AgentSettingsForm({ settings }: { settings: Settings }) {
         </SettingField>
       </div>
       <div className="field-row">
+        <SettingField label="Terminal scrollback (lines)" error={errors.terminalScrollback} hint="Kept per terminal; 10 000 lines ≈ 20 MB.">
+          {(props) => (
+            <input {...props} className="input" inputMode="numeric" value={draft.terminalScrollback} onChange={(e) => set('terminalScrollback')(e.target.value)} />
+          )}
+        </SettingField>
+      </div>
+      <div className="field-row">
         <SettingField label="Model" error={errors.model} hint="Used for new turns.">
           {(props) => <input {...props} className="input mono" spellCheck={false} value={draft.model} onChange={(e) => set('model')(e.target.value)} />}
         </SettingField>

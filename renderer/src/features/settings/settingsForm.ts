@@ -6,6 +6,7 @@ export interface SettingsDraft {
   model: string;
   baseURL: string;
   commandTimeoutMinutes: string;
+  terminalScrollback: string;
 }
 
 export type DraftField = keyof SettingsDraft;
@@ -16,6 +17,7 @@ export const FIELD_KEYS: Record<DraftField, SettingKey> = {
   model: 'model',
   baseURL: 'baseURL',
   commandTimeoutMinutes: 'commandTimeoutMs',
+  terminalScrollback: 'terminalScrollback',
 };
 
 export function draftOf(settings: Settings): SettingsDraft {
@@ -24,6 +26,7 @@ export function draftOf(settings: Settings): SettingsDraft {
     model: settings.model,
     baseURL: settings.baseURL,
     commandTimeoutMinutes: formatMinutes(settings.commandTimeoutMs),
+    terminalScrollback: String(settings.terminalScrollback),
   };
 }
 

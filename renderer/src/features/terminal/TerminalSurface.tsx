@@ -6,11 +6,12 @@ import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { TerminalLink } from '../../transport/terminalLink.js';
 import type { UiClient } from '../../transport/uiClient.js';
+import { useSettings } from '../settings/useSettings.js';
 import { PacedWriter } from './pacedWriter.js';
 import { openWebLink } from './webLink.js';
 import { currentTheme, watchTheme, xtermTheme } from './xtermTheme.js';
 
-/** The host's scrollback default; the snapshot never holds more. */
+/** The host's scrollback default, until its setting (`terminalScrollback`) has loaded. */
 const SCROLLBACK_LINES = 10_000;
 /** Resize calls to the host at most every 100 ms while a panel is dragged. */
 const RESIZE_DEBOUNCE_MS = 100;
@@ -27,6 +28,8 @@ export function TerminalSurface({ client, link, sessionId, label }: { client: Ui
   const [isSearchOpen, setIsSearchOpen] = useState(false);
   const [query, setQuery] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const settings = useSettings(client);
+  const scrollback = settings.status === 'ready' ? settings.settings.terminalScrollback : null;
 
   useEffect(() => {
     const el = hostRef.current;
@@ -160,6 +163,11 @@ export function TerminalSurface({ client, link, sessionId, label }: { client: Ui
       term.dispose();
     };
   }, [client, link, sessionId]);
+
+  // The same scrollback as the host's mirror: a snapshot never holds more, and the view keeps as much.
+  useEffect(() => {
+    if (termRef.current && scrollback !== null) termRef.current.options.scrollback = scrollback;
+  }, [scrollback]);
 
   function onSearchKey(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key === 'Enter') {
