@@ -7,6 +7,8 @@
  *     16.7 ms is 60 frames a second, the reference;
  *   - the host's event-loop lag, from outside: the wall time of a trivial `app.info` call over
  *     HTTP every 50 ms, against the same call in a window with no agents running (reference).
+ * The board gets no command output (only the task views that watch a task do: `tasks.watch`);
+ * a second loaded window with one task's view open shows the cost of following one chatty agent.
  * The printer is one perl process per agent (no fork per line); `shell` uses the loop
  * `for i in …; do echo …; sleep 0.01; done` instead, which forks a `sleep` 100 times a second
  * per agent (3,200 forks a second on the machine: a fork storm, not a board workload).
@@ -17,7 +19,7 @@ import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/fixtures/browser.js';
 import { startModelServer } from '../test/fixtures/modelServer.js';
 import { makeTempRepo } from '../test/fixtures/tempRepo.js';
-import { agentProcesses, createTasks, waitForRunningAgents } from './lib/agentProcesses.js';
+import { agentProcesses, createTasks, runningCommands, waitForRunningAgents } from './lib/agentProcesses.js';
 import { startBenchHost, type BenchHost } from './lib/benchHost.js';
 import { measureFrames } from './lib/frameProbe.js';
 import { cpuSecondsOf, machineCpuSeconds, schedStatOf } from './lib/cpuStats.js';
@@ -122,8 +124,21 @@ await runBench('board', async (cleanup) => {
   await sleep(1_000);
 
   const loaded = await measureWindow(page, host);
-  const printing = agentProcesses(host.pid).workers.filter((w) => w.sandboxed.length > 0).length;
+  const printing = runningCommands(agentProcesses(host.pid));
   report(`loaded (${printing} of ${AGENTS} agents still printing at the end)`, loaded);
+
+  // How a busy fleet is usually looked at: the board plus one task's transcript, which watches
+  // that task and so receives its command's output (about 100 lines a second) live.
+  await inProgress.getByRole('article').first().getByRole('button').first().click();
+  const view = page.getByRole('region', { name: /^Task: / });
+  await view.getByRole('group', { name: /^Command: / }).first().waitFor({ timeout: 30_000 });
+  const viewing = await measureWindow(page, host);
+  report('loaded, one task open (its transcript following its printing command)', viewing);
+  // What the block lays out on each update: its tail, not the 200 k characters the view keeps.
+  const shown = await view.getByRole('group', { name: /^Command: / }).first().getByRole('log', { name: 'Output' }).textContent({ timeout: 5_000 }).catch(() => null);
+  if (shown !== null) console.log(`    its command's output in the page: ${shown.split('\n').length - 1} lines, ${fixed(shown.length / 1024)} K chars`);
+  await view.getByRole('button', { name: 'Close' }).click();
+  await view.waitFor({ state: 'hidden' });
 
   // A control: a blank page in the same browser, under the same load, with the board still
   // open and busy. Smooth here and not on the board: the board's own work drops its frames.
@@ -139,14 +154,13 @@ await runBench('board', async (cleanup) => {
   // bwrap, printer) at nice 10, as the host could set them, to see whether the lag above is the
   // host and the browser waiting for a CPU behind the agents.
   let reniced = 0;
-  for (const { worker, sandboxed } of agentProcesses(host.pid).workers) {
-    for (const p of [worker, ...sandboxed]) {
-      try {
-        os.setPriority(p.pid, 10);
-        reniced += 1;
-      } catch {
-        // Ended meanwhile.
-      }
+  const everyAgent = agentProcesses(host.pid);
+  for (const p of [...everyAgent.workers.flatMap(({ worker, sandboxed }) => [worker, ...sandboxed]), ...everyAgent.commands]) {
+    try {
+      os.setPriority(p.pid, 10);
+      reniced += 1;
+    } catch {
+      // Ended meanwhile.
     }
   }
   const niced = await measureWindow(page, host);
@@ -217,10 +231,13 @@ function cpuByGroup(hostPid: number): Record<keyof WindowResult['cpu'], Map<numb
   };
   const agents = agentProcesses(hostPid);
   if (agents.host) note(groups.host, agents.host.pid);
+  // The pty host is Flotilla's own work (it carries every command's output): counted with the host.
+  if (agents.ptyHost) note(groups.host, agents.ptyHost.pid);
   for (const { worker, sandboxed } of agents.workers) {
     note(groups.workers, worker.pid);
     for (const p of sandboxed) note(groups.sandboxed, p.pid);
   }
+  for (const p of agents.commands) note(groups.sandboxed, p.pid);
   for (const p of processTree(process.pid)) if (/chrom/i.test(p.command)) note(groups.chromium, p.pid);
   return groups;
 }

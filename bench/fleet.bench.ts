@@ -94,13 +94,13 @@ async function measureLevel(cleanup: CleanupStack, agents: number, modelUrl: str
     const startSeconds = (Date.now() - startedAt) / 1000;
     await sleep(1_000);
 
-    let peak: LevelResult['peak'] = { host: 0, workers: 0, sandboxed: 0, others: 0, workerCount: 0 };
+    let peak: LevelResult['peak'] = { host: 0, workers: 0, sandboxed: 0, ptyHost: 0, others: 0, workerCount: 0 };
     let hostMemory = NO_MEMORY;
     let workerMemory = NO_MEMORY;
     for (let i = 0; i < SAMPLES; i++) {
       const processes = agentProcesses(host.pid);
       const rss = rssKb(processes);
-      if (rss.host + rss.workers > peak.host + peak.workers) {
+      if (rss.host + rss.workers + rss.ptyHost > peak.host + peak.workers + peak.ptyHost) {
         peak = { ...rss, workerCount: processes.workers.length };
         hostMemory = memoryOf(host.pid) ?? NO_MEMORY;
         workerMemory = processes.workers.map((w) => memoryOf(w.worker.pid) ?? NO_MEMORY).reduce(addMemory, NO_MEMORY);
@@ -109,10 +109,11 @@ async function measureLevel(cleanup: CleanupStack, agents: number, modelUrl: str
     }
     if (peak.workerCount !== agents) console.warn(`  warning: ${peak.workerCount} workers at the peak sample, expected ${agents}`);
 
-    const perAgentMb = mb(peak.host + peak.workers - idleHostKb) / agents;
+    // The pty host counts: it holds every agent's command ptys.
+    const perAgentMb = mb(peak.host + peak.workers + peak.ptyHost - idleHostKb) / agents;
     console.log(
       `  N=${agents}: all running after ${fixed(startSeconds)} s; host ${fixed(mb(peak.host))} MB (idle ${fixed(mb(idleHostKb))} MB, +${fixed(mb(peak.host - idleHostKb) / agents)} MB/agent); ` +
-        `workers ${peak.workerCount} × ${fixed(mb(peak.workers) / Math.max(1, peak.workerCount))} MB = ${fixed(mb(peak.workers))} MB; ` +
+        `workers ${peak.workerCount} × ${fixed(mb(peak.workers) / Math.max(1, peak.workerCount))} MB = ${fixed(mb(peak.workers))} MB; pty host ${fixed(mb(peak.ptyHost))} MB; ` +
         `per agent ${fixed(perAgentMb)} MB`,
     );
     const perWorker = (kb: number) => fixed(mb(kb) / Math.max(1, peak.workerCount));

@@ -6,9 +6,13 @@ import { waitUntil } from './stats.js';
 /** The host's process tree, sorted into what the fleet benchmark counts and what it does not. */
 export interface AgentProcesses {
   host: TreeProcess | null;
-  /** One per running agent: the forked agentWorker.js and the sandboxed commands under it. */
+  /** One per running agent: the forked agentWorker.js (and anything it runs itself, e.g. a setup script's pipes). */
   workers: { worker: TreeProcess; sandboxed: TreeProcess[] }[];
-  /** Other children of the host (git calls, setup scripts, a pty host) and their descendants. */
+  /** The pty host: every agent command and terminal runs on a pty there (Flotilla's own memory). */
+  ptyHost: TreeProcess | null;
+  /** The pty host's children and their descendants: the agents' sandboxed commands (bwrap and what runs in it). */
+  commands: TreeProcess[];
+  /** Other children of the host (git calls) and their descendants. */
   others: TreeProcess[];
 }
 
@@ -17,10 +21,12 @@ export interface RssKb {
   workers: number;
   /** bwrap and the commands inside it: the workload's memory, not Flotilla's. */
   sandboxed: number;
+  ptyHost: number;
   others: number;
 }
 
 const WORKER_SCRIPT = 'agentWorker.js';
+const PTY_HOST_SCRIPT = 'ptyHost.js';
 
 export function agentProcesses(hostPid: number): AgentProcesses {
   const tree = processTree(hostPid);
@@ -32,11 +38,16 @@ export function agentProcesses(hostPid: number): AgentProcesses {
 
   const workers: AgentProcesses['workers'] = [];
   const others: TreeProcess[] = [];
+  let ptyHost: TreeProcess | null = null;
+  let commands: TreeProcess[] = [];
   for (const child of tree.filter((p) => p.depth === 1)) {
     if (child.command.includes(WORKER_SCRIPT)) workers.push({ worker: child, sandboxed: descendantsOf(child.pid) });
-    else others.push(child, ...descendantsOf(child.pid));
+    else if (child.command.includes(PTY_HOST_SCRIPT)) {
+      ptyHost = child;
+      commands = descendantsOf(child.pid);
+    } else others.push(child, ...descendantsOf(child.pid));
   }
-  return { host, workers, others };
+  return { host, workers, ptyHost, commands, others };
 }
 
 export function rssKb(processes: AgentProcesses): RssKb {
@@ -44,7 +55,8 @@ export function rssKb(processes: AgentProcesses): RssKb {
   return {
     host: processes.host?.rssKb ?? 0,
     workers: sum(processes.workers.map((w) => w.worker)),
-    sandboxed: sum(processes.workers.flatMap((w) => w.sandboxed)),
+    sandboxed: sum([...processes.workers.flatMap((w) => w.sandboxed), ...processes.commands]),
+    ptyHost: processes.ptyHost?.rssKb ?? 0,
     others: sum(processes.others),
   };
 }
@@ -72,6 +84,12 @@ export async function createTasks(
   return tasks;
 }
 
+/** Agent commands running now: the pty host's children (each command has its own pty and process). */
+export function runningCommands(processes: AgentProcesses): number {
+  const ptyHostPid = processes.ptyHost?.pid;
+  return ptyHostPid === undefined ? 0 : processes.commands.filter((p) => p.ppid === ptyHostPid).length;
+}
+
 /**
  * Waits until `count` agent workers each have a sandboxed command running (the scripted
  * scenario's first shell step): then every agent is past its start-up and in its turn.
@@ -90,7 +108,8 @@ export async function waitForRunningAgents(
     `${tasks.length} agents running a command`,
     async () => {
       const processes = agentProcesses(hostPid);
-      busy = processes.workers.filter((w) => w.sandboxed.length > 0).length;
+      // One pty per running command, each the pty host's child (bwrap, or its cgroup wrapper).
+      busy = runningCommands(processes);
       if (busy >= tasks.length) return processes;
       // Task statuses every 2 s only: 32 tasks make a big answer.
       if (polls++ % 8 === 0) {

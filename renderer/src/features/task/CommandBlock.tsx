@@ -1,8 +1,9 @@
 import { memo } from 'react';
 import type { TranscriptItem } from '../../../../shared/model/transcript.js';
 import { formatDuration } from '../../components/formatTime.js';
-import { useStickToBottom } from '../../components/useStickToBottom.js';
 import type { DecisionState } from '../approvals/approvalText.js';
+import { CommandOutput } from './CommandOutput.js';
+import './commandBlock.css';
 
 type CommandItem = Extract<TranscriptItem, { type: 'command' }>;
 
@@ -28,10 +29,20 @@ function exitBadge(item: CommandItem, approval: DecisionState | undefined): { te
   return item.exitCode === 0 ? { text: 'exit 0', tone: 'success' } : { text: `exit ${item.exitCode}`, tone: 'danger' };
 }
 
-export const CommandBlock = memo(function CommandBlock({ item, approval }: { item: CommandItem; approval?: DecisionState | undefined }) {
+export const CommandBlock = memo(function CommandBlock({
+  item,
+  approval,
+  receivedNewlines,
+  isVisible,
+}: {
+  item: CommandItem;
+  approval?: DecisionState | undefined;
+  /** Newlines the command printed in all (see TranscriptState.receivedNewlines). */
+  receivedNewlines: number;
+  /** False while the transcript's tab is hidden: the output catches up with its end when shown. */
+  isVisible: boolean;
+}) {
   const badge = exitBadge(item, approval);
-  // Long output scrolls inside the block; follow its tail like a terminal would.
-  const output = useStickToBottom<HTMLPreElement>(item.output);
   return (
     <div className={`cmd ${item.isRunning ? 'is-running' : ''}`} role="group" aria-label={`Command: ${item.command}`}>
       <div className="cmd-head">
@@ -46,11 +57,7 @@ export const CommandBlock = memo(function CommandBlock({ item, approval }: { ite
         </span>
         {item.durationMs !== null && <span className="cmd-duration">{formatDuration(item.durationMs)}</span>}
       </div>
-      {item.output !== '' && (
-        <pre className="cmd-out" ref={output.ref} onScroll={output.onScroll}>
-          {item.output}
-        </pre>
-      )}
+      {item.output !== '' && <CommandOutput output={item.output} receivedNewlines={receivedNewlines} isVisible={isVisible} />}
     </div>
   );
 });

@@ -7,7 +7,17 @@ import { approvalsByCallId } from '../approvals/commandApprovals.js';
 import { CommandBlock } from './CommandBlock.js';
 import type { TranscriptView } from './useTranscript.js';
 
-function TranscriptEntry({ item, approvals }: { item: TranscriptItem; approvals: ReadonlyMap<string, DecisionState> }) {
+function TranscriptEntry({
+  item,
+  approvals,
+  receivedNewlines,
+  isVisible,
+}: {
+  item: TranscriptItem;
+  approvals: ReadonlyMap<string, DecisionState>;
+  receivedNewlines: ReadonlyMap<string, number>;
+  isVisible: boolean;
+}) {
   switch (item.type) {
     case 'user':
       return (
@@ -24,7 +34,14 @@ function TranscriptEntry({ item, approvals }: { item: TranscriptItem; approvals:
         </div>
       );
     case 'command':
-      return <CommandBlock item={item} approval={approvals.get(item.callId)} />;
+      return (
+        <CommandBlock
+          item={item}
+          approval={approvals.get(item.callId)}
+          receivedNewlines={receivedNewlines.get(item.callId) ?? 0}
+          isVisible={isVisible}
+        />
+      );
     case 'checkpoint':
       return (
         <div className="line line-checkpoint">
@@ -56,7 +73,7 @@ export function Transcript({ view, isVisible }: { view: TranscriptView; isVisibl
       {!view.isLoaded && <p className="muted">Loading transcript…</p>}
       {view.isLoaded && view.items.length === 0 && view.error === null && <p className="muted">Nothing has happened yet.</p>}
       {view.items.map((item) => (
-        <TranscriptEntry key={item.seq} item={item} approvals={approvals} />
+        <TranscriptEntry key={item.seq} item={item} approvals={approvals} receivedNewlines={view.receivedNewlines} isVisible={isVisible} />
       ))}
     </div>
   );

@@ -33,4 +33,18 @@ describe('appendTranscriptEvents', () => {
     expect(appendTranscriptEvents(state, [created])).toBe(state);
     expect(appendTranscriptEvents(state, [])).toBe(state);
   });
+
+  it('counts the newlines each command printed, from its start, whatever the view keeps of its output', () => {
+    const more = makeEvent(4, { kind: 'command_output', callId: 'c1', chunk: 'b.txt\nc.txt\nd' });
+    const other = makeEvent(5, { kind: 'command_started', callId: 'c2', command: 'pwd' });
+    const huge = makeEvent(6, { kind: 'command_output', callId: 'c2', chunk: 'x\n'.repeat(150_000) });
+    const state = appendTranscriptEvents(EMPTY_TRANSCRIPT, [created, started, output, more, other, huge]);
+    expect(state.receivedNewlines.get('c1')).toBe(3);
+    // 300,000 characters printed; the view keeps the last 200,000, the count all 150,000 lines.
+    expect(state.receivedNewlines.get('c2')).toBe(150_000);
+    const c2 = state.items.find((i) => i.type === 'command' && i.callId === 'c2');
+    expect(c2?.type === 'command' && c2.output.length).toBe(200_000);
+    // Live events after a load: counted once.
+    expect(appendTranscriptEvents(state, [huge, more]).receivedNewlines.get('c2')).toBe(150_000);
+  });
 });
