@@ -19,14 +19,11 @@ export interface HostedPtyOptions {
 }
 
 /**
- * How often we look whether the program has exited (ms): 5 ms after output, backing off to
- * 100 ms while it is quiet. Programs mostly exit right after their last output, so the exit is
- * seen within a few ms; a silent one within 100 ms. (See drainThenHangUp for why we look at all.)
+ * 20 ms: how often a paused pty checks whether its process has exited. node-pty destroys the
+ * pty's socket 200 ms after the exit and drops what was still unread, so a paused pty must start
+ * reading again well before that.
  */
-const EXIT_CHECK_MIN_MS = 5;
-const EXIT_CHECK_MAX_MS = 100;
-/** 5 ms without output, after the exit, before the slave is closed (plus one poll of the event loop). */
-const DRAIN_QUIET_MS = 5;
+const EXIT_WATCH_INTERVAL_MS = 20;
 const DEFAULT_KILL_GRACE_MS = 1_000;
 
 /**
@@ -42,11 +39,7 @@ export class HostedPty {
   private isPaused = false;
   /** Set once the program is gone: read whatever it left, whatever the consumer's pace. */
   private isDraining = false;
-  private exitCheck: NodeJS.Timeout | null = null;
-  private exitCheckDelayMs = EXIT_CHECK_MIN_MS;
-  /** Data events so far: tells the exit check and the drain whether output came since they last looked. */
-  private dataEvents = 0;
-  private dataEventsAtLastCheck = 0;
+  private exitWatch: NodeJS.Timeout | null = null;
   private killTimer: NodeJS.Timeout | null = null;
   private hasExited = false;
   private readonly subscriptions: { dispose(): void }[];
@@ -61,7 +54,6 @@ export class HostedPty {
   ) {
     this.slaveFd = openSlave(pty);
     this.subscriptions = [pty.onData((data) => this.handleData(data)), pty.onExit(({ exitCode, signal }) => this.handleExit(exitCode, signal ?? 0))];
-    if (this.slaveFd !== null) this.scheduleExitCheck();
   }
 
   get pid(): number {
@@ -103,7 +95,6 @@ export class HostedPty {
 
   private handleData(data: string): void {
     if (this.hasExited) return;
-    this.dataEvents++;
     this.pending.push(data);
     this.pendingChars += data.length;
     this.unackedChars += data.length;
@@ -132,62 +123,25 @@ export class HostedPty {
   private setPaused(isPaused: boolean): void {
     if (this.isPaused === isPaused) return;
     this.isPaused = isPaused;
-    if (isPaused) this.pty.pause();
-    else this.pty.resume();
+    if (isPaused) {
+      this.pty.pause();
+      this.exitWatch = setInterval(() => this.checkStillRunning(), EXIT_WATCH_INTERVAL_MS);
+    } else {
+      if (this.exitWatch) clearInterval(this.exitWatch);
+      this.exitWatch = null;
+      this.pty.resume();
+    }
     this.send({ type: 'flow', id: this.id, isPaused });
   }
 
-  private scheduleExitCheck(): void {
-    this.exitCheck = setTimeout(() => this.checkStillRunning(), this.exitCheckDelayMs);
-  }
-
   private checkStillRunning(): void {
-    this.exitCheck = null;
-    if (this.hasExited || this.isDraining) return;
     try {
-      // Succeeds for a zombie too: node-pty reaps its child at once, so "gone" means reaped.
       process.kill(this.pty.pid, 0);
     } catch {
-      this.drainThenHangUp();
-      return;
+      // Gone (and reaped): drain its last output before node-pty closes the pty.
+      this.isDraining = true;
+      this.setPaused(false);
     }
-    const sawOutput = this.dataEvents !== this.dataEventsAtLastCheck;
-    this.dataEventsAtLastCheck = this.dataEvents;
-    this.exitCheckDelayMs = sawOutput ? EXIT_CHECK_MIN_MS : Math.min(EXIT_CHECK_MAX_MS, this.exitCheckDelayMs * 2);
-    this.scheduleExitCheck();
-  }
-
-  /**
-   * The program is gone, but we hold the pty's slave open (see openSlave), so node-pty would
-   * only report the exit when its 200 ms timeout destroys the pty — 200 ms added to every
-   * command. Instead: read what is left whatever the consumer's pace, and once the output has
-   * been quiet for DRAIN_QUIET_MS and one more poll of the event loop found nothing (the
-   * setImmediate runs after the poll phase, so a read that was waiting behind a busy loop is
-   * seen first), close the slave: the master then reads end-of-file with nothing left unread,
-   * and node-pty reports the exit at once.
-   */
-  private drainThenHangUp(): void {
-    this.isDraining = true;
-    this.setPaused(false);
-    let seen = this.dataEvents;
-    const look = () => {
-      this.exitCheck = setTimeout(() => {
-        setImmediate(() => {
-          if (this.hasExited) return;
-          if (this.dataEvents !== seen) {
-            seen = this.dataEvents;
-            return look();
-          }
-          this.closeSlave();
-        });
-      }, DRAIN_QUIET_MS);
-    };
-    look();
-  }
-
-  private closeSlave(): void {
-    if (this.slaveFd !== null) fs.close(this.slaveFd, () => {});
-    this.slaveFd = null;
   }
 
   private handleExit(exitCode: number, signal: number): void {
@@ -203,10 +157,11 @@ export class HostedPty {
   private cleanUp(): void {
     this.hasExited = true;
     if (this.batchTimer) clearTimeout(this.batchTimer);
-    if (this.exitCheck) clearTimeout(this.exitCheck);
+    if (this.exitWatch) clearInterval(this.exitWatch);
     if (this.killTimer) clearTimeout(this.killTimer);
-    this.batchTimer = this.exitCheck = this.killTimer = null;
-    this.closeSlave();
+    this.batchTimer = this.exitWatch = this.killTimer = null;
+    if (this.slaveFd !== null) fs.close(this.slaveFd, () => {});
+    this.slaveFd = null;
     for (const subscription of this.subscriptions) subscription.dispose();
     this.onDidExit();
   }
@@ -217,8 +172,8 @@ export class HostedPty {
  * output of a program is often lost: when the program exits, the master sees a hang-up, and
  * libuv takes the next short read (a pty gives at most 4 KiB per read) together with the hang-up
  * for end-of-file while the kernel still holds data (seen with `seq 1 200000`: 5-15 KB lost).
- * With the slave held open there is no hang-up while output is unread;
- * once the program is gone and its output drained, drainThenHangUp closes it. Returns null where there is no slave
+ * With the slave held open there is no hang-up: node-pty reads until it closes the pty 200 ms
+ * after the exit, by which time everything has been read. Returns null where there is no slave
  * to open (Windows); the pty then works as before.
  */
 function openSlave(pty: IPty): number | null {
