@@ -41,8 +41,12 @@ export async function pruneWorktrees(repoPath: string): Promise<void> {
  */
 export async function uncommittedPaths(repoPath: string, options: { isLowPriority?: boolean } = {}): Promise<string[]> {
   const out = await runGitOk(repoPath, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=normal'], options);
-  // "XY path\0"; a rename or copy (X or Y is R/C) is followed by its old path, not an entry.
-  const entries = out.split('\0');
+  return parsePorcelainZ(out);
+}
+
+/** `git status --porcelain=v1 -z` → paths: "XY path\0"; a rename or copy (X or Y is R/C) is followed by its old path, not an entry. */
+export function parsePorcelainZ(stdout: string): string[] {
+  const entries = stdout.split('\0');
   const paths: string[] = [];
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] ?? '';

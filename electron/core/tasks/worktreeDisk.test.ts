@@ -7,7 +7,8 @@ import type { Repo, Task } from '../../../shared/model/task.js';
 import { taskRecord } from '../../../test/fixtures/taskRecords.js';
 import { makeTempRepo, type TempRepo } from '../../../test/fixtures/tempRepo.js';
 import { DEFAULT_REPO_SETTINGS } from '../store/repoStore.js';
-import { parsePorcelainZ, removeWorktreeFolder, UNCOMMITTED_SAMPLE, worktreeUsage } from './worktreeDisk.js';
+import { parsePorcelainZ } from '../git/worktreeRecovery.js';
+import { removeWorktreeFolder, UNCOMMITTED_SAMPLE, worktreeUsage } from './worktreeDisk.js';
 
 let home: string;
 let repo: TempRepo;

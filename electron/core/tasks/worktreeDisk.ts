@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { failure, type Failure } from '../../../shared/contract.js';
 import type { Repo, Task } from '../../../shared/model/task.js';
 import { isFinal, type TaskStatus } from '../../../shared/model/taskLifecycle.js';
-import { uncommittedPaths } from '../git/worktreeRecovery.js';
+import { parsePorcelainZ, uncommittedPaths } from '../git/worktreeRecovery.js';
 import { runGit } from '../git/runGit.js';
 import type { TaskStore } from '../store/taskStore.js';
 
@@ -139,19 +139,6 @@ async function uncommittedIn(folder: string): Promise<string[]> {
   if (!fs.existsSync(path.join(folder, '.git'))) return [];
   const status = await runGit(folder, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=normal']).catch(() => null);
   return status?.exitCode === 0 ? parsePorcelainZ(status.stdout) : [];
-}
-
-/** `git status --porcelain=v1 -z` → paths. A rename or copy (`R`/`C`) is followed by its old path: skipped. */
-export function parsePorcelainZ(stdout: string): string[] {
-  const entries = stdout.split('\0');
-  const paths: string[] = [];
-  for (let i = 0; i < entries.length; i += 1) {
-    const entry = entries[i] ?? '';
-    if (entry.length < 4) continue;
-    paths.push(entry.slice(3));
-    if (/[RC]/.test(entry.slice(0, 2))) i += 1;
-  }
-  return paths;
 }
 
 /** `fn` over `items` with at most `limit` calls in flight; results in input order. */
