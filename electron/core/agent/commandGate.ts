@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
-import { isCovered, type ApprovalDecision, type ApprovalRequest, type TaskGrants, type Widening } from '../../../shared/model/approval.js';
-import { isKnownReadOnlyCommand, type ApprovalPolicy } from '../../../shared/model/sandboxPolicy.js';
+import type { ApprovalDecision, ApprovalRequest, TaskGrants, Widening } from '../../../shared/model/approval.js';
+import { isCovered } from '../../../shared/model/widening.js';
+import { isKnownReadOnlyCommand } from '../../../shared/model/readOnlyCommands.js';
+import type { ApprovalPolicy } from '../../../shared/model/sandboxPolicy.js';
 import type { SandboxSpec } from '../sandbox/sandboxSpec.js';
 import { checkWritablePath, isWithin } from '../sandbox/writablePaths.js';
 

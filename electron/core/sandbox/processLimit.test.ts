@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CommandCgroup, pidsCgroupDirs, probeProcessLimiter } from './processLimit.js';
+import { CommandCgroup, pidsCgroupDirs, probeProcessLimiter, removeStaleCommandCgroups } from './processLimit.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -89,3 +89,51 @@ describe('CommandCgroup', async () => {
     expect(fs.existsSync(`/proc/${daemonPid}/cmdline`) && fs.readFileSync(`/proc/${daemonPid}/stat`, 'utf8').split(' ')[2] !== 'Z').toBe(false);
   });
 });
+
+describe('removeStaleCommandCgroups', async () => {
+  const limiter = await probeProcessLimiter();
+  it.runIf(limiter.kind === 'cgroup')('removes (and empties) the cgroups of processes that are gone, never a live one', async () => {
+    if (limiter.kind !== 'cgroup') return;
+    const deadPid = await new Promise<number>((resolve) => {
+      const child = spawn('/bin/true');
+      child.on('exit', () => resolve(child.pid ?? 0));
+    });
+    // As a killed worker leaves it: a command cgroup named after its maker, a process inside.
+    const stale = path.join(limiter.parentDir, `flotilla-${deadPid}-1-deadbeef`);
+    fs.mkdirSync(stale);
+    const orphan = spawn('/bin/sh', ['-c', `echo $$ > "${stale}/cgroup.procs" && exec sleep 300`], { stdio: 'ignore' });
+    const orphanExit = new Promise((resolve) => orphan.on('exit', (_code, signal) => resolve(signal)));
+    const live = CommandCgroup.create(limiter.parentDir, 4);
+    try {
+      await waitFor(() => fs.readFileSync(path.join(stale, 'cgroup.procs'), 'utf8').trim() !== '');
+      await removeStaleCommandCgroups(limiter.parentDir);
+      expect(fs.existsSync(stale)).toBe(false);
+      expect(await orphanExit).toBe('SIGKILL');
+      expect(fs.existsSync(live.dir)).toBe(true);
+    } finally {
+      await live.release();
+      await CommandCgroup.at(stale).release();
+    }
+  });
+
+  it.runIf(limiter.kind === 'cgroup')('never reuses a name, even for the same pid and sequence', async () => {
+    if (limiter.kind !== 'cgroup') return;
+    const a = CommandCgroup.create(limiter.parentDir, 4);
+    const b = CommandCgroup.create(limiter.parentDir, 4);
+    try {
+      expect(path.basename(a.dir)).toMatch(new RegExp(`^flotilla-${process.pid}-\\d+-[0-9a-f]{8}$`));
+      expect(a.dir).not.toBe(b.dir);
+    } finally {
+      await a.release();
+      await b.release();
+    }
+  });
+});
+
+async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

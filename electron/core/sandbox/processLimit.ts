@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -46,7 +47,11 @@ async function detect(opts: ProbeProcessLimiterOptions): Promise<ProcessLimiter>
   const cgroupFailures: string[] = [];
   for (const candidate of pidsCgroupDirs(opts.procSelf ?? '/proc/self')) {
     const failure = await tryCgroup(candidate.dir);
-    if (failure === null) return { kind: 'cgroup', version: candidate.version, parentDir: candidate.dir };
+    if (failure === null) {
+      // In the background: the first command need not wait for another process's leftovers.
+      void removeStaleCommandCgroups(candidate.dir);
+      return { kind: 'cgroup', version: candidate.version, parentDir: candidate.dir };
+    }
     cgroupFailures.push(`${candidate.dir}: ${failure}`);
   }
   if (uid !== 0) return { kind: 'rlimit' };
@@ -129,20 +134,51 @@ async function tryCgroup(parentDir: string): Promise<string | null> {
 
 let sequence = 0;
 
+/** `flotilla-<pid of the process that made it>-<sequence>-<random>`: see CommandCgroup.create. */
+const COMMAND_CGROUP_NAME = /^flotilla-(\d+)-/;
+
+/**
+ * Removes command cgroups left by processes that are gone (a worker killed mid-command, a
+ * host killed with -9), killing anything still inside: such commands have no owner left to
+ * stop them. A cgroup whose maker still runs is never touched. Never throws.
+ */
+export async function removeStaleCommandCgroups(parentDir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = fs.readdirSync(parentDir);
+  } catch {
+    return;
+  }
+  const stale = names.filter((name) => {
+    const pid = Number(COMMAND_CGROUP_NAME.exec(name)?.[1]);
+    return Number.isInteger(pid) && pid > 0 && !isAlive(pid);
+  });
+  await Promise.all(stale.map((name) => CommandCgroup.at(path.join(parentDir, name)).release()));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, run by someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * One command's cgroup: made before the command, joined by the launcher before it execs
  * anything (so every descendant is counted from the first fork), removed afterwards.
  */
 export class CommandCgroup {
-  private constructor(
-    readonly dir: string,
-    readonly maxProcesses: number,
-  ) {}
+  private constructor(readonly dir: string) {}
 
   /** Throws when the cgroup cannot be made or limited (a probe said it could: a host problem). */
   static create(parentDir: string, maxProcesses: number): CommandCgroup {
     sequence += 1;
-    const dir = path.join(parentDir, `flotilla-${process.pid}-${sequence}`);
+    // The random part: a pid is reused, and a killed process leaves its cgroups behind (until
+    // removeStaleCommandCgroups runs), so pid + sequence alone once collided (EEXIST).
+    const dir = path.join(parentDir, `flotilla-${process.pid}-${sequence}-${crypto.randomBytes(4).toString('hex')}`);
     fs.mkdirSync(dir);
     try {
       if (!fs.existsSync(path.join(dir, 'pids.max'))) {
@@ -154,7 +190,12 @@ export class CommandCgroup {
       fs.rmdirSync(dir);
       throw error;
     }
-    return new CommandCgroup(dir, maxProcesses);
+    return new CommandCgroup(dir);
+  }
+
+  /** An existing command cgroup, to kill what is in it and remove it. */
+  static at(dir: string): CommandCgroup {
+    return new CommandCgroup(dir);
   }
 
   /**

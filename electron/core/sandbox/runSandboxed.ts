@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { DEFAULT_COMMAND_TIMEOUT_MS } from '../../../shared/model/sandboxPolicy.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS } from '../../../shared/model/commandLimits.js';
 import { bwrapArgs } from './bwrapArgs.js';
 import { SandboxUnavailableError, type CommandLaunch, type CommandResult, type CommandSpawner } from './commandSpawner.js';
 import { pipeSpawner } from './pipeSpawner.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { failure, type Failure } from '../../../shared/contract.js';
+import { failure, type Failure } from '../../../shared/contracts/failure.js';
 import { hostSocketPaths, secretPaths } from './hostSecrets.js';
 
 /**

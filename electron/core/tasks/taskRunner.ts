@@ -1,5 +1,6 @@
 import type { Task } from '../../../shared/model/task.js';
-import { describeWidening, type ApprovalDecision, type ApprovalRequest, type TaskGrants } from '../../../shared/model/approval.js';
+import type { ApprovalDecision, ApprovalRequest, TaskGrants } from '../../../shared/model/approval.js';
+import { describeWidening } from '../../../shared/model/widening.js';
 import type { TaskEventBody } from '../../../shared/model/taskEvents.js';
 import { startAgentTurn, WorkerPool, type AgentTurnHandle, type TurnOutcome } from '../agent/agentRunner.js';
 import { DEFAULT_MAX_STEPS, type WorkerEvent, type WorkerStartConfig } from '../agent/workerProtocol.js';

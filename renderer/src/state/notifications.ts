@@ -1,4 +1,5 @@
-import { describeWidening, type ApprovalRequest } from '../../../shared/model/approval.js';
+import type { ApprovalRequest } from '../../../shared/model/approval.js';
+import { describeWidening } from '../../../shared/model/widening.js';
 import { columnOf } from '../../../shared/model/boardColumns.js';
 import type { TasksById } from './tasksModel.js';
 import { REAL_TIMERS, type TimerApi } from './keyedThrottle.js';

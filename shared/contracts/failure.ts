@@ -1,0 +1,32 @@
+/** Expected failures: the caller shows `message` as is. A throw is a bug, not one of these. */
+export const FAILURE_KINDS = [
+  'invalid_input',
+  'not_found',
+  'not_a_repo',
+  'no_commits',
+  'bad_branch',
+  'repo_missing',
+  'invalid_state',
+  'conflict',
+  'checkout_dirty',
+  'git_error',
+  'sandbox_unavailable',
+] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+/**
+ * Plain types and code without zod on purpose: the agent worker's sandbox code returns these,
+ * and every worker's memory counts per running agent (the `fleet` benchmark). FailureSchema in
+ * result.ts validates the same shape.
+ */
+export interface Failure {
+  ok: false;
+  kind: FailureKind;
+  message: string;
+  /** For `conflict`: the files that would conflict. */
+  files?: string[] | undefined;
+}
+
+export function failure(kind: FailureKind, message: string, files?: string[]): Failure {
+  return files ? { ok: false, kind, message, files } : { ok: false, kind, message };
+}
