@@ -7,8 +7,10 @@
 //              `flotilla serve`, shown by the real UI's xterm.js in headless Chromium (binary
 //              WebSocket frames, acks from xterm's write callbacks), timed in the page from the
 //              keystroke to the write that parsed a marker echoed after the file.
+//   xterm_parse_only — for context: the page's xterm.js parsing text written in the page (no host,
+//              no drawing); xterm_ceiling = that / raw is the best ratio any host could reach here.
 // All in MB/s of the file, start to last chunk (the exit comes 200 ms later, see hostedPty.ts); the
-// last line is `terminal: raw=<MB/s> flotilla=<MB/s> browser=<MB/s> host_ratio=<r> ratio=<browser/raw>`.
+// last line is `terminal: raw=… flotilla=… browser=… xterm_parse_only=… host_ratio=… xterm_ceiling=… ratio=<browser/raw>`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -153,7 +155,7 @@ service.dispose();
 console.log(`  headless mirror alone: ${(await mirrorParseMbPerSecond()).toFixed(1)} MB/s (parse only, one core, ceiling for a sustained flood)`);
 
 /** The browser leg: `RUNS` times `cat` in one task terminal of a real host, shown by the real UI. */
-async function browserRuns(): Promise<number[]> {
+async function browserRuns(): Promise<{ results: number[]; parseOnly: number }> {
   const cleanup = new CleanupStack();
   try {
     const { host, tasks } = await startTerminalHost(cleanup, 1);
@@ -196,26 +198,38 @@ async function browserRuns(): Promise<number[]> {
       results.push(mbPerSecond(ms));
       console.log(`  browser run ${run}: ${results.at(-1)?.toFixed(1)} MB/s (${(ms / 1000).toFixed(2)} s)`);
     }
-    // For context: the same xterm parsing (and rendering) text written in the page itself, no host.
-    const alone = await page.evaluate(async (size) => {
-      const term = [...(window.__flotillaTerminals?.values() ?? [])].at(-1);
-      if (!term) throw new Error('no terminal on the page');
-      let chunk = '';
-      for (let i = 0; chunk.length < 65_536; i++) chunk += `${i} terminal the quick brown fox jumps over the lazy dog ${i * 7}\r\n`;
-      const count = Math.ceil(size / chunk.length);
-      const startedAt = performance.now();
-      // In rounds of 16 chunks (1 MB), each waiting for the last to be parsed: xterm discards
-      // writes beyond 50 MB pending, so a 100 MB file needs flow control here too.
-      for (let i = 0; i < count; i += 16) {
-        await new Promise<void>((resolve) => {
-          const end = Math.min(count, i + 16);
-          for (let j = i; j < end; j++) term.write(chunk, j === end - 1 ? resolve : undefined);
-        });
-      }
-      return (count * chunk.length) / 1e6 / ((performance.now() - startedAt) / 1000);
-    }, bytes);
-    console.log(`  xterm.js alone in the page: ${alone.toFixed(1)} MB/s (the same view, text written locally: ceiling of the browser leg)`);
-    return results;
+    // For context: the same xterm parsing (and drawing) text written in the page itself, no
+    // host; then a second xterm of the same build and options that is never opened (parsing only).
+    const inPage = (mode: 'drawn' | 'parse-only') =>
+      page.evaluate(
+        async ({ size, mode }) => {
+          const shown = [...(window.__flotillaTerminals?.values() ?? [])].at(-1);
+          if (!shown) throw new Error('no terminal on the page');
+          const { cols, rows } = shown;
+          const TerminalClass = shown.constructor as new (options: { cols: number; rows: number; scrollback: number }) => NonNullable<typeof shown>;
+          const term = mode === 'drawn' ? shown : new TerminalClass({ cols, rows, scrollback: shown.options.scrollback ?? 10_000 });
+          let chunk = '';
+          for (let i = 0; chunk.length < 65_536; i++) chunk += `${i} terminal the quick brown fox jumps over the lazy dog ${i * 7}\r\n`;
+          const count = Math.ceil(size / chunk.length);
+          const startedAt = performance.now();
+          // In rounds of 16 chunks (1 MB), each waiting for the last to be parsed: xterm discards
+          // writes beyond 50 MB pending, so a 100 MB file needs flow control here too.
+          for (let i = 0; i < count; i += 16) {
+            await new Promise<void>((resolve) => {
+              const end = Math.min(count, i + 16);
+              for (let j = i; j < end; j++) term.write(chunk, j === end - 1 ? resolve : undefined);
+            });
+          }
+          const mbPerS = (count * chunk.length) / 1e6 / ((performance.now() - startedAt) / 1000);
+          if (term !== shown) term.dispose();
+          return mbPerS;
+        },
+        { size: bytes, mode },
+      );
+    const drawn = await inPage('drawn');
+    const parseOnly = await inPage('parse-only');
+    console.log(`  xterm.js alone in the page: ${drawn.toFixed(1)} MB/s drawn, ${parseOnly.toFixed(1)} MB/s parsing only (text written locally, no host: ceilings of the browser leg)`);
+    return { results, parseOnly };
   } finally {
     await cleanup.run();
   }
@@ -224,9 +238,11 @@ async function browserRuns(): Promise<number[]> {
 const browser = await browserRuns();
 const rawMb = median(raw);
 const flotillaMb = median(flotilla);
-const browserMb = median(browser);
+const browserMb = median(browser.results);
+// xterm_ceiling: the best ratio any host could reach with this page's xterm.js on this machine.
 console.log(
-  `terminal: raw=${rawMb.toFixed(1)} flotilla=${flotillaMb.toFixed(1)} browser=${browserMb.toFixed(1)} host_ratio=${(flotillaMb / rawMb).toFixed(2)} ratio=${(browserMb / rawMb).toFixed(2)}`,
+  `terminal: raw=${rawMb.toFixed(1)} flotilla=${flotillaMb.toFixed(1)} browser=${browserMb.toFixed(1)} xterm_parse_only=${browser.parseOnly.toFixed(1)} ` +
+    `host_ratio=${(flotillaMb / rawMb).toFixed(2)} xterm_ceiling=${(browser.parseOnly / rawMb).toFixed(2)} ratio=${(browserMb / rawMb).toFixed(2)}`,
 );
 // startFlotilla's start-up timer is never cleared: do not wait for it.
 process.exit(0);
