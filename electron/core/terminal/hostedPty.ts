@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { IPty } from 'node-pty';
 import { killProcessGroup } from './killProcessGroup.js';
@@ -19,11 +20,16 @@ export interface HostedPtyOptions {
 }
 
 /**
- * 20 ms: how often a paused pty checks whether its process has exited. node-pty destroys the
- * pty's socket 200 ms after the exit and drops what was still unread, so a paused pty must start
- * reading again well before that.
+ * How often a pty checks whether its program has exited, in ms: often while it is young (most
+ * agent commands end within a second, and each waits for this), rarely once it is a long-lived
+ * shell. A paused pty checks often at any age: node-pty destroys the pty's socket 200 ms after
+ * the exit and drops what was still unread, so it must start reading again well before that.
  */
-const EXIT_WATCH_INTERVAL_MS = 20;
+const EXIT_WATCH_YOUNG_MS = 10;
+const EXIT_WATCH_OLD_MS = 100;
+const EXIT_WATCH_PAUSED_MS = 20;
+/** A pty is young for its first second. */
+const YOUNG_FOR_MS = 1_000;
 const DEFAULT_KILL_GRACE_MS = 1_000;
 
 /**
@@ -44,6 +50,11 @@ export class HostedPty {
   private hasExited = false;
   private readonly subscriptions: { dispose(): void }[];
   private slaveFd: number | null;
+  private readonly openedAt = performance.now();
+  /** Written to the slave once the program is gone; see endOfOutputMarker. null: not (or no longer) awaited. */
+  private endMarker: string | null = null;
+  /** The end of the output read so far that may be the start of the marker, held back until the next read. */
+  private heldTail = '';
 
   constructor(
     readonly id: string,
@@ -54,6 +65,7 @@ export class HostedPty {
   ) {
     this.slaveFd = openSlave(pty);
     this.subscriptions = [pty.onData((data) => this.handleData(data)), pty.onExit(({ exitCode, signal }) => this.handleExit(exitCode, signal ?? 0))];
+    this.watchExit();
   }
 
   get pid(): number {
@@ -93,8 +105,10 @@ export class HostedPty {
     this.cleanUp();
   }
 
-  private handleData(data: string): void {
+  private handleData(chunk: string): void {
     if (this.hasExited) return;
+    const data = this.endMarker === null ? chunk : this.takeUntilEndMarker(chunk);
+    if (data.length === 0) return;
     this.pending.push(data);
     this.pendingChars += data.length;
     this.unackedChars += data.length;
@@ -123,25 +137,78 @@ export class HostedPty {
   private setPaused(isPaused: boolean): void {
     if (this.isPaused === isPaused) return;
     this.isPaused = isPaused;
-    if (isPaused) {
-      this.pty.pause();
-      this.exitWatch = setInterval(() => this.checkStillRunning(), EXIT_WATCH_INTERVAL_MS);
-    } else {
-      if (this.exitWatch) clearInterval(this.exitWatch);
-      this.exitWatch = null;
-      this.pty.resume();
-    }
+    if (isPaused) this.pty.pause();
+    else this.pty.resume();
     this.send({ type: 'flow', id: this.id, isPaused });
+    if (!this.isDraining) this.watchExit();
+  }
+
+  /** (Re)arms the check for the program's exit at the pace its state calls for. */
+  private watchExit(): void {
+    if (this.exitWatch) clearTimeout(this.exitWatch);
+    this.exitWatch = null;
+    if (this.hasExited || this.isDraining) return;
+    // Without a slave to write the marker to, only a paused pty needs to notice the exit itself.
+    if (this.slaveFd === null && !this.isPaused) return;
+    const isYoung = performance.now() - this.openedAt < YOUNG_FOR_MS;
+    const interval = this.isPaused ? EXIT_WATCH_PAUSED_MS : isYoung ? EXIT_WATCH_YOUNG_MS : EXIT_WATCH_OLD_MS;
+    this.exitWatch = setTimeout(() => this.checkStillRunning(), interval);
   }
 
   private checkStillRunning(): void {
+    this.exitWatch = null;
     try {
       process.kill(this.pty.pid, 0);
+      this.watchExit();
     } catch {
-      // Gone (and reaped): drain its last output before node-pty closes the pty.
+      // Gone (and reaped): read its last output before node-pty closes the pty, then end.
       this.isDraining = true;
       this.setPaused(false);
+      this.writeEndMarker();
     }
+  }
+
+  /**
+   * Ends the output as soon as the program's last byte is read, instead of after node-pty's
+   * 200 ms wait. A marker written to the slave now queues behind everything the program wrote
+   * (one buffer, in order), so once it is read, all of the program's output has been read too;
+   * then our slave is closed, the master reads end-of-file and node-pty reports the exit at
+   * once. (Closing the slave without the marker lost output: the kernel passes a pty's last
+   * bytes to the master asynchronously.) If anything goes wrong, node-pty's 200 ms wait still
+   * ends the pty; if a background process keeps the slave open, it does too, as before.
+   */
+  private writeEndMarker(): void {
+    const slaveFd = this.slaveFd;
+    if (slaveFd === null || this.hasExited) return;
+    const marker = endOfOutputMarker();
+    this.endMarker = marker;
+    fs.write(slaveFd, marker, (error) => {
+      // EAGAIN (the pty's buffer is full) or a closed pty: no early end; the marker was not written.
+      if (error && this.endMarker === marker) this.endMarker = null;
+    });
+  }
+
+  /** The output in `chunk` up to the end marker (and what follows it); holds back a possible partial marker. */
+  private takeUntilEndMarker(chunk: string): string {
+    const marker = this.endMarker ?? '';
+    const text = this.heldTail + chunk;
+    const at = text.indexOf(marker);
+    if (at >= 0) {
+      this.endMarker = null;
+      this.heldTail = '';
+      this.closeSlave();
+      // After the marker: output of background processes the program left, if any.
+      return text.slice(0, at) + text.slice(at + marker.length);
+    }
+    let keep = Math.min(marker.length - 1, text.length);
+    while (keep > 0 && !marker.startsWith(text.slice(text.length - keep))) keep -= 1;
+    this.heldTail = text.slice(text.length - keep);
+    return text.slice(0, text.length - keep);
+  }
+
+  private closeSlave(): void {
+    if (this.slaveFd !== null) fs.close(this.slaveFd, () => {});
+    this.slaveFd = null;
   }
 
   private handleExit(exitCode: number, signal: number): void {
@@ -149,6 +216,12 @@ export class HostedPty {
     // After a kill request, what ignored the hang-up (or was started in the background) goes too.
     if (this.killTimer) killProcessGroup(this.pty.pid, 'SIGKILL');
     // node-pty reports the exit after the pty's socket closed, i.e. after its last data.
+    if (this.heldTail.length > 0) {
+      // The marker never came: what was held back was output.
+      this.pending.push(this.heldTail);
+      this.pendingChars += this.heldTail.length;
+      this.heldTail = '';
+    }
     this.flush();
     this.send({ type: 'exit', id: this.id, exitCode, signal });
     this.cleanUp();
@@ -157,31 +230,40 @@ export class HostedPty {
   private cleanUp(): void {
     this.hasExited = true;
     if (this.batchTimer) clearTimeout(this.batchTimer);
-    if (this.exitWatch) clearInterval(this.exitWatch);
+    if (this.exitWatch) clearTimeout(this.exitWatch);
     if (this.killTimer) clearTimeout(this.killTimer);
     this.batchTimer = this.exitWatch = this.killTimer = null;
-    if (this.slaveFd !== null) fs.close(this.slaveFd, () => {});
-    this.slaveFd = null;
+    this.endMarker = null;
+    this.closeSlave();
     for (const subscription of this.subscriptions) subscription.dispose();
     this.onDidExit();
   }
 }
 
 /**
- * Opens the pty's slave side and keeps it open until the exit is reported. Without it the last
- * output of a program is often lost: when the program exits, the master sees a hang-up, and
- * libuv takes the next short read (a pty gives at most 4 KiB per read) together with the hang-up
- * for end-of-file while the kernel still holds data (seen with `seq 1 200000`: 5-15 KB lost).
- * With the slave held open there is no hang-up: node-pty reads until it closes the pty 200 ms
- * after the exit, by which time everything has been read. Returns null where there is no slave
- * to open (Windows); the pty then works as before.
+ * An APC string no program prints by chance (random per pty). Only capitals, digits and escapes:
+ * the slave's output processing (ONLCR, OLCUC, …) leaves them as they are.
+ */
+function endOfOutputMarker(): string {
+  return `\x1b_FLOTILLA-END-${crypto.randomBytes(8).toString('hex').toUpperCase()}\x1b\\`;
+}
+
+/**
+ * Opens the pty's slave side and keeps it open until the end marker is read (or the exit is
+ * reported). Without it the last output of a program is often lost: when the program exits, the
+ * master sees a hang-up, and libuv takes the next short read (a pty gives at most 4 KiB per
+ * read) together with the hang-up for end-of-file while the kernel still holds data (seen with
+ * `seq 1 200000`: 5-15 KB lost). With the slave held open there is no hang-up until we close it,
+ * after the marker. Returns null where there is no slave to open (Windows); the pty then works
+ * as before, ending 200 ms after the exit.
  */
 function openSlave(pty: IPty): number | null {
   const ptsName: unknown = (pty as IPty & { ptsName?: unknown }).ptsName;
   if (typeof ptsName !== 'string' || !ptsName.startsWith('/dev/')) return null;
   try {
     // O_NOCTTY: the pty host must never take this terminal as its own controlling terminal.
-    return fs.openSync(ptsName, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+    // O_NONBLOCK: the end marker is never worth a thread blocked on a full (or stopped) pty.
+    return fs.openSync(ptsName, fs.constants.O_RDWR | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK);
   } catch {
     return null;
   }

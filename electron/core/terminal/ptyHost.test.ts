@@ -115,12 +115,28 @@ describe('pty host (a real child process with real ptys)', () => {
   });
 
   it('reports the exit without losing the last output, for many programs that print and exit at once', async () => {
-    // The slave is closed right after the exit (to report it without node-pty's 200 ms wait):
-    // a tail still in the kernel's pty buffer must be read before that, every time.
+    // The exit is reported once an end marker written after the exit is read back (instead of
+    // after node-pty's 200 ms wait): a tail still in the kernel's pty buffer must come first, every time.
     const runs = Array.from({ length: 12 }, (_, i) => ({ n: 5_000 + i * 1_111, pty: spawn('seq', ['1', String(5_000 + i * 1_111)]) }));
     for (const { pty } of runs) ackImmediately(pty);
     await waitFor('every exit', () => runs.every(({ pty }) => pty.exit !== null), 30_000);
     for (const { n, pty } of runs) expect(pty.output === seqThroughPty(n)).toBe(true);
+  });
+
+  it('ends the output at the program’s last byte, even when its output ends like the end marker begins', async () => {
+    const endings = ['abc\x1b', 'abc\x1b_', 'abc\x1b_FLOTILLA-END-', 'abc\x1b_FLOTILLA-END-0123'];
+    const runs = endings.map((ending) => ({ ending, pty: spawn('printf', [ending.replace(/\x1b/g, '\\033')]) }));
+    for (const { pty } of runs) ackImmediately(pty);
+    await waitFor('every exit', () => runs.every(({ pty }) => pty.exit !== null));
+    for (const { ending, pty } of runs) expect(pty.output).toBe(ending);
+  });
+
+  it('still ends when a background process keeps the terminal open after the program exits', async () => {
+    const pty = spawn('sh', ['-c', 'sleep 1 & echo started; exit 4']);
+    ackImmediately(pty);
+    await waitFor('exit', () => pty.exit !== null);
+    expect(pty.output).toBe('started\r\n');
+    expect(pty.exit).toEqual({ exitCode: 4, signal: 0 });
   });
 
   it('pauses a pty whose consumer does not ack, and resumes it without losing or reordering a byte', async () => {
