@@ -7,14 +7,12 @@
  * nothing in between (what the sandbox itself costs). Last line:
  * `agent-commands: pty_p50=<ms> pty_p90=<ms> pipe_p50=<ms> ratio=<pty_p50/pipe_p50>`.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { runSandboxed } from '../electron/core/sandbox/runSandboxed.js';
-import type { SandboxSpec } from '../electron/core/sandbox/sandboxSpec.js';
 import { startModelServer } from '../test/fixtures/modelServer.js';
 import { makeTempRepo } from '../test/fixtures/tempRepo.js';
 import { startBenchHost } from './lib/benchHost.js';
+import { makeBenchSandbox } from './lib/benchSandbox.js';
 import { runBench } from './lib/runBench.js';
 import { fixed, percentile, waitUntil } from './lib/stats.js';
 
@@ -49,18 +47,8 @@ await runBench('agent-commands', async (cleanup) => {
   if (onPty.length !== COMMANDS) throw new Error(`${onPty.length} commands finished, expected ${COMMANDS}`);
 
   // The peer: the same sandbox, on pipes, in this process.
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-commands-')));
-  cleanup.defer(`remove ${root}`, () => fs.rmSync(root, { recursive: true, force: true }));
-  const spec: SandboxSpec = {
-    mode: 'workspace-write',
-    worktreePath: path.join(root, 'worktree'),
-    readOnlyPaths: [],
-    extraWritablePaths: [],
-    homeDir: path.join(root, 'home'),
-    allowNetwork: false,
-  };
-  fs.mkdirSync(spec.worktreePath);
-  fs.mkdirSync(spec.homeDir);
+  const { root, spec, remove } = makeBenchSandbox('flotilla-bench-commands-');
+  cleanup.defer(`remove ${root}`, remove);
   const onPipes: number[] = [];
   for (let i = 0; i <= COMMANDS; i++) {
     const result = await runSandboxed(spec, 'true', { hiddenPaths: [root] });

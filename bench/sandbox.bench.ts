@@ -4,13 +4,11 @@
  * 50 spawns of `/bin/true` without a sandbox. Runs one after another, after a warm-up of each.
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { probeProcessLimiter } from '../electron/core/sandbox/processLimit.js';
 import { runSandboxed } from '../electron/core/sandbox/runSandboxed.js';
-import type { SandboxSpec } from '../electron/core/sandbox/sandboxSpec.js';
+import { makeBenchSandbox } from './lib/benchSandbox.js';
 
 const RUNS = 50;
 
@@ -39,18 +37,8 @@ async function time(run: () => Promise<unknown>): Promise<number[]> {
   return samples;
 }
 
-const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-sandbox-')));
+const { root, spec, remove } = makeBenchSandbox('flotilla-bench-sandbox-');
 try {
-  const spec: SandboxSpec = {
-    mode: 'workspace-write',
-    worktreePath: path.join(root, 'worktree'),
-    readOnlyPaths: [],
-    extraWritablePaths: [],
-    homeDir: path.join(root, 'home'),
-    allowNetwork: false,
-  };
-  fs.mkdirSync(spec.worktreePath);
-  fs.mkdirSync(spec.homeDir);
   const limiter = await probeProcessLimiter();
 
   const sandboxed = await time(async () => {
@@ -67,5 +55,5 @@ try {
   console.log(`direct (spawn /bin/true):        p50=${fmt(d50)}ms p90=${fmt(percentile(direct, 90))}ms`);
   console.log(`sandbox: sandboxed_p50=${fmt(s50)}ms direct_p50=${fmt(d50)}ms ratio=${(s50 / d50).toFixed(2)}`);
 } finally {
-  fs.rmSync(root, { recursive: true, force: true });
+  remove();
 }
