@@ -9,7 +9,7 @@
 //              keystroke to the write that parsed a marker echoed after the file.
 //   xterm_parse_only — for context: the page's xterm.js parsing text written in the page (no host,
 //              no drawing); xterm_ceiling = that / raw is the best ratio any host could reach here.
-// All in MB/s of the file, start to last chunk (the exit comes 200 ms later, see hostedPty.ts); the
+// All in MB/s of the file, start to last chunk (the exit is reported after it, see hostedPty.ts); the
 // last line is `terminal: raw=… flotilla=… browser=… xterm_parse_only=… host_ratio=… xterm_ceiling=… ratio=<browser/raw>`.
 import fs from 'node:fs';
 import os from 'node:os';

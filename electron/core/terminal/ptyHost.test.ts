@@ -125,7 +125,7 @@ describe('pty host (a real child process with real ptys)', () => {
 
   it('ends the output at the program’s last byte, even when its output ends like the end marker begins', async () => {
     const endings = ['abc\x1b', 'abc\x1b_', 'abc\x1b_FLOTILLA-END-', 'abc\x1b_FLOTILLA-END-0123'];
-    const runs = endings.map((ending) => ({ ending, pty: spawn('printf', [ending.replace(/\x1b/g, '\\033')]) }));
+    const runs = endings.map((ending) => ({ ending, pty: spawn('printf', [ending.replaceAll('\x1b', '\\033')]) }));
     for (const { pty } of runs) ackImmediately(pty);
     await waitFor('every exit', () => runs.every(({ pty }) => pty.exit !== null));
     for (const { ending, pty } of runs) expect(pty.output).toBe(ending);
