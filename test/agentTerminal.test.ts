@@ -146,7 +146,7 @@ describe("the agent's commands on a pty", () => {
     // eslint-disable-next-line no-control-regex -- an escape sequence is what is looked for
     expect(attached.snapshot).toMatch(/\x1b\[[0-9;]*31[0-9;]*mred/);
     expect(attached.snapshot).toContain("$ printf '\\033[31mred");
-    expect(attached.snapshot).toMatch(/exit 0 · \d+\.\d s/);
+    expect(attached.snapshot).toMatch(/exit 0 · (\d+ ms|\d+\.\d s)/);
 
     // The transcript has the plain text too.
     const events = await c.invoke<{ ok: boolean; events: { body: { kind: string; chunk?: string } }[] }>('tasks.events', { id: task.id });

@@ -136,10 +136,10 @@ describe('the Agent tab', () => {
     expect(await colourOf('green')).toBe(2);
     const text = await screenText();
     expect(text).toMatch(/^\$ printf 'plain /m);
-    expect(text).toMatch(/^exit 0 · \d+\.\d s$/m);
+    expect(text).toMatch(/^exit 0 · (\d+ ms|\d+\.\d s)$/m);
     // The progress line as the program left it, then the failing exit.
     expect(text).toMatch(/^building 3\/3$/m);
-    expect(text).toMatch(/^exit 2 · \d+\.\d s$/m);
+    expect(text).toMatch(/^exit 2 · (\d+ ms|\d+\.\d s)$/m);
     await shot('agent-terminal-light.png');
     await page.evaluate(() => {
       document.documentElement.dataset.theme = 'dark';

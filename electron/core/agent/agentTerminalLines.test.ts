@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandHeader, exitLine, formatDuration } from './agentTerminalLines.js';
+import { commandHeader, exitLine } from './agentTerminalLines.js';
 
 describe('the Agent terminal’s own lines', () => {
   it('shows a command’s control characters as symbols, never as sequences the terminal would run', () => {
@@ -16,13 +16,11 @@ describe('the Agent terminal’s own lines', () => {
 
   it('ends a command with its exit code or how it ended, and how long it took', () => {
     expect(exitLine({ exitCode: 1, durationMs: 2_345, isKilled: false }, { isAtLineStart: true })).toBe('\r\x1b[0m\x1b[2mexit 1 · 2.3 s\x1b[0m\r\n\x1b[?25l');
-    expect(exitLine({ exitCode: null, durationMs: 600_000, isKilled: true }, { isAtLineStart: true })).toContain('killed · 10 min 0 s');
+    expect(exitLine({ exitCode: null, durationMs: 600_000, isKilled: true }, { isAtLineStart: true })).toContain('killed · 10m 00s');
     expect(exitLine({ notRun: 'not run' }, { isAtLineStart: false }).startsWith('\r\n\x1b[0m\x1b[2mnot run')).toBe(true);
   });
 
-  it('formats durations for a glance', () => {
-    expect(formatDuration(430)).toBe('0.4 s');
-    expect(formatDuration(12_300)).toBe('12 s');
-    expect(formatDuration(75_000)).toBe('1 min 15 s');
+  it('gives a short command its time in ms, as the transcript does', () => {
+    expect(exitLine({ exitCode: 0, durationMs: 35, isKilled: false }, { isAtLineStart: true })).toContain('exit 0 · 35 ms');
   });
 });

@@ -1,3 +1,5 @@
+import { formatCommandDuration } from '../../../shared/model/commandDuration.js';
+
 /**
  * The lines the host writes into a task's Agent terminal around each command's own output:
  * a dim `$ command` header and a dim `exit 1 · 2.3 s` line. Each starts with `\r` (or `\r\n`
@@ -35,21 +37,13 @@ export interface CommandEnd {
 
 /** `exit 0 · 1.2 s`, `killed · 10 s`, or, for a command that never ran, `not run`. */
 export function exitLine(end: CommandEnd | { notRun: string }, opts: { isAtLineStart: boolean }): string {
-  const text = 'notRun' in end ? end.notRun : `${end.isKilled ? 'killed' : `exit ${end.exitCode ?? '?'}`} · ${formatDuration(end.durationMs)}`;
+  const text = 'notRun' in end ? end.notRun : `${end.isKilled ? 'killed' : `exit ${end.exitCode ?? '?'}`} · ${formatCommandDuration(end.durationMs)}`;
   return `${lineStart(opts.isAtLineStart)}${DIM}${visible(text)}${RESET}\r\n${HIDE_CURSOR}`;
 }
 
 /** Text the host shows for a command that did not run on a pty (a refusal, a sandbox error): dim, with `\r\n` line ends. */
 export function hostNote(text: string): string {
   return `${DIM}${visible(text).replace(/\n/g, '\r\n')}${RESET}`;
-}
-
-/** 430 → "0.4 s", 12_300 → "12 s", 75_000 → "1 min 15 s". */
-export function formatDuration(ms: number): string {
-  if (ms < 10_000) return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
 /** Tabs and newlines stay; every other control character becomes its visible symbol (␛ for ESC). */

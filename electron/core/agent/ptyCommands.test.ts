@@ -99,7 +99,7 @@ describe('agent commands on a pty', () => {
     expect(screen.lines[0]).toMatch(/^\$ printf/);
     expect(screen.lines).toContain('red');
     expect(screen.lines).toContain('is-a-tty');
-    expect(screen.lines.some((line) => /^exit 0 · \d+\.\d s$/.test(line))).toBe(true);
+    expect(screen.lines.some((line) => /^exit 0 · (\d+ ms|\d+\.\d s)$/.test(line))).toBe(true);
     expect(agentTerminals.info(TASK)?.isRunning).toBe(false);
   });
 
@@ -109,7 +109,7 @@ describe('agent commands on a pty', () => {
     expect((await run('echo second')).output).toBe('second\n');
     const { lines } = await agentScreen();
     const text = lines.join('\n');
-    expect(text).toMatch(/\$ echo first; exit 3\nfirst\nexit 3 · [\d.]+ s\n\n\$ echo second\nsecond\nexit 0 · [\d.]+ s/);
+    expect(text).toMatch(/\$ echo first; exit 3\nfirst\nexit 3 · [\d.]+ m?s\n\n\$ echo second\nsecond\nexit 0 · [\d.]+ m?s/);
   });
 
   it('passes what is typed into the Agent terminal to the running command (a prompt)', async () => {

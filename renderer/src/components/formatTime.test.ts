@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatElapsed } from './formatTime.js';
+import { formatElapsed } from './formatTime.js';
 
 describe('formatElapsed', () => {
   it('uses the two largest units', () => {
@@ -9,13 +9,5 @@ describe('formatElapsed', () => {
     expect(formatElapsed(3 * 3_600_000)).toBe('3h');
     expect(formatElapsed(3 * 3_600_000 + 5 * 60_000)).toBe('3h 5m');
     expect(formatElapsed(2 * 86_400_000 + 4 * 3_600_000)).toBe('2d 4h');
-  });
-});
-
-describe('formatDuration', () => {
-  it('shows ms, tenths of seconds, then minutes', () => {
-    expect(formatDuration(85)).toBe('85 ms');
-    expect(formatDuration(1_440)).toBe('1.4 s');
-    expect(formatDuration(123_000)).toBe('2m 03s');
   });
 });

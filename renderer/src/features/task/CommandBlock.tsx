@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { TranscriptItem } from '../../../../shared/model/transcript.js';
-import { formatDuration } from '../../components/formatTime.js';
+import { formatCommandDuration } from '../../../../shared/model/commandDuration.js';
 import type { DecisionState } from '../approvals/approvalText.js';
 import { CommandOutput } from './CommandOutput.js';
 import './commandBlock.css';
@@ -55,7 +55,7 @@ export const CommandBlock = memo(function CommandBlock({
         <span className={`badge tone-${badge.tone}`} title={badge.title}>
           {badge.text}
         </span>
-        {item.durationMs !== null && <span className="cmd-duration">{formatDuration(item.durationMs)}</span>}
+        {item.durationMs !== null && <span className="cmd-duration">{formatCommandDuration(item.durationMs)}</span>}
       </div>
       {item.output !== '' && <CommandOutput output={item.output} receivedNewlines={receivedNewlines} isVisible={isVisible} />}
     </div>
