@@ -174,16 +174,27 @@ function forkWorker(script: string, env: NodeJS.ProcessEnv): ChildProcess {
   return child;
 }
 
+export interface WorkerPoolOptions {
+  env: NodeJS.ProcessEnv;
+  workerScript?: string;
+  /**
+   * Whether a spare is worth its memory now; default always. The task runner says no while
+   * every slot is taken: no turn could start on it until one ends.
+   */
+  wantsSpare?: () => boolean;
+}
+
 /**
  * One agent worker forked ahead of time, so a task starts without waiting ~0.4 s for Node and
- * the SDK to load (measured by the `worktree` benchmark). It costs one idle worker's memory.
- * A spare that died while waiting is replaced, never handed out.
+ * the SDK to load (measured by the `worktree` benchmark). It costs one idle worker's memory
+ * (~66 MB, the `fleet` benchmark), so it is kept only while `wantsSpare` says a turn could use
+ * it. A spare that died while waiting is replaced, never handed out.
  */
 export class WorkerPool {
   private spare: ChildProcess | null = null;
   private isDisposed = false;
 
-  constructor(private readonly opts: { env: NodeJS.ProcessEnv; workerScript?: string }) {}
+  constructor(private readonly opts: WorkerPoolOptions) {}
 
   /** A live worker waiting for its `start` message; forks one now if no spare is ready. */
   take(): ChildProcess {
@@ -201,9 +212,9 @@ export class WorkerPool {
     return this.spare?.pid;
   }
 
-  /** Forks the spare if there is none. */
+  /** Forks the spare if there is none and one is wanted. */
   warm(): void {
-    if (this.isDisposed || this.spare) return;
+    if (this.isDisposed || this.spare || !this.isSpareWanted()) return;
     try {
       this.spare = this.fork();
     } catch {
@@ -211,10 +222,21 @@ export class WorkerPool {
     }
   }
 
+  /** Ends the waiting spare if it is no longer wanted (every slot just got taken). */
+  trim(): void {
+    if (!this.spare || this.isSpareWanted()) return;
+    this.spare.kill('SIGKILL');
+    this.spare = null;
+  }
+
   dispose(): void {
     this.isDisposed = true;
     this.spare?.kill('SIGKILL');
     this.spare = null;
+  }
+
+  private isSpareWanted(): boolean {
+    return this.opts.wantsSpare?.() ?? true;
   }
 
   private fork(): ChildProcess {

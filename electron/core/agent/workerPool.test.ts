@@ -51,3 +51,34 @@ describe('WorkerPool', () => {
     pool.dispose();
   });
 });
+
+describe('WorkerPool with a spare that is not always wanted', () => {
+  it('keeps no spare while none is wanted, ends the waiting one on trim, and warms again once wanted', async () => {
+    let isWanted = true;
+    const pool = new WorkerPool({ env: process.env, workerScript: script, wantsSpare: () => isWanted });
+    pool.warm();
+    const first = pool.sparePid;
+    expect(isAlive(first)).toBe(true);
+
+    // Every slot taken: the spare is memory no turn can use.
+    isWanted = false;
+    pool.trim();
+    expect(pool.sparePid).toBeUndefined();
+    await tick();
+    expect(isAlive(first)).toBe(false);
+    pool.warm();
+    expect(pool.sparePid).toBeUndefined();
+
+    // A turn that starts anyway gets a fresh worker, and no spare follows it.
+    const taken = pool.take();
+    expect(taken.connected).toBe(true);
+    await tick();
+    expect(pool.sparePid).toBeUndefined();
+
+    isWanted = true;
+    pool.warm();
+    expect(isAlive(pool.sparePid)).toBe(true);
+    taken.kill('SIGKILL');
+    pool.dispose();
+  });
+});

@@ -84,8 +84,7 @@ export class TaskRunner {
    */
   warmUp(): void {
     if (this.isDisposed || this.deps.startTurn) return;
-    this.pool ??= new WorkerPool({ env: this.workerEnv() });
-    this.pool.warm();
+    this.workerPool().warm();
   }
 
   /** Starts waiting tasks if slots are free (e.g. after `maxRunning` was raised). */
@@ -123,8 +122,26 @@ export class TaskRunner {
     await Promise.all([...this.running.keys()].map((id) => this.stop(id, 'shutdown')));
   }
 
+  private workerPool(): WorkerPool {
+    this.pool ??= new WorkerPool({ env: this.workerEnv(), wantsSpare: () => this.couldUseSpare() });
+    return this.pool;
+  }
+
+  /** A slot is free, or a turn that holds one has not taken its worker yet (still setting up). */
+  private couldUseSpare(): boolean {
+    if (this.running.size < this.deps.settings().maxRunning) return true;
+    return [...this.running.values()].some((slot) => slot.handle === null);
+  }
+
   private schedule(): void {
     if (this.isDisposed) return;
+    this.startQueued();
+    // A spare only while a turn could start on it; once agents have run (the pool exists).
+    this.pool?.trim();
+    this.pool?.warm();
+  }
+
+  private startQueued(): void {
     const { maxRunning } = this.deps.settings();
     for (const [taskId, message] of this.queue) {
       if (this.running.size >= maxRunning) return;
@@ -165,11 +182,11 @@ export class TaskRunner {
     const { agentTerminals } = this.deps;
     try {
       const config = await this.workerConfig(task, history, message);
-      this.pool ??= new WorkerPool({ env: this.workerEnv() });
+      const pool = this.workerPool();
       slot.handle = (this.deps.startTurn ?? startAgentTurn)({
         config: { ...config, commandTerminal: agentTerminals ? 'pty' : 'pipes' },
         env: this.workerEnv(),
-        pool: this.pool,
+        pool,
         ...(agentTerminals ? { commandPtys: agentTerminals.commandPtys(taskId) } : {}),
         onEvent: (event) => {
           if (event.type === 'approval_request') return this.askForApproval(taskId, event.request);
