@@ -184,7 +184,12 @@ export class HostedPty {
     this.endMarker = marker;
     fs.write(slaveFd, marker, (error) => {
       // EAGAIN (the pty's buffer is full) or a closed pty: no early end; the marker was not written.
-      if (error && this.endMarker === marker) this.endMarker = null;
+      if (!error || this.endMarker !== marker) return;
+      this.endMarker = null;
+      // Output read meanwhile and held back as a possible marker start goes out now, in order.
+      const tail = this.heldTail;
+      this.heldTail = '';
+      this.handleData(tail);
     });
   }
 
