@@ -30,4 +30,17 @@ export interface SandboxSpec {
   homeDir: string;
   /** false: the command gets its own empty network namespace (not even loopback reaches the host). */
   allowNetwork: boolean;
+  /**
+   * Host UNIX sockets the user allowlisted for the repo (absolute paths), e.g. a docker socket
+   * for the rare tool that needs one. Absent or empty: the command cannot create any AF_UNIX
+   * socket at all (a seccomp filter on Linux; `socketpair` keeps working), so neither path
+   * nor abstract sockets of the host are reachable.
+   */
+  unixSockets?: string[];
+  /**
+   * Paths under the user's real home that the user allowlisted for the repo, shown read-only
+   * (e.g. `~/.gitconfig`, a package cache). Absent or empty: nothing of the real home is
+   * visible beyond the toolchains on PATH (see homeExposure.ts).
+   */
+  homeReadOnlyPaths?: string[];
 }
