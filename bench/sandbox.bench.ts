@@ -1,14 +1,20 @@
 /**
- * `npm run bench -- sandbox`: what one sandboxed command costs. 50 runs of `true` through
- * runSandboxed (bwrap on Linux, with the process limiter and every mount a task gets) against
- * 50 spawns of `/bin/true` without a sandbox. Runs one after another, after a warm-up of each.
+ * `npm run bench -- sandbox`: what one sandboxed command costs. Three ways to run `true`, 50
+ * times each, interleaved (one of each per round, after a warm-up of each) so that the load of a
+ * busy machine falls on all three alike:
+ *
+ * - sandboxed: runSandboxed (bwrap on Linux, with the seccomp filter, the process limiter and
+ *   every mount a task gets);
+ * - bare bwrap: `bwrap <isolation args> <base mounts> -- /bin/true`, no filter, no other mount:
+ *   the floor any bwrap sandbox pays; the ratio is against it (target ≤ 2);
+ * - direct: spawn `/bin/true` without a sandbox.
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { probeProcessLimiter } from '../electron/core/sandbox/processLimit.js';
 import { runSandboxed } from '../electron/core/sandbox/runSandboxed.js';
-import { makeBenchSandbox } from './lib/benchSandbox.js';
+import { bareBwrapLaunch, makeBenchSandbox } from './lib/benchSandbox.js';
 
 const RUNS = 50;
 
@@ -18,21 +24,29 @@ function percentile(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 
-function spawnTrue(): Promise<void> {
+function spawnAndWait(file: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/true', [], { stdio: 'ignore' });
+    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`/bin/true exited with ${code}`))));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${file} exited with ${code}: ${stderr.trim()}`))));
   });
 }
 
-async function time(run: () => Promise<unknown>): Promise<number[]> {
-  await run(); // warm-up: the sandbox probe, the file cache
-  const samples: number[] = [];
+/** Milliseconds per run of each contender, one run of each per round. */
+async function timeInterleaved(contenders: Record<string, () => Promise<unknown>>): Promise<Record<string, number[]>> {
+  const samples: Record<string, number[]> = {};
+  for (const [name, run] of Object.entries(contenders)) {
+    await run(); // warm-up: the sandbox probe, the filter file, the file cache
+    samples[name] = [];
+  }
   for (let i = 0; i < RUNS; i++) {
-    const startedAt = performance.now();
-    await run();
-    samples.push(performance.now() - startedAt);
+    for (const [name, run] of Object.entries(contenders)) {
+      const startedAt = performance.now();
+      await run();
+      samples[name]?.push(performance.now() - startedAt);
+    }
   }
   return samples;
 }
@@ -40,20 +54,32 @@ async function time(run: () => Promise<unknown>): Promise<number[]> {
 const { root, spec, remove } = makeBenchSandbox('flotilla-bench-sandbox-');
 try {
   const limiter = await probeProcessLimiter();
-
-  const sandboxed = await time(async () => {
-    const result = await runSandboxed(spec, 'true', { hiddenPaths: [root] });
-    if (result.exitCode !== 0) throw new Error(`sandboxed true failed: ${result.output}`);
+  const bare = bareBwrapLaunch();
+  const samples = await timeInterleaved({
+    sandboxed: async () => {
+      const result = await runSandboxed(spec, 'true', { hiddenPaths: [root] });
+      if (result.exitCode !== 0) throw new Error(`sandboxed true failed: ${result.output}`);
+    },
+    bare: () => spawnAndWait(bare.file, bare.args),
+    direct: () => spawnAndWait('/bin/true', []),
   });
-  const direct = await time(spawnTrue);
 
   const fmt = (ms: number) => ms.toFixed(1);
-  const s50 = percentile(sandboxed, 50);
-  const d50 = percentile(direct, 50);
-  console.log(`process limiter: ${limiter.kind === 'none' ? `none (${limiter.reason})` : limiter.kind}; ${os.cpus().length} cores; ${RUNS} runs each`);
-  console.log(`sandboxed (runSandboxed 'true'): p50=${fmt(s50)}ms p90=${fmt(percentile(sandboxed, 90))}ms`);
-  console.log(`direct (spawn /bin/true):        p50=${fmt(d50)}ms p90=${fmt(percentile(direct, 90))}ms`);
-  console.log(`sandbox: sandboxed_p50=${fmt(s50)}ms direct_p50=${fmt(d50)}ms ratio=${(s50 / d50).toFixed(2)}`);
+  const figures = (name: string) => {
+    const runs = samples[name] ?? [];
+    return { p50: percentile(runs, 50), p90: percentile(runs, 90) };
+  };
+  const sandboxed = figures('sandboxed');
+  const bareBwrap = figures('bare');
+  const direct = figures('direct');
+  console.log(`process limiter: ${limiter.kind === 'none' ? `none (${limiter.reason})` : limiter.kind}; ${os.cpus().length} cores; ${RUNS} runs each, interleaved`);
+  console.log(`sandboxed (runSandboxed 'true'):  p50=${fmt(sandboxed.p50)}ms p90=${fmt(sandboxed.p90)}ms`);
+  console.log(`bare bwrap (no filter, base mounts): p50=${fmt(bareBwrap.p50)}ms p90=${fmt(bareBwrap.p90)}ms`);
+  console.log(`direct (spawn /bin/true):         p50=${fmt(direct.p50)}ms p90=${fmt(direct.p90)}ms`);
+  console.log(
+    `sandbox: sandboxed_p50=${fmt(sandboxed.p50)}ms bare_bwrap_p50=${fmt(bareBwrap.p50)}ms direct_p50=${fmt(direct.p50)}ms ` +
+      `ratio=${(sandboxed.p50 / bareBwrap.p50).toFixed(2)}`,
+  );
 } finally {
   remove();
 }

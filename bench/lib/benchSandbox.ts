@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BASE_MOUNT_ARGS, isolationArgs } from '../../electron/core/sandbox/bwrapArgs.js';
+import { defaultBwrapPath } from '../../electron/core/sandbox/probeSandbox.js';
 import type { SandboxSpec } from '../../electron/core/sandbox/sandboxSpec.js';
 
 /** A task's sandbox as the benchmarks use it: a fresh worktree and home under `root`, workspace-write, no network. */
@@ -17,4 +19,12 @@ export function makeBenchSandbox(prefix: string): { root: string; spec: SandboxS
   fs.mkdirSync(spec.worktreePath);
   fs.mkdirSync(spec.homeDir);
   return { root, spec, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * The floor of any bwrap sandbox here: the namespaces every command gets and the base mounts,
+ * running `/bin/true`, with no seccomp filter, no other mount, no launcher around it.
+ */
+export function bareBwrapLaunch(): { file: string; args: string[] } {
+  return { file: defaultBwrapPath(), args: [...isolationArgs(false), ...BASE_MOUNT_ARGS, '--', '/bin/true'] };
 }
