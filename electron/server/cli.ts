@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { defaultHome } from '../core/util/paths.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo } from './cliIo.js';
-import type { CliIo } from './cliIo.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, inertIo, processIo } from './cliIo.js';
+import type { CliIo, CommandIo } from './cliIo.js';
 import { TASK_COMMANDS, REPO_COMMANDS } from './clientCommands.js';
 import { CONFIG_COMMANDS } from './configCommands.js';
 import { taskLogCommand } from './taskLogCommand.js';
@@ -70,10 +70,20 @@ Settings
 
 Every client command takes --json for machine-readable output. Client commands find the
 host through $FLOTILLA_HOME/server.json. Exit codes: 0 ok, 1 failed, 2 bad usage.
+Control characters in what the model or agent wrote print as \\u001b-style escapes; only
+\`task diff\` into a file or a pipe is written byte for byte.
 `;
 
-/** `flotilla …`: returns the exit code; prints one `flotilla: <reason>` line on any failure. */
+/**
+ * `flotilla …`: returns the exit code; prints one `flotilla: <reason>` line on any failure.
+ * Every command writes through `inertIo`, here where all of them pass (in-process tests too),
+ * so none can forget: see SECURITY.md, "control characters … never reach the user's terminal".
+ */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  return dispatch(argv, inertIo(io));
+}
+
+async function dispatch(argv: string[], io: CommandIo): Promise<number> {
   const [first, second, ...rest] = argv;
   if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
     io.stdout(HELP);
@@ -94,7 +104,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   return runClientCommand(command, rest, io);
 }
 
-async function runClientCommand(command: ClientCommand, args: string[], io: CliIo): Promise<number> {
+async function runClientCommand(command: ClientCommand, args: string[], io: CommandIo): Promise<number> {
   const parsed = parseCommandLine(args, { ...command.options, ...COMMON_OPTIONS });
   if (!parsed.ok) return usageError(io, parsed.message);
   const { values, positionals } = parsed;

@@ -1,9 +1,13 @@
 import type { Repo, Task } from '../../shared/model/task.js';
 import type { TaskDiff } from '../../shared/model/diff.js';
+import { inertLine } from '../../shared/model/inertText.js';
 
-/** Rows as columns separated by two spaces; the last column is not padded. */
+/**
+ * Rows as columns separated by two spaces; the last column is not padded. Every cell is one
+ * line (`inertLine`): a title or a reason with a newline cannot break its row or forge one.
+ */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const all = [header, ...rows];
+  const all = [header, ...rows].map((row) => row.map(inertLine));
   const widths = header.map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)));
   return all
     .map((row) =>
@@ -31,6 +35,7 @@ export function formatRepoTable(repos: readonly Repo[]): string {
   );
 }
 
+/** `task show`: one labelled line per field (each kept to one line), then the prompt indented. */
 export function formatTask(task: Task): string {
   const status = task.statusReason ? `${task.status}: ${task.statusReason}` : task.status;
   const lines: [string, string][] = [
@@ -50,13 +55,22 @@ export function formatTask(task: Task): string {
     .map((line) => `  ${line}`.trimEnd())
     .join('\n');
   const width = Math.max(...lines.map(([label]) => label.length)) + 2;
-  return `${lines.map(([label, value]) => label.padEnd(width) + value).join('\n')}\nPrompt\n${prompt}`;
+  return `${lines.map(([label, value]) => label.padEnd(width) + inertLine(value)).join('\n')}\nPrompt\n${prompt}`;
 }
 
 /** One line for a task: what `task new`, `stop` and `discard` print. */
 export function formatTaskLine(task: Task): string {
   const reason = task.statusReason ? ` (${task.statusReason})` : '';
-  return `${task.id}  ${task.status}${reason}  ${task.branch}  ${task.title}`;
+  return inertLine(`${task.id}  ${task.status}${reason}  ${task.branch}  ${task.title}`);
+}
+
+/**
+ * Lines after the first, indented: in text Flotilla prints, only Flotilla starts a line at
+ * column 0, so a multi-line message or reason cannot print what looks like one of its own
+ * lines (`$ cmd   [exit 0]`, `-- checkpoint …`, `flotilla: …`).
+ */
+export function indentContinuation(text: string, indent = '  '): string {
+  return text.replace(/\r?\n/g, `\n${indent}`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Host } from '../core/hostTypes.js';
+import { inertText } from '../../shared/model/inertText.js';
 
 export type CreateHost = (opts: { home: string; env: NodeJS.ProcessEnv }) => Promise<Host>;
 
@@ -6,6 +7,11 @@ export type CreateHost = (opts: { home: string; env: NodeJS.ProcessEnv }) => Pro
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /**
+   * Whether stdout is a terminal. Only `task diff` asks (see `stdoutExact`); unset counts as
+   * a terminal, so a caller that does not know gets the safe side.
+   */
+  isStdoutTerminal?: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** The host factory for `serve`; the real one is loaded only when `serve` runs. */
@@ -18,8 +24,33 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     stderr: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    isStdoutTerminal: process.stdout.isTTY === true,
     cwd: process.cwd(),
     env: process.env,
+  };
+}
+
+/** What commands write through: every byte they print has been made inert (see `inertIo`). */
+export interface CommandIo extends CliIo {
+  /**
+   * For output that is data, not a message: a patch that `git apply` must get byte for byte
+   * when it goes to a file or a pipe. On a terminal (or when unknown) it is made inert too.
+   */
+  stdoutExact(text: string): void;
+}
+
+/**
+ * The CLI's one output sink: everything a command prints, human text or `--json`, passes
+ * `inertText`, so text the model controls (messages, commands, output, titles, file names,
+ * reasons quoting git) cannot retitle the terminal, erase or overwrite lines, or reorder what
+ * the user reads. `\uXXXX` keeps JSON valid and decoding to the same text.
+ */
+export function inertIo(io: CliIo): CommandIo {
+  return {
+    ...io,
+    stdout: (text) => io.stdout(inertText(text)),
+    stderr: (text) => io.stderr(inertText(text)),
+    stdoutExact: (text) => io.stdout(io.isStdoutTerminal === false ? text : inertText(text)),
   };
 }
 

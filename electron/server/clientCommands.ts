@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { Failure } from '../../shared/contract.js';
 import type { Task } from '../../shared/model/task.js';
 import { isActive } from '../../shared/model/taskLifecycle.js';
-import { formatDiff, formatRepoTable, formatTask, formatTaskLine, formatTaskTable, taskJson } from './cliFormat.js';
+import { formatDiff, formatRepoTable, formatTask, formatTaskLine, formatTaskTable, indentContinuation, taskJson } from './cliFormat.js';
+import { inertLine } from '../../shared/model/inertText.js';
 import { EXIT_FAILURE, EXIT_OK } from './cliIo.js';
-import type { CliIo } from './cliIo.js';
+import type { CommandIo } from './cliIo.js';
 import type { CallResult, EventStream, HostClient } from './hostClient.js';
 import { DEFAULT_RESUME_MESSAGE } from '../../shared/model/resume.js';
 import { ApprovalPolicySchema, SandboxModeSchema } from '../../shared/model/sandboxPolicy.js';
@@ -14,7 +15,8 @@ export type CommandValues = Record<string, string | boolean | undefined>;
 
 export interface CommandContext {
   client: HostClient;
-  io: CliIo;
+  /** Inert output (see `inertIo`): what a command prints cannot act on the user's terminal. */
+  io: CommandIo;
   values: CommandValues;
   positionals: string[];
   isJson: boolean;
@@ -46,7 +48,7 @@ export const REPO_COMMANDS: Record<string, ClientCommand> = {
       const result = reply.value;
       if (!result.ok) return expectedFailure(ctx, result);
       const { repo } = result;
-      return printed(ctx, repo, `Added ${repo.name} (${repo.id}) at ${repo.path}, branch ${repo.defaultBranch}`);
+      return printed(ctx, repo, inertLine(`Added ${repo.name} (${repo.id}) at ${repo.path}, branch ${repo.defaultBranch}`));
     },
   },
   rename: {
@@ -58,7 +60,7 @@ export const REPO_COMMANDS: Record<string, ClientCommand> = {
       const reply = await ctx.client.invoke('repos.rename', { id: arg(ctx, 0), name: arg(ctx, 1) });
       if (!reply.ok) return callFailed(ctx, reply.message);
       if (!reply.value.ok) return expectedFailure(ctx, reply.value);
-      return printed(ctx, reply.value.repo, `Renamed ${reply.value.repo.id} to ${reply.value.repo.name}`);
+      return printed(ctx, reply.value.repo, inertLine(`Renamed ${reply.value.repo.id} to ${reply.value.repo.name}`));
     },
   },
   remove: {
@@ -152,7 +154,8 @@ export const TASK_COMMANDS: Record<string, ClientCommand> = {
       const { text, notes } = formatDiff(reply.value.diff);
       // Notes go to stderr so that stdout stays a patch `git apply` can read.
       for (const note of notes) ctx.io.stderr(`flotilla: note: ${note}`);
-      if (text !== '') ctx.io.stdout(text);
+      // Exact into a file or pipe (`task diff 3 > fix.patch`), inert on a terminal.
+      if (text !== '') ctx.io.stdoutExact(text);
       return EXIT_OK;
     },
   },
@@ -175,7 +178,7 @@ export const TASK_COMMANDS: Record<string, ClientCommand> = {
       return printed(
         ctx,
         { ok: true, commit: result.commit },
-        `Merged ${result.task.id} into ${result.task.baseBranch} as ${result.commit} (${strategy}; ${kept})`,
+        inertLine(`Merged ${result.task.id} into ${result.task.baseBranch} as ${result.commit} (${strategy}; ${kept})`),
       );
     },
   },
@@ -288,7 +291,7 @@ async function printWhenSettled(ctx: CommandContext, stream: EventStream, latest
   if (!settled.ok) return callFailed(ctx, settled.message);
   const task = settled.value;
   const reason = task.statusReason ? `: ${task.statusReason}` : '';
-  printed(ctx, taskJson(task), `Task ${task.id} is ${task.status}${reason}`);
+  printed(ctx, taskJson(task), inertLine(`Task ${task.id} is ${task.status}${reason}`));
   return task.status === 'failed' ? EXIT_FAILURE : EXIT_OK;
 }
 
@@ -324,15 +327,17 @@ export function printed(ctx: CommandContext, json: unknown, human: string): numb
   return EXIT_OK;
 }
 
+/** `flotilla: <message>`; a message quoting git over several lines goes on indented. */
 export function callFailed(ctx: CommandContext, message: string): number {
-  ctx.io.stderr(`flotilla: ${message}`);
+  ctx.io.stderr(indentContinuation(`flotilla: ${message}`));
   return EXIT_FAILURE;
 }
 
 /** A failure the host expected (`{ ok: false, kind }`): JSON on stdout with --json, one line on stderr always. */
 export function expectedFailure(ctx: CommandContext, result: Failure): number {
   if (ctx.isJson) ctx.io.stdout(JSON.stringify(result, null, 2));
-  const files = result.files && result.files.length > 0 ? ` (${result.files.join(', ')})` : '';
-  ctx.io.stderr(`flotilla: ${result.message}${files}`);
+  // File names are the agent's: one line each, so a name cannot start a line of its own.
+  const files = result.files && result.files.length > 0 ? ` (${result.files.map(inertLine).join(', ')})` : '';
+  ctx.io.stderr(indentContinuation(`flotilla: ${result.message}${files}`));
   return EXIT_FAILURE;
 }

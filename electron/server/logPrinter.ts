@@ -1,13 +1,14 @@
 import type { TaskEvent } from '../../shared/model/taskEvents.js';
 import type { TaskStatus } from '../../shared/model/taskLifecycle.js';
 import { applyTranscriptEvent, type TranscriptItem } from '../../shared/model/transcript.js';
-import { commandOutcome, formatItem } from './transcriptText.js';
+import { commandLine, commandOutcome, formatItem } from './transcriptText.js';
 
 /**
  * `task log --follow`: prints a task's journal as it grows, like `tail -f`. History and live
  * events may overlap (the history is read after watching starts): each seq is printed once, in
  * order. A command prints as it runs: `$ command`, its output lines indented as they complete,
- * then `  [exit 0]`. With `isJson`, one event per line (JSON Lines).
+ * then `  [exit 0]`. With `isJson`, one event per line (JSON Lines). As in `task log`, only
+ * Flotilla starts a line at column 0 (see transcriptText.ts); the CLI's sink makes it inert.
  */
 export interface LogPrinter {
   /** Prints the events not printed yet, in seq order. */
@@ -36,7 +37,7 @@ export function createLogPrinter(opts: { write: (line: string) => void; isJson: 
     const body = event.body;
     switch (body.kind) {
       case 'command_started':
-        write(`$ ${body.command}`);
+        write(commandLine(body.command));
         return;
       case 'command_output': {
         const lines = `${partial.get(body.callId) ?? ''}${body.chunk}`.split('\n');
