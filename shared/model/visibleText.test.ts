@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { markFor, visibleParts, visibleText } from './visibleText.js';
 
 describe('visibleText', () => {
-  it('shows C0 controls as Control Pictures and DEL as ␡', () => {
-    expect(visibleText('\x1b]0;pwned\x07')).toBe('␛]0;pwned␇');
-    expect(visibleText('a\rb\bc\x00\x7f')).toBe('a␍b␈c␀␡');
+  it('names C0 controls and DEL by their ASCII abbreviation', () => {
+    expect(visibleText('\x1b]0;pwned\x07')).toBe('⟨ESC⟩]0;pwned⟨BEL⟩');
+    expect(visibleText('a\rb\bc\x00\x7f\x1f\x0b')).toBe('a⟨CR⟩b⟨BS⟩c⟨NUL⟩⟨DEL⟩⟨US⟩⟨VT⟩');
   });
 
   it('names C1, bidi and invisible characters by code point', () => {
@@ -15,7 +15,7 @@ describe('visibleText', () => {
   });
 
   it('keeps line breaks and tabs; a CRLF shows as one line break', () => {
-    expect(visibleText('one\n\ttwo\r\nthree\r')).toBe('one\n\ttwo\nthree␍');
+    expect(visibleText('one\n\ttwo\r\nthree\r')).toBe('one\n\ttwo\nthree⟨CR⟩');
   });
 
   it('returns ordinary text as it is', () => {
@@ -28,7 +28,7 @@ describe('visibleText', () => {
   it('splits into text runs and one mark per hidden character', () => {
     expect(visibleParts('a\x1b\u202eb\r\nc')).toEqual([
       { kind: 'text', text: 'a' },
-      { kind: 'mark', text: '␛', codePoint: 0x1b },
+      { kind: 'mark', text: '⟨ESC⟩', codePoint: 0x1b },
       { kind: 'mark', text: '⟨U+202E⟩', codePoint: 0x202e },
       { kind: 'text', text: 'b\nc' },
     ]);
@@ -43,8 +43,9 @@ describe('visibleText', () => {
   });
 
   it('marks are short and readable', () => {
-    expect(markFor(0x1b)).toBe('␛');
-    expect(markFor(0x7f)).toBe('␡');
+    expect(markFor(0x1b)).toBe('⟨ESC⟩');
+    expect(markFor(0x7f)).toBe('⟨DEL⟩');
+    expect(markFor(0x0d)).toBe('⟨CR⟩');
     expect(markFor(0x85)).toBe('⟨U+0085⟩');
   });
 });

@@ -7,9 +7,14 @@ import { UNSAFE_CHAR_SOURCE } from './inertText.js';
  * (an approval's command can look like another command) and a control character shows as
  * nothing at all.
  *
- * - C0 controls become their Unicode Control Picture (ESC ␛, BEL ␇, CR ␍, BS ␈), DEL ␡;
- * - everything else is named by its code point: ⟨U+202E⟩, ⟨U+009B⟩, ⟨U+E0041⟩;
+ * - C0 controls and DEL are named by their ASCII abbreviation: ⟨ESC⟩, ⟨BEL⟩, ⟨CR⟩, ⟨BS⟩, ⟨DEL⟩;
+ * - everything else by its code point: ⟨U+202E⟩, ⟨U+009B⟩, ⟨U+E0041⟩;
  * - line breaks stay: `\n`, and `\r\n` (a pty's line end) shows as `\n`; `\t` stays.
+ *
+ * Why names and not the Unicode Control Pictures (␛ ␇ ␍): many fonts lack those (Debian's
+ * Chromium with DejaVu draws empty boxes), and a mark nobody can read hides the character
+ * again. Like `inertText`, a mark is not reversible: a model can type `⟨ESC⟩` itself. The point
+ * is that nothing is hidden and nothing acts; InertText also sets marks apart by their style.
  */
 
 /** One run of the text: as it was, or the mark standing for one hidden character. */
@@ -19,10 +24,12 @@ export type VisiblePart = { kind: 'text'; text: string } | { kind: 'mark'; text:
 const SPLIT = new RegExp(`\\r\\n|${UNSAFE_CHAR_SOURCE}`, 'g');
 /** The same without `g`: `test` then keeps no state between calls. */
 const HAS_SPLIT = new RegExp(SPLIT.source);
-const CONTROL_PICTURES = 0x2400;
+/** The ASCII names of the C0 controls, by code. */
+const C0_NAMES = [
+  'NUL', 'SOH', 'STX', 'ETX', 'EOT', 'ENQ', 'ACK', 'BEL', 'BS', 'HT', 'LF', 'VT', 'FF', 'CR', 'SO', 'SI',
+  'DLE', 'DC1', 'DC2', 'DC3', 'DC4', 'NAK', 'SYN', 'ETB', 'CAN', 'EM', 'SUB', 'ESC', 'FS', 'GS', 'RS', 'US',
+];
 const DEL = 0x7f;
-/** ␡ SYMBOL FOR DELETE. */
-const DEL_PICTURE = '\u2421';
 
 /** The text in runs, each hidden character its own mark. Plain text gives one part (or none for ''). */
 export function visibleParts(text: string): VisiblePart[] {
@@ -57,11 +64,10 @@ export function visibleText(text: string): string {
     .join('');
 }
 
-/** `␛` for ESC, `⟨U+202E⟩` for a bidi override. */
+/** `⟨ESC⟩` for ESC, `⟨U+202E⟩` for a bidi override. */
 export function markFor(codePoint: number): string {
-  if (codePoint < 0x20) return String.fromCharCode(CONTROL_PICTURES + codePoint);
-  if (codePoint === DEL) return DEL_PICTURE;
-  return `⟨${codePointName(codePoint)}⟩`;
+  const name = codePoint === DEL ? 'DEL' : (C0_NAMES[codePoint] ?? codePointName(codePoint));
+  return `⟨${name}⟩`;
 }
 
 /** "U+001B", for a mark's tooltip. */

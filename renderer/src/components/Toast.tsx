@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useActions, useAppStore } from '../appContext.js';
 import { selectToast } from '../state/selectors.js';
+import { InertText } from './InertText.js';
 
 /** 4 s: long enough to read a sentence twice; it also goes on the next toast. */
 const TOAST_MS = 4_000;
@@ -18,7 +19,10 @@ export function Toast() {
     <div className="toast-region" role="status" aria-live="polite">
       {toast && (
         <div className="toast" key={toast.id}>
-          <span>{toast.text}</span>
+          {/* Toasts quote task titles and the host's errors, which may quote file names. */}
+          <span>
+            <InertText text={toast.text} />
+          </span>
           <button type="button" className="toast-close" aria-label="Dismiss" onClick={() => dismissToast(toast.id)}>
             ×
           </button>

@@ -1,4 +1,5 @@
 import type { TranscriptItem } from '../../../../shared/model/transcript.js';
+import { InertText } from '../../components/InertText.js';
 import { approvalSummary, decisionState, decisionText } from './approvalText.js';
 
 type ApprovalItem = Extract<TranscriptItem, { type: 'approval' }>;
@@ -11,10 +12,19 @@ export function ApprovalLine({ item }: { item: ApprovalItem }) {
     <div className="line line-approval" data-decision={state} role="group" aria-label={`Approval: ${decisionText(decision)}`}>
       <div className="line-approval-ask">
         {request.kind === 'escalation' ? `Asked for ${approvalSummary(request)} to run` : 'Asked to run'}{' '}
-        <code className="mono">{request.command}</code>
-        {request.reason.trim() !== '' && <span className="line-approval-reason"> — “{request.reason}”</span>}
+        <code className="mono">
+          <InertText text={request.command} />
+        </code>
+        {request.reason.trim() !== '' && (
+          <span className="line-approval-reason">
+            {' '}
+            — “<InertText text={request.reason} />”
+          </span>
+        )}
       </div>
-      <div className="line-approval-decision">{decisionText(decision)}</div>
+      <div className="line-approval-decision">
+        <InertText text={decisionText(decision)} />
+      </div>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { ApprovalRequest } from '../../../../shared/model/approval.js';
 import type { Task } from '../../../../shared/model/task.js';
+import { InertText } from '../../components/InertText.js';
 import { useTaskCall } from '../task/useTaskCall.js';
 import { ApprovalIcon } from './ApprovalIcon.js';
 import { approvalShortcutFor, type ApprovalShortcut } from './approvalShortcut.js';
@@ -62,16 +63,22 @@ export function ApprovalPanel({ task, request, scope }: { task: Task; request: A
       <dl className="approval-facts">
         <dt>Command</dt>
         <dd>
-          <pre className="approval-command">{request.command}</pre>
+          <pre className="approval-command">
+            <InertText text={request.command} />
+          </pre>
         </dd>
         <dt>Reason</dt>
-        <dd>{request.reason.trim() !== '' ? <q className="approval-reason">{request.reason}</q> : <span className="muted">The agent gave no reason.</span>}</dd>
+        <dd>{request.reason.trim() !== '' ? <q className="approval-reason">
+              <InertText text={request.reason} />
+            </q> : <span className="muted">The agent gave no reason.</span>}</dd>
         <dt>{request.kind === 'escalation' ? 'Asks for' : 'Runs'}</dt>
         <dd>
           {items.length > 0 ? (
             <ul className="approval-widening">
               {items.map((item) => (
-                <li key={item}>{item}</li>
+                <li key={item}>
+                  <InertText text={item} />
+                </li>
               ))}
             </ul>
           ) : (
@@ -112,7 +119,9 @@ export function ApprovalPanel({ task, request, scope }: { task: Task; request: A
           Deny <kbd className="kbd" aria-hidden="true">D</kbd>
         </button>
       </div>
-      <p className="approval-scope">For this task: {taskScopeText(request)}.</p>
+      <p className="approval-scope">
+        For this task: <InertText text={taskScopeText(request)} />.
+      </p>
       {isDenying && (
         <form className="approval-deny" onSubmit={sendDenial} aria-label="Deny the request">
           <label className="field-label" htmlFor={messageId}>

@@ -2,6 +2,8 @@ import { useId } from 'react';
 import type { ApprovalRequest } from '../../../../shared/model/approval.js';
 import type { Task } from '../../../../shared/model/task.js';
 import { useActions } from '../../appContext.js';
+import { visibleText } from '../../../../shared/model/visibleText.js';
+import { InertText } from '../../components/InertText.js';
 import { useTaskCall } from '../task/useTaskCall.js';
 import { ApprovalIcon } from './ApprovalIcon.js';
 import { askText } from './approvalText.js';
@@ -35,13 +37,15 @@ export function CardApproval({ task, request }: { task: Task; request: ApprovalR
         <ApprovalIcon />
         <span>Approval needed</span>
       </p>
-      <p className="card-approval-what">{askText(request)}</p>
-      <code className="card-approval-cmd" id={commandId} title={request.command}>
-        {request.command}
+      <p className="card-approval-what">
+        <InertText text={askText(request)} />
+      </p>
+      <code className="card-approval-cmd" id={commandId} title={visibleText(request.command)}>
+        <InertText text={request.command} />
       </code>
       {request.reason.trim() !== '' && (
-        <p className="card-approval-reason" title={request.reason}>
-          “{request.reason}”
+        <p className="card-approval-reason" title={visibleText(request.reason)}>
+          “<InertText text={request.reason} />”
         </p>
       )}
       <div className="card-approval-actions">

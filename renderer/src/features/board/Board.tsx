@@ -16,6 +16,7 @@ import { BOARD_COLUMNS, COLUMN_TITLES, type BoardColumn as Column } from '../../
 import type { Task } from '../../../../shared/model/task.js';
 import { useAppStore } from '../../appContext.js';
 import { useNow } from '../../components/useNow.js';
+import { InertText } from '../../components/InertText.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { selectIsTasksLoaded, selectSelectedTaskId, selectTasks, selectVisibleTasksByColumn } from '../../state/selectors.js';
 import { PolicyBadges } from '../approvals/PolicyBadges.js';
@@ -111,10 +112,16 @@ export function Board() {
 function CardGhost({ task }: { task: Task }) {
   return (
     <div className="card card-ghost" aria-hidden="true">
-      <div className="card-open">{task.title}</div>
+      <div className="card-open">
+        <InertText text={task.title} />
+      </div>
       <div className="card-meta">
-        <span className="card-repo">{task.repoName}</span>
-        <span className="card-branch mono">{task.branch}</span>
+        <span className="card-repo">
+          <InertText text={task.repoName} />
+        </span>
+        <span className="card-branch mono">
+          <InertText text={task.branch} />
+        </span>
       </div>
       <div className="card-foot">
         <span className="card-badges">

@@ -5,6 +5,8 @@ import type { Task } from '../../../../shared/model/task.js';
 import { isActive } from '../../../../shared/model/taskLifecycle.js';
 import { useActions, useActivityLine, useClient } from '../../appContext.js';
 import { describeUsage, formatTokens } from '../../components/formatTokens.js';
+import { InertText } from '../../components/InertText.js';
+import { visibleText } from '../../../../shared/model/visibleText.js';
 import { MenuButton, type MenuItem } from '../../components/MenuButton.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { showsReason } from '../../components/statusStyle.js';
@@ -30,7 +32,7 @@ export const TaskCard = memo(function TaskCard({ task, now, isSelected }: { task
   return (
     <article
       ref={setNodeRef}
-      aria-label={task.title}
+      aria-label={visibleText(task.title)}
       data-task-id={task.id}
       data-status={task.status}
       data-approval={task.pendingApproval !== null ? 'pending' : undefined}
@@ -84,7 +86,7 @@ const CardBody = memo(function CardBody({
           aria-describedby={describedBy}
           onClick={() => openTask(task.id)}
         >
-          {task.title}
+          <InertText text={task.title} />
         </button>
         <MenuButton
           label="Move to…"
@@ -98,18 +100,18 @@ const CardBody = memo(function CardBody({
         </MenuButton>
       </div>
       <div className="card-meta">
-        <span className="card-repo" title={task.repoPath}>
-          {task.repoName}
+        <span className="card-repo" title={visibleText(task.repoPath)}>
+          <InertText text={task.repoName} />
         </span>
-        <span className="card-branch mono" title={task.branch}>
-          {task.branch}
+        <span className="card-branch mono" title={visibleText(task.branch)}>
+          <InertText text={task.branch} />
         </span>
       </div>
       {task.status === 'running' && <CardActivity taskId={task.id} />}
       {task.pendingApproval !== null && <CardApproval key={task.pendingApproval.requestId} task={task} request={task.pendingApproval} />}
       {showsReason(task.status) && task.statusReason && task.pendingApproval === null && (
-        <p className="card-reason" title={task.statusReason}>
-          {task.statusReason}
+        <p className="card-reason" title={visibleText(task.statusReason)}>
+          <InertText text={task.statusReason} />
         </p>
       )}
       <div className="card-foot">
@@ -136,8 +138,8 @@ const CardBody = memo(function CardBody({
 function CardActivity({ taskId }: { taskId: string }) {
   const line = useActivityLine(taskId);
   return (
-    <p className={`card-activity ${line?.kind === 'command' ? 'mono' : ''}`} title={line?.text}>
-      {line?.text ?? 'Working…'}
+    <p className={`card-activity ${line?.kind === 'command' ? 'mono' : ''}`} title={line ? visibleText(line.text) : undefined}>
+      {line ? <InertText text={line.text} /> : 'Working…'}
     </p>
   );
 }

@@ -1,4 +1,5 @@
 import { useClient } from '../../appContext.js';
+import { InertText } from '../../components/InertText.js';
 import { ChangeBadge, FileDiffView } from './FileDiffView.js';
 import { useTaskDiff } from './useTaskDiff.js';
 
@@ -10,7 +11,7 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
   if (state.status === 'error') {
     return (
       <p className="form-error pad" role="alert">
-        {state.message}
+        <InertText text={state.message} />
       </p>
     );
   }
@@ -40,7 +41,9 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
               document.getElementById(anchor(index))?.scrollIntoView({ block: 'start' });
             }}>
               <ChangeBadge change={file.change} />
-              <span className="mono file-link-path">{file.path}</span>
+              <span className="mono file-link-path">
+                <InertText text={file.path} />
+              </span>
               <span className="stat-add">+{file.additions}</span>
               <span className="stat-del">−{file.deletions}</span>
             </a>

@@ -1,5 +1,7 @@
 import { memo, useState } from 'react';
 import type { FileDiff } from '../../../../shared/model/diff.js';
+import { visibleText } from '../../../../shared/model/visibleText.js';
+import { InertText } from '../../components/InertText.js';
 import { LazyMount } from '../../components/LazyMount.js';
 import { isGeneratedPath } from './isGeneratedPath.js';
 import { countPatchLines } from './patchLines.js';
@@ -31,7 +33,7 @@ export const FileDiffView = memo(function FileDiffView({ file, anchorId }: { fil
   const lineCount = countPatchLines(file.patch);
   const bodyId = `${anchorId}-body`;
   return (
-    <section className="file" id={anchorId} aria-label={file.path}>
+    <section className="file" id={anchorId} aria-label={visibleText(file.path)}>
       <div className="file-head">
         <button
           type="button"
@@ -42,7 +44,7 @@ export const FileDiffView = memo(function FileDiffView({ file, anchorId }: { fil
         >
           <span className="chevron" aria-hidden="true" />
           <span className="file-path mono">
-            {file.oldPath && file.oldPath !== file.path ? `${file.oldPath} → ${file.path}` : file.path}
+            <InertText text={file.oldPath && file.oldPath !== file.path ? `${file.oldPath} → ${file.path}` : file.path} />
           </span>
         </button>
         <ChangeBadge change={file.change} />

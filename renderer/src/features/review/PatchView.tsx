@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { InertText } from '../../components/InertText.js';
 import { isInterestingHeader, parsePatch } from './patchLines.js';
 
 export function PatchView({ patch }: { patch: string }) {
@@ -13,7 +14,7 @@ export function PatchView({ patch }: { patch: string }) {
           <span className="pl-num" aria-hidden="true">
             {line.newLine ?? ''}
           </span>
-          <span className="pl-text">{line.text === '' ? ' ' : line.text}</span>
+          <span className="pl-text">{line.text === '' ? ' ' : <InertText text={line.text} />}</span>
         </div>
       ))}
     </div>

@@ -1,6 +1,8 @@
 import { memo } from 'react';
 import type { TranscriptItem } from '../../../../shared/model/transcript.js';
 import { formatCommandDuration } from '../../../../shared/model/commandDuration.js';
+import { visibleText } from '../../../../shared/model/visibleText.js';
+import { InertText } from '../../components/InertText.js';
 import type { DecisionState } from '../approvals/approvalText.js';
 import { CommandOutput } from './CommandOutput.js';
 import './commandBlock.css';
@@ -44,13 +46,13 @@ export const CommandBlock = memo(function CommandBlock({
 }) {
   const badge = exitBadge(item, approval);
   return (
-    <div className={`cmd ${item.isRunning ? 'is-running' : ''}`} role="group" aria-label={`Command: ${item.command}`}>
+    <div className={`cmd ${item.isRunning ? 'is-running' : ''}`} role="group" aria-label={`Command: ${visibleText(item.command)}`}>
       <div className="cmd-head">
         <code className="cmd-line">
           <span className="cmd-prompt" aria-hidden="true">
             ${' '}
           </span>
-          {item.command}
+          <InertText text={item.command} />
         </code>
         <span className={`badge tone-${badge.tone}`} title={badge.title}>
           {badge.text}

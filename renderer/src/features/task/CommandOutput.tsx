@@ -1,4 +1,5 @@
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type UIEvent } from 'react';
+import { visibleText } from '../../../../shared/model/visibleText.js';
 import { outputLines, outputWindow, type WindowStart } from './outputWindow.js';
 import { useThrottledValue } from './useThrottledValue.js';
 
@@ -94,8 +95,9 @@ export function CommandOutput(props: { output: string; receivedNewlines: number;
 /**
  * One block of up to CHUNK_LINES lines. Memoized on its text: a full chunk never renders again.
  * One text node per line, so that lines appended to the open chunk leave the earlier ones (and a
- * selection in them) untouched.
+ * selection in them) untouched. Hidden characters show as plain marks (visibleText), not styled
+ * ones: a line stays one text node, and ordinary output costs one scan per chunk.
  */
 const OutputChunk = memo(function OutputChunk({ text }: { text: string }) {
-  return <span className="cmd-chunk">{outputLines(text)}</span>;
+  return <span className="cmd-chunk">{outputLines(visibleText(text))}</span>;
 });

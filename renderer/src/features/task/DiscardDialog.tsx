@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Task } from '../../../../shared/model/task.js';
 import { useActions, useClient } from '../../appContext.js';
+import { InertText } from '../../components/InertText.js';
 import { Modal } from '../../components/Modal.js';
 import { errorMessage } from '../../state/startSync.js';
 
@@ -31,7 +32,7 @@ export function DiscardDialog({ task, onClose }: { task: Task; onClose: () => vo
   return (
     <Modal title="Discard task?" onClose={onClose}>
       <p className="modal-text">
-        “{task.title}” will be discarded: its worktree is removed and the branch <code className="mono">{task.branch}</code>{' '}
+        “<InertText text={task.title} />” will be discarded: its worktree is removed and the branch <code className="mono">{task.branch}</code>{' '}
         is deleted. Nothing is merged into <code className="mono">{task.baseBranch}</code>.
       </p>
       {error !== null && (

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { MergeStrategySchema, type MergeStrategy, type Task } from '../../../../shared/model/task.js';
 import { canMerge, canTransition } from '../../../../shared/model/taskLifecycle.js';
+import { InertText } from '../../components/InertText.js';
 import { Modal } from '../../components/Modal.js';
 import { useTaskCall } from './useTaskCall.js';
 
@@ -34,7 +35,7 @@ export function FinishDialog({ task, onClose }: { task: Task; onClose: () => voi
   return (
     <Modal title="Merge or discard?" onClose={onClose}>
       <p className="modal-text">
-        “{task.title}” on <code className="mono">{task.branch}</code>
+        “<InertText text={task.title} />” on <code className="mono">{task.branch}</code>
       </p>
       <fieldset className="choices">
         <legend className="visually-hidden">What to do with the task</legend>
@@ -80,12 +81,14 @@ export function FinishDialog({ task, onClose }: { task: Task; onClose: () => voi
       </fieldset>
       {call.error !== null && (
         <div className="form-error" role="alert">
-          <p>{call.error}</p>
+          <p>
+            <InertText text={call.error} />
+          </p>
           {conflicts.length > 0 && (
             <ul className="conflict-files" aria-label="Conflicting files">
               {conflicts.map((file) => (
                 <li key={file} className="mono">
-                  {file}
+                  <InertText text={file} />
                 </li>
               ))}
             </ul>

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/contract.js';
 import { MergeStrategySchema, type MergeStrategy, type Task } from '../../../../shared/model/task.js';
 import { useActions, useClient } from '../../appContext.js';
+import { InertText } from '../../components/InertText.js';
 import { errorMessage } from '../../state/startSync.js';
 
 type MergeOutcome =
@@ -82,12 +83,14 @@ export function MergeControls({ task }: { task: Task }) {
       </p>
       {outcome.type === 'failed' && (
         <div className="form-error" role="alert">
-          <p>{outcome.message}</p>
+          <p>
+            <InertText text={outcome.message} />
+          </p>
           {outcome.files.length > 0 && (
             <ul className="conflict-files" aria-label="Conflicting files">
               {outcome.files.map((file) => (
                 <li key={file} className="mono">
-                  {file}
+                  <InertText text={file} />
                 </li>
               ))}
             </ul>

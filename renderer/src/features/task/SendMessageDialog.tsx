@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { Task } from '../../../../shared/model/task.js';
+import { visibleText } from '../../../../shared/model/visibleText.js';
 import { Modal } from '../../components/Modal.js';
 import type { SendMode } from '../board/dropRules.js';
 import { useTaskCall } from './useTaskCall.js';
@@ -11,13 +12,13 @@ const COPY: Record<SendMode, { title: string; action: string; intro: (task: Task
   follow_up: {
     title: 'Send a follow-up',
     action: 'Send',
-    intro: (task) => `Another turn for “${task.title}” in the same worktree and conversation.`,
+    intro: (task) => `Another turn for “${visibleText(task.title)}” in the same worktree and conversation.`,
   },
   resume: {
     title: 'Resume task',
     action: 'Resume',
     intro: (task) =>
-      `“${task.title}” is ${task.status}. Resuming runs another turn in the same worktree; the agent is told the last command may not have finished.`,
+      `“${visibleText(task.title)}” is ${task.status}. Resuming runs another turn in the same worktree; the agent is told the last command may not have finished.`,
   },
 };
 

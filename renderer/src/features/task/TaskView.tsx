@@ -4,6 +4,8 @@ import type { Task } from '../../../../shared/model/task.js';
 import { canTransition, isActive, isFinal } from '../../../../shared/model/taskLifecycle.js';
 import { useActions, useClient } from '../../appContext.js';
 import { describeUsage, formatTokens } from '../../components/formatTokens.js';
+import { InertText } from '../../components/InertText.js';
+import { visibleText } from '../../../../shared/model/visibleText.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { ApprovalPanel } from '../approvals/ApprovalPanel.js';
 import { describeGrants, networkNotice } from '../approvals/approvalText.js';
@@ -40,10 +42,12 @@ export function TaskView({ task }: { task: Task }) {
   const transcriptIds = tabIds(baseId, 'transcript');
   const changesIds = tabIds(baseId, 'changes');
   return (
-    <section ref={viewRef} role="region" aria-label={`Task: ${task.title}`} className="task-view">
+    <section ref={viewRef} role="region" aria-label={`Task: ${visibleText(task.title)}`} className="task-view">
       <header className="task-head">
         <div className="task-title-row">
-          <h2 className="task-title">{task.title}</h2>
+          <h2 className="task-title">
+            <InertText text={task.title} />
+          </h2>
           <StatusBadge status={task.status} />
           <div className="task-actions">
             {task.status === 'backlog' && (
@@ -83,11 +87,11 @@ export function TaskView({ task }: { task: Task }) {
           </div>
         </div>
         <div className="task-meta">
-          <span className="task-repo" title={task.repoPath}>
-            {task.repoName}
+          <span className="task-repo" title={visibleText(task.repoPath)}>
+            <InertText text={task.repoName} />
           </span>
           <span className="mono task-branches">
-            {task.branch} <span aria-label="based on">→</span> {task.baseBranch}
+            <InertText text={task.branch} /> <span aria-label="based on">→</span> <InertText text={task.baseBranch} />
           </span>
           <span className="muted">{task.model}</span>
           {task.usage.inputTokens + task.usage.outputTokens > 0 && (
@@ -108,7 +112,7 @@ export function TaskView({ task }: { task: Task }) {
         {/* While a request waits, the panel below says what the reason would. */}
         {task.statusReason && task.pendingApproval === null && (
           <p className="task-reason" data-status={task.status}>
-            {task.statusReason}
+            <InertText text={task.statusReason} />
           </p>
         )}
         {action.error !== null && (

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { TranscriptItem } from '../../../../shared/model/transcript.js';
+import { InertText } from '../../components/InertText.js';
 import { useStickToBottom } from '../../components/useStickToBottom.js';
 import { ApprovalLine } from '../approvals/ApprovalLine.js';
 import type { DecisionState } from '../approvals/approvalText.js';
@@ -23,14 +24,18 @@ function TranscriptEntry({
       return (
         <div className="msg msg-user">
           <div className="msg-who">You</div>
-          <div className="msg-text">{item.text}</div>
+          <div className="msg-text">
+            <InertText text={item.text} />
+          </div>
         </div>
       );
     case 'agent':
       return (
         <div className="msg msg-agent">
           <div className="msg-who">Agent</div>
-          <div className="msg-text">{item.text}</div>
+          <div className="msg-text">
+            <InertText text={item.text} />
+          </div>
         </div>
       );
     case 'command':
@@ -51,9 +56,17 @@ function TranscriptEntry({
         </div>
       );
     case 'status':
-      return <div className="line line-status">{item.text}</div>;
+      return (
+        <div className="line line-status">
+          <InertText text={item.text} />
+        </div>
+      );
     case 'error':
-      return <div className="line line-error">{item.text}</div>;
+      return (
+        <div className="line line-error">
+          <InertText text={item.text} />
+        </div>
+      );
     case 'approval':
       return <ApprovalLine item={item} />;
   }
