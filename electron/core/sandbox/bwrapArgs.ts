@@ -96,6 +96,12 @@ export function bwrapArgs(spec: SandboxSpec, command: string, opts: BwrapArgsOpt
   for (const p of hidden) want({ kind: 'hide', path: p, isDir: fs.statSync(p).isDirectory() });
   const kept = existing([...SYSTEM_KEPT, ...(spec.allowNetwork ? ['/etc/resolv.conf'] : [])]);
   for (const p of kept) if (systemHidden.some((dir) => isWithin(p, dir))) want({ kind: 'read-only', path: p });
+  // Host sockets the user allowlisted (the seccomp filter then lets commands create unix
+  // sockets): each bound read-only at its own path, which still allows connect(), even inside a
+  // hidden dir (/run). Set, not want(): the user's explicit choice beats the hiding of that same
+  // path as an advertised socket (DOCKER_HOST, SSH_AUTH_SOCK). Sockets only: a folder or file in
+  // the list shows nothing more of the host.
+  for (const p of existing(spec.unixSockets ?? [])) if (fs.statSync(p).isSocket()) wanted.set(p, { kind: 'read-only', path: p });
 
   const isolation = isolationArgs(spec.allowNetwork).filter((arg) => !(opts.hasOwnTerminal && arg === '--new-session'));
   const args = [...isolation, ...BASE_MOUNT_ARGS];
