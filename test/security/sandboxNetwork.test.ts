@@ -117,8 +117,10 @@ describe('the sandbox network', () => {
     expect(result.output.replace(/\/(var\/)?run:\n/g, '').trim()).toBe('end');
   });
 
-  it('still connects to a socket inside its own worktree (control: the client can connect)', async () => {
-    const result = await world.run(connectWithNode(path.join(world.worktree, 'dev-server.sock')));
+  // Unix sockets are refused by default, even in the worktree (sandboxUnixSockets.test.ts): the allowlist is the way in.
+  it('connects to an allowlisted socket inside its own worktree (control: the client can connect)', async () => {
+    const socketPath = path.join(world.worktree, 'dev-server.sock');
+    const result = await runSandboxed({ ...world.spec, unixSockets: [socketPath] }, connectWithNode(socketPath), { hiddenPaths: world.hiddenPaths });
     expect(result.output).toContain('GOT hello from the host');
     expect(ownSocket.connections).toBe(1);
   });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MISSING_BWRAP_REASON, defaultBwrapPath, probeSandbox } from './probeSandbox.js';
+import { seccompFilterBytes, seccompUnsupportedReason } from './seccompFilter.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -32,6 +33,38 @@ describe('probeSandbox', () => {
     expect(status.isAvailable).toBe(false);
     expect(status.reason).toMatch(/^sandbox unavailable: bubblewrap could not create namespaces: bwrap: setting up uid map: Permission denied; .*user namespaces/);
     expect(status.reason).not.toContain('second line');
+  });
+
+  it.runIf(seccompUnsupportedReason() === null)('hands bwrap the strict seccomp filter on fd 3, as every command gets it', async () => {
+    // A stand-in that records its argv and what it reads on fd 3.
+    const dir = tempDir();
+    const fake = path.join(dir, 'bwrap');
+    fs.writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$@" > '${dir}/argv'\ncat <&3 > '${dir}/filter'\n`, { mode: 0o755 });
+    expect(await probeSandbox({ bwrapPath: fake })).toEqual({ isAvailable: true, reason: null });
+    const argv = fs.readFileSync(path.join(dir, 'argv'), 'utf8').split('\n');
+    expect(argv.slice(0, 2)).toEqual(['--seccomp', '3']);
+    expect(argv).toContain('--unshare-net');
+    expect(fs.readFileSync(path.join(dir, 'filter')).equals(seccompFilterBytes())).toBe(true);
+  });
+
+  it('is unavailable, with the reason and a fix, when the kernel refuses the seccomp filter (never a run without it)', async () => {
+    const fake = path.join(tempDir(), 'bwrap');
+    const refusal =
+      'bwrap: Unable to set up system call filtering as requested: prctl(PR_SET_SECCOMP) reported EINVAL. (Hint: this requires a kernel configured with CONFIG_SECCOMP and CONFIG_SECCOMP_FILTER.)';
+    fs.writeFileSync(fake, `#!/bin/sh\necho '${refusal}' >&2\nexit 1\n`, { mode: 0o755 });
+    const status = await probeSandbox({ bwrapPath: fake });
+    expect(status.isAvailable).toBe(false);
+    expect(status.reason).toBe(
+      `sandbox unavailable: the kernel refused the seccomp filter: ${refusal}; commands never run without the filter that keeps them ` +
+        'from host unix sockets: use a kernel built with CONFIG_SECCOMP_FILTER (every mainstream distribution kernel is), or, in a ' +
+        'container, a runtime that lets processes install seccomp filters',
+    );
+  });
+
+  it('is unavailable on a CPU architecture the seccomp filter does not cover, before starting anything', async () => {
+    const status = await probeSandbox({ arch: 'riscv64' });
+    expect(status.isAvailable).toBe(false);
+    expect(status.reason).toMatch(/^sandbox unavailable: no seccomp filter for this CPU architecture \(riscv64; supported: x64, arm64\)/);
   });
 
   it('on macOS probes sandbox-exec with a deny-by-default profile, and says when it is missing', async () => {

@@ -8,6 +8,7 @@ import { CommandCgroup, DEFAULT_MAX_PROCESSES, probeProcessLimiter, type Process
 import { sandboxEnv } from './sandboxEnv.js';
 import type { SandboxSpec } from './sandboxSpec.js';
 import { SANDBOX_EXEC_PATH, seatbeltArgs, seatbeltTmpDir } from './seatbeltProfile.js';
+import { withSeccompFilter } from './seccompFilter.js';
 
 export { SandboxUnavailableError } from './commandSpawner.js';
 export type { CommandLaunch, CommandResult, CommandSpawner, SpawnOptions } from './commandSpawner.js';
@@ -54,7 +55,8 @@ const TERMINAL_TYPE = 'xterm-256color';
  * Runs one shell command for a task and resolves when it is over. Throws
  * SandboxUnavailableError (before anything runs) when the sandbox cannot start here.
  *
- * - Linux: inside bubblewrap (bwrapArgs). bwrap gets its own process group and is killed as
+ * - Linux: inside bubblewrap (bwrapArgs), under a seccomp filter that refuses unix sockets and
+ *   io_uring (seccompFilter.ts). bwrap gets its own process group and is killed as
  *   a group on timeout, cap or abort; with `--die-with-parent` and its own pid namespace that
  *   takes every process the command started, daemons included, also when the command exits
  *   on its own.
@@ -141,7 +143,10 @@ function prepareLaunch(
       // whose input comes from the user's Agent terminal, never the host's own terminal.
       hasOwnTerminal: opts.hasOwnTerminal,
     });
-    return { file: opts.sandboxPath, args, cwd: spec.worktreePath, env, killsLeftoversOnExit: false, missingReason: MISSING_BWRAP_REASON };
+    // Here, so that both spawners (pipes, and the pty host's node-pty, which cannot pass extra
+    // fds) start the same launcher; the cgroup wrap goes around it afterwards.
+    const launcher = withSeccompFilter(spec, opts.sandboxPath, args);
+    return { ...launcher, cwd: spec.worktreePath, env, killsLeftoversOnExit: false, missingReason: MISSING_BWRAP_REASON };
   }
   if (opts.sandbox === 'seatbelt') {
     const tmpDir = seatbeltTmpDir(spec);

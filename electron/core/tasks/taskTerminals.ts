@@ -3,6 +3,7 @@ import { failure, type Failure } from '../../../shared/contract.js';
 import type { ShellKind, TerminalInfo } from '../../../shared/contracts/terminal.js';
 import { bwrapArgs } from '../sandbox/bwrapArgs.js';
 import { defaultBwrapPath, probeSandbox } from '../sandbox/probeSandbox.js';
+import { withSeccompFilter } from '../sandbox/seccompFilter.js';
 import type { TaskStore } from '../store/taskStore.js';
 import type { TerminalService } from '../terminal/terminalService.js';
 import type { AgentTerminals } from './agentTerminals.js';
@@ -99,7 +100,9 @@ export class TaskTerminals {
       const spec = await taskSandboxSpec(task, this.deps.home);
       // The sandbox's --clearenv/--setenv decide the shell's environment, not this one.
       const args = bwrapArgs(spec, 'exec /bin/bash -i', { hiddenPaths: taskHiddenPaths(this.deps.home, env), hostEnv: env, hasOwnTerminal: true });
-      return { ok: true, argv: [bwrapPath, ...args], env: { PATH: env.PATH ?? '/usr/bin:/bin' } };
+      // The same seccomp filter as the agent's commands (no unix sockets, no io_uring), on fd 3.
+      const launch = withSeccompFilter(spec, bwrapPath, args);
+      return { ok: true, argv: [launch.file, ...launch.args], env: { PATH: env.PATH ?? '/usr/bin:/bin' } };
     } catch (error) {
       return failure('sandbox_unavailable', `the sandbox could not be set up: ${errorMessage(error)}`);
     }
