@@ -104,6 +104,23 @@ describe('seatbeltArgs', () => {
     expect(params(withEvil).get('WRITABLE_0')).toBe(evil);
   });
 
+  it('passes allowlisted unix sockets as parameters, canonical, never in the profile text', () => {
+    const socketDir = path.join(root, 'var', 'run');
+    fs.mkdirSync(socketDir, { recursive: true });
+    fs.symlinkSync(socketDir, path.join(root, 'run-link'));
+    const evil = path.join(root, 'evil")(allow default)(.sock');
+    const args = seatbeltArgs(spec({ unixSockets: [path.join(root, 'run-link', 'docker.sock'), evil, 'relative.sock'] }), 'true', opts());
+    const p = params(args);
+    expect(p.get('SOCKET_0')).toBe(path.join(socketDir, 'docker.sock'));
+    expect(p.get('SOCKET_1')).toBe(evil);
+    expect(p.has('SOCKET_2')).toBe(false);
+    const profile = args[1] ?? '';
+    expect(profile).toContain('(allow network-outbound (literal (param "SOCKET_0")))');
+    expect(profile).toContain('(allow network-outbound (literal (param "SOCKET_1")))');
+    expect(profile).not.toContain('allow default');
+    for (const [, name] of profile.matchAll(/\(param "([A-Z_0-9]+)"\)/g)) expect(p.has(name ?? '')).toBe(true);
+  });
+
   it('refuses to build a profile for full access, which runs without sandbox-exec', () => {
     expect(() => seatbeltArgs(spec({ mode: 'full-access' }), 'true', opts())).toThrow(/full-access/);
   });
@@ -124,6 +141,7 @@ describe('seatbeltProfile', () => {
     secretCount: 3,
     hiddenCount: 1,
     writableCount: 1,
+    socketCount: 0,
   });
 
   it.each([
@@ -178,8 +196,21 @@ describe('seatbeltProfile', () => {
     ]);
   });
 
+  it.each([false, true])('allowlisted sockets (network %s): connect to each listed one, nothing wider', (allowNetwork) => {
+    const profile = seatbeltProfile({ ...shape('workspace-write', allowNetwork), socketCount: 2 });
+    expect(isBalanced(profile)).toBe(true);
+    const outbound = ['(allow network-outbound (literal (param "SOCKET_0")))', '(allow network-outbound (literal (param "SOCKET_1")))'];
+    for (const rule of outbound) expect(profile).toContain(rule);
+    // Without network, creating a unix socket must be allowed for them; with it, (allow system-socket) already is.
+    expect(rules(profile, 'system-socket')).toEqual(allowNetwork ? ['(allow system-socket)'] : ['(allow system-socket (socket-domain AF_UNIX))']);
+    // No rule for unix sockets in general: no path-less outbound or bind, no regex.
+    expect(rules(profile, 'network-bind').filter((line) => !line.includes('(local ip'))).toEqual([]);
+    expect(rules(profile, 'network-outbound').filter((line) => !line.includes('(remote ip') && !line.includes('mDNSResponder'))).toEqual(outbound);
+    expect(profile).not.toMatch(/unix-socket|path-regex/);
+  });
+
   it('leaves out rules for empty lists rather than writing an empty filter', () => {
-    const profile = seatbeltProfile({ mode: 'workspace-write', allowNetwork: false, readOnlyCount: 0, secretCount: 0, hiddenCount: 0, writableCount: 0 });
+    const profile = seatbeltProfile({ mode: 'workspace-write', allowNetwork: false, readOnlyCount: 0, secretCount: 0, hiddenCount: 0, writableCount: 0, socketCount: 0 });
     expect(profile).not.toMatch(/\(deny file-(read|write)[^)]*\)\n/);
     expect(profile).not.toContain('RO_');
     expect(isBalanced(profile)).toBe(true);

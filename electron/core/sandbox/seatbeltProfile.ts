@@ -35,6 +35,8 @@ export interface SeatbeltShape {
   secretCount: number;
   hiddenCount: number;
   writableCount: number;
+  /** Host unix sockets the user allowlisted (SandboxSpec.unixSockets). */
+  socketCount: number;
 }
 
 /** The private temp dir a command gets on macOS (also its TMPDIR). */
@@ -66,6 +68,7 @@ export function seatbeltArgs(spec: SandboxSpec, command: string, opts: SeatbeltO
   const readOnly = unique(spec.readOnlyPaths.filter((p) => path.isAbsolute(p)).map(canonical));
   const secrets = unique([...secretPaths(hostEnv), ...hostSocketPaths(hostEnv)].map(canonical));
   const hidden = unique((opts.hiddenPaths ?? []).filter((p) => path.isAbsolute(p)).map(canonical));
+  const sockets = unique((spec.unixSockets ?? []).filter((p) => path.isAbsolute(p)).map(canonicalSocket));
 
   const params: [string, string][] = [
     ['WORKTREE', canonical(spec.worktreePath)],
@@ -75,6 +78,7 @@ export function seatbeltArgs(spec: SandboxSpec, command: string, opts: SeatbeltO
     ...secrets.map((p, i): [string, string] => [`SECRET_${i}`, p]),
     ...hidden.map((p, i): [string, string] => [`HIDDEN_${i}`, p]),
     ...writable.map((p, i): [string, string] => [`WRITABLE_${i}`, p]),
+    ...sockets.map((p, i): [string, string] => [`SOCKET_${i}`, p]),
   ];
   const profile = seatbeltProfile({
     mode,
@@ -83,6 +87,7 @@ export function seatbeltArgs(spec: SandboxSpec, command: string, opts: SeatbeltO
     secretCount: secrets.length,
     hiddenCount: hidden.length,
     writableCount: writable.length,
+    socketCount: sockets.length,
   });
   // `-c --`: a command starting with '-' is still a command, not shell options.
   return ['-p', profile, ...params.flatMap(([name, value]) => ['-D', `${name}=${value}`]), '--', '/bin/bash', '-c', '--', command];
@@ -145,6 +150,12 @@ export function seatbeltProfile(shape: SeatbeltShape): string {
   } else {
     lines.push('', '; No network: (deny default) already refuses every socket connection.');
   }
+  if (shape.socketCount > 0) {
+    lines.push('', '; Host unix sockets the user allowlisted for this repo: connect to these, and no other.');
+    // Network on already allows every socket() call; without it, unix ones must be allowed here.
+    if (!shape.allowNetwork) lines.push('(allow system-socket (socket-domain AF_UNIX))');
+    for (const name of names('SOCKET', shape.socketCount)) lines.push(`(allow network-outbound (literal (param "${name}")))`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -153,6 +164,15 @@ function canonical(p: string): string {
     return fs.realpathSync(p);
   } catch {
     return path.resolve(p);
+  }
+}
+
+/** Like canonical, but a socket that is not there yet (its daemon not started) still gets its folder resolved. */
+function canonicalSocket(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.join(canonical(path.dirname(p)), path.basename(p));
   }
 }
 
