@@ -35,7 +35,7 @@ export default tseslint.config(
             { group: ['electron', 'electron/*', '../electron/**', '../../electron/**'], message: 'shared/ cannot import electron.' },
             { group: ['../renderer/**', '../../renderer/**'], message: 'shared/ cannot import the renderer.' },
             { group: nodeBuiltins, message: 'shared/ is pure: no Node built-ins.' },
-            { group: ['react', 'react-dom', 'zustand', 'openai', 'simple-git', 'better-sqlite3', 'ws'], message: 'shared/ imports only zod.' },
+            { group: ['react', 'react-dom', 'zustand', 'openai', 'better-sqlite3', 'ws'], message: 'shared/ imports only zod.' },
           ],
         },
       ],

@@ -138,8 +138,11 @@ export const methods = {
           taskTitle: z.string().nullable(),
           /** The task's repo, else the repo whose id names the folder's parent; null when neither. */
           repoName: z.string().nullable(),
-          /** Uncommitted changes in it: how many, and the first few paths (what a removal would lose). */
-          uncommitted: z.object({ count: z.number().int().nonnegative(), paths: z.array(z.string()) }),
+          /**
+           * Uncommitted changes in it: how many, and the first few paths (what a removal would
+           * lose). `error`: git could not inspect it (so it may hold work, and is never removed).
+           */
+          uncommitted: z.object({ count: z.number().int().nonnegative(), paths: z.array(z.string()), error: z.string().nullable() }),
         }),
       ),
     }),

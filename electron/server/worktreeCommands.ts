@@ -13,7 +13,9 @@ export const WORKTREE_COMMANDS: Record<string, ClientCommand> = {
       if (!reply.ok) return callFailed(ctx, reply.message);
       const { worktrees } = reply.value;
       const total = worktrees.reduce((sum, w) => sum + w.bytes, 0);
-      const lines = worktrees.map((w) => `${formatBytes(w.bytes).padStart(9)}  ${w.taskId ? `${w.taskId} (${w.taskStatus})` : 'no task'.padEnd(8)}  ${w.path}`);
+      const lines = worktrees.map(
+        (w) => `${formatBytes(w.bytes).padStart(9)}  ${w.taskId ? `${w.taskId} (${w.taskStatus})` : 'no task'.padEnd(8)}  ${w.path}${uncommittedNote(w.uncommitted)}`,
+      );
       return printed(ctx, worktrees, [...lines, `${formatBytes(total).padStart(9)}  in ${worktrees.length} worktree(s)`].join('\n'));
     },
   },
@@ -31,6 +33,12 @@ export const WORKTREE_COMMANDS: Record<string, ClientCommand> = {
     },
   },
 };
+
+/** "" when clean; "  (3 uncommitted)"; "  (not inspected: why)" when git could not tell. */
+function uncommittedNote(uncommitted: { count: number; error: string | null }): string {
+  if (uncommitted.error !== null) return `  (not inspected: ${uncommitted.error})`;
+  return uncommitted.count > 0 ? `  (${uncommitted.count} uncommitted)` : '';
+}
 
 /** 1536 → "1.5 KB": decimal-ish units a person reads at a glance. */
 function formatBytes(bytes: number): string {

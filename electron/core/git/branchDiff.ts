@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { FileDiff, TaskDiff } from '../../../shared/model/diff.js';
-import { hardenedGit } from './git.js';
 import { branchCommit, isValidBranchName } from './refNames.js';
-import { runGit } from './runGit.js';
+import { runGit, runGitOk } from './runGit.js';
 
 /** The most of one file's patch sent to a client (bytes); the rest is cut (`isTruncated`). */
 export const MAX_PATCH_BYTES = 256 * 1024;
@@ -36,11 +35,8 @@ export async function branchDiff(opts: { repoPath: string; branch: string; baseB
     throw new Error(`branches ${opts.branch} and ${opts.baseBranch} share no history in ${root}`);
   }
 
-  const git = hardenedGit(root);
-  const summary = parseRawAndNumstat(
-    await git.raw(['diff', ...DIFF_OPTIONS, '--raw', '--numstat', '-z', fromCommit, toCommit, '--']),
-  );
-  const patch = await git.raw([
+  const summary = parseRawAndNumstat(await runGitOk(root, ['diff', ...DIFF_OPTIONS, '--raw', '--numstat', '-z', fromCommit, toCommit, '--']));
+  const patch = await runGitOk(root, [
     'diff',
     ...DIFF_OPTIONS,
     '--patch',

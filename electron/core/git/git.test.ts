@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checkpointCommit } from './checkpoint.js';
-import { hardenedEnv, hardenedGit, noHooksDir } from './git.js';
-import { runGit } from './runGit.js';
+import { hardenedEnv, noHooksDir } from './git.js';
+import { GIT_TIMED_OUT, runGit, runGitOk } from './runGit.js';
 import { makeRepo, removeTempDirs, revParse, tempDir, writeFiles } from './testRepos.js';
 
 afterAll(removeTempDirs);
@@ -29,14 +29,31 @@ describe('hardenedEnv', () => {
   });
 });
 
-describe('hardenedGit', () => {
-  it('passes simple-git\'s unsafe guard and runs with the hardening config', async () => {
+describe('runGit', () => {
+  it('runs every call with the hardening config', async () => {
     const repo = makeRepo();
-    const git = hardenedGit(repo);
-    expect((await git.raw(['config', '--get', 'core.hooksPath'])).trim()).toBe(noHooksDir());
-    expect((await git.raw(['config', '--get', 'core.fsmonitor'])).trim()).toBe('false');
-    expect((await git.raw(['config', '--get', 'core.pager'])).trim()).toBe('cat');
-    expect((await git.raw(['rev-parse', 'HEAD'])).trim()).toBe(revParse(repo, 'HEAD'));
+    const get = async (key: string) => (await runGitOk(repo, ['config', '--get', key])).trim();
+    expect(await get('core.hooksPath')).toBe(noHooksDir());
+    expect(await get('core.fsmonitor')).toBe('false');
+    expect(await get('core.pager')).toBe('cat');
+    expect(await get('diff.ignoreSubmodules')).toBe('all');
+    expect(await get('safe.bareRepository')).toBe('explicit');
+    expect((await runGitOk(repo, ['rev-parse', 'HEAD'])).trim()).toBe(revParse(repo, 'HEAD'));
+  });
+
+  it('feeds stdin and reports the exit code', async () => {
+    const repo = makeRepo();
+    const hashed = await runGit(repo, ['hash-object', '--stdin'], { input: 'hello\n' });
+    expect(hashed).toMatchObject({ exitCode: 0, stdout: 'ce013625030ba8dba906f756967f9e9ca394464a\n' });
+    expect((await runGit(repo, ['rev-parse', '--verify', '--quiet', 'no-such-ref'])).exitCode).toBe(1);
+  });
+
+  it('stops a call that outlives its time limit, with everything it started', async () => {
+    const repo = makeRepo();
+    // An alias that runs a shell is the simplest git that never ends on its own.
+    const run = await runGit(repo, ['-c', 'alias.hang=!sleep 30', 'hang'], { timeoutMs: 300 });
+    expect(run.exitCode).toBe(GIT_TIMED_OUT);
+    expect(run.stderr).toContain('did not finish within');
   });
 
   it('keeps the no-hooks folder empty and read-only', () => {

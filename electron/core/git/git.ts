@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
 
 /**
- * Every git process the host starts is hardened the same way, whether it goes through
- * simple-git (`hardenedGit`) or a bare child process (`runGit`): a repository the user
- * added, or a branch an agent wrote, must not be able to make the host run a program.
- * What the repo can plant, and what turns it off here:
+ * Every git process the host starts goes through `runGit` and is hardened here, in one place:
+ * a repository the user added, a branch an agent wrote, or a repository the agent planted
+ * inside its worktree must not be able to make the host run a program.
+ *
+ * What the user's repo can plant, and what turns it off:
  * - hooks (`.git/hooks/*`, `core.hooksPath`): hooksPath points at an empty folder we own;
  * - `core.fsmonitor` (runs a command on every index refresh): forced off;
  * - pagers, external diff and textconv: pager is `cat`, `diff.external` empty (diff/log
@@ -18,6 +18,20 @@ import { simpleGit, type SimpleGit } from 'simple-git';
  * - auto gc / maintenance (would leave a detached git running after we return): off;
  * - filter and merge drivers the repo's own config defines: off, per call, where git would
  *   run them (see repoDrivers.ts: the names are only known by reading the repo's config).
+ *
+ * What the agent can plant inside its worktree: a nested repository (`git init` in a folder,
+ * a `.git` file pointing at a git dir it made, a submodule it populated) with its own config,
+ * hooks and filters, which the sandbox cannot stop since the worktree is the agent's to write.
+ * Host git never enters one:
+ * - no recursion into submodules: `submodule.recurse=false`, `fetch.recurseSubmodules=false`,
+ *   `diff.submodule=short`, no status summary; and every call that compares the working tree
+ *   (status, `diff` against it) passes `--ignore-submodules=all` (IGNORE_SUBMODULES), because a
+ *   `.gitmodules` the agent writes (`submodule.<name>.ignore = none`) overrides the config one;
+ * - embedded repositories are never staged as gitlinks: the checkpoint commits their files as
+ *   plain files (stageWorktree.ts), so no gitlink the agent made ever exists to recurse into;
+ * - a bare repository inside the worktree is never discovered (`safe.bareRepository=explicit`);
+ * - git's own children (a submodule's status, if one ever ran) inherit these settings, which
+ *   travel in the environment and beat any config file.
  * The environment loses every GIT_* variable the host inherited (GIT_DIR, GIT_WORK_TREE,
  * GIT_INDEX_FILE, GIT_CONFIG_*, GIT_EXTERNAL_DIFF…) and the pager/editor variables.
  */
@@ -36,6 +50,12 @@ export function hardeningConfig(): string[] {
     'log.showSignature=false',
     'merge.autoStash=false',
     'submodule.recurse=false',
+    'fetch.recurseSubmodules=false',
+    'diff.ignoreSubmodules=all',
+    'diff.submodule=short',
+    'status.submoduleSummary=false',
+    'safe.bareRepository=explicit',
+    'advice.addEmbeddedRepo=false',
     'gc.auto=0',
     'maintenance.auto=false',
     'diff.noprefix=false',
@@ -43,7 +63,13 @@ export function hardeningConfig(): string[] {
   ];
 }
 
-/** The same settings as `git -c k=v …` arguments, for processes started without simple-git. */
+/**
+ * For every call that compares the working tree (status, diff-files, `diff` without two
+ * commits): never look inside a submodule or gitlink, whatever a `.gitmodules` says.
+ */
+export const IGNORE_SUBMODULES = '--ignore-submodules=all';
+
+/** The settings as `git -c k=v …` arguments, put before the subcommand of every host git call. */
 export function hardeningArgs(): string[] {
   return hardeningConfig().flatMap((entry) => ['-c', entry]);
 }
@@ -58,7 +84,7 @@ const FORCED_ENV = {
   LC_ALL: 'C',
 } as const;
 
-/** Non-GIT_ variables git (or simple-git's guard) treats as commands to run. */
+/** Non-GIT_ variables git treats as commands to run. */
 const DROPPED_ENV = new Set(['EDITOR', 'VISUAL', 'PAGER', 'PREFIX', 'SSH_ASKPASS', 'LANGUAGE']);
 
 /** The environment for a host git process, built from `base` (the host's own environment). */
@@ -71,27 +97,6 @@ export function hardenedEnv(base: NodeJS.ProcessEnv = process.env): Record<strin
     env[key] = value;
   }
   return { ...env, ...FORCED_ENV };
-}
-
-/**
- * The one factory for simple-git instances. simple-git's own "unsafe" guard refuses
- * `-c core.hooksPath`/`core.fsmonitor`/`core.pager`/`diff.external` because a caller could
- * use them to run programs; here we set them to values that run nothing, so exactly those
- * four categories are allowed and every other guard stays on.
- */
-export function hardenedGit(cwd: string): SimpleGit {
-  return simpleGit({
-    baseDir: cwd,
-    config: hardeningConfig(),
-    unsafe: {
-      allowUnsafeHooksPath: true,
-      allowUnsafeFsMonitor: true,
-      allowUnsafePager: true,
-      allowUnsafeDiffExternal: true,
-    },
-    // simple-git refuses any GIT_* variable in an explicit env unless it is listed here.
-    allowEnvironment: Object.keys(FORCED_ENV).filter((key) => key.startsWith('GIT_')),
-  }).env(hardenedEnv());
 }
 
 let hooksDir: string | null = null;

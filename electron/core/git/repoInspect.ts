@@ -59,12 +59,14 @@ export async function inspectRepo(inputPath: string): Promise<RepoInspection> {
     runGit(start, ['symbolic-ref', '--quiet', 'HEAD']),
   ]);
   const [isBare = '', isInsideWorkTree, topLevel, commonDir, gitDir, head] = probe.stdout.split('\n');
+  // The host never opens a bare repository it was not pointed at explicitly (git.ts), so git
+  // refuses it rather than answering "true" here.
+  if (isBare === 'true' || /cannot use bare repository/i.test(probe.stderr)) {
+    return failure('not_a_repo', `${start} is a bare repository (it has no working tree). Clone it (\`git clone ${start} <folder>\`) and add the clone.`);
+  }
   if (isBare === '') {
     const why = /not a git repository/i.test(probe.stderr) ? 'is not inside a git repository' : `cannot be read by git (${firstLines(probe.stderr, 2)})`;
     return failure('not_a_repo', `${start} ${why}. Run \`git init\` there (and make a first commit), or choose a repository's folder.`);
-  }
-  if (isBare === 'true') {
-    return failure('not_a_repo', `${start} is a bare repository (it has no working tree). Clone it (\`git clone ${start} <folder>\`) and add the clone.`);
   }
   if (isInsideWorkTree !== 'true') {
     return failure('not_a_repo', `${start} is inside a repository's .git folder, not its working tree. Choose the folder that contains .git.`);

@@ -21,16 +21,32 @@ export interface RunGitOptions {
    * slow what the user waits for, e.g. `git status` of a big checkout while a task starts.
    */
   isLowPriority?: boolean;
+  /** Written to git's stdin, then closed (`update-index --index-info`, `hash-object --stdin`). */
+  input?: string;
+  /**
+   * Wall time, in ms, after which git and everything it started are killed and the call fails
+   * (exit 124, as timeout(1) reports it). Default GIT_TIMEOUT_MS.
+   */
+  timeoutMs?: number;
 }
 
 /** nice(1)'s lowest priority: runs only on CPU time nobody else wants. */
 const LOWEST_PRIORITY = 19;
+/**
+ * 5 min for one git call. Far above any status, add or diff of a real checkout (seconds), yet
+ * finite: a worktree is the agent's, and it can make git block for ever (a nested `.git` file
+ * whose HEAD is a FIFO stops `git status` in open(2)). A stuck call fails instead of holding
+ * a task or the Disk view for good. `worktree add` of a huge repo passes its own.
+ */
+export const GIT_TIMEOUT_MS = 5 * 60_000;
+/** What a timed-out call exits with (timeout(1)'s code). */
+export const GIT_TIMED_OUT = 124;
 
 /**
- * Runs one hardened git command and reports its exit code instead of throwing on it.
- * For the calls where the code carries meaning (`merge-tree` exits 1 on conflicts,
- * `rev-parse --verify --quiet` exits 1 for a missing ref): simple-git only rejects when
- * the exit code is non-zero *and* stderr is not empty, and it hides the code.
+ * Runs one hardened git command (git.ts: the one place git is hardened) and reports its exit
+ * code instead of throwing on it, for the calls where the code carries meaning (`merge-tree`
+ * exits 1 on conflicts, `rev-parse --verify --quiet` exits 1 for a missing ref). Every host git
+ * call goes through here, so hardening, time limits and priorities cannot be forgotten.
  * Rejects only when git could not be started at all.
  */
 export function runGit(cwd: string, args: string[], options: RunGitOptions = {}): Promise<GitRun> {
@@ -48,7 +64,13 @@ export function runGit(cwd: string, args: string[], options: RunGitOptions = {})
       reject(new Error(`cannot run git in ${cwd}: the folder does not exist`));
       return;
     }
-    const child = spawn('git', [...hardeningArgs(), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: a time-out kills git and whatever it started.
+    const child = spawn('git', [...hardeningArgs(), ...args], {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     if (options.isLowPriority && child.pid !== undefined) {
       try {
         os.setPriority(child.pid, LOWEST_PRIORITY);
@@ -60,13 +82,27 @@ export function runGit(cwd: string, args: string[], options: RunGitOptions = {})
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.once('error', reject);
+    // git may exit before reading all its input (a bad record): that is its answer, not ours.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input ?? '');
+    const timeoutMs = options.timeoutMs ?? GIT_TIMEOUT_MS;
+    let isTimedOut = false;
+    const timer = setTimeout(() => {
+      isTimedOut = true;
+      killGroup(child.pid);
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      const stderr = Buffer.concat(err).toString('utf8');
       resolve({
         // A signal-killed git counts as failed (128 + signal, as a shell reports it).
-        exitCode: code ?? (signal ? 128 + signalNumber(signal) : 1),
+        exitCode: isTimedOut ? GIT_TIMED_OUT : (code ?? (signal ? 128 + signalNumber(signal) : 1)),
         stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
+        stderr: isTimedOut ? `git ${subcommandOf(args)} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped\n${stderr}` : stderr,
       });
     });
   });
@@ -84,7 +120,7 @@ export class GitCommandError extends Error {
     readonly args: readonly string[],
     readonly run: GitRun,
   ) {
-    super(`git ${args.find((arg) => !arg.startsWith('-')) ?? ''} failed (exit ${run.exitCode}): ${firstLines(run.stderr) || firstLines(run.stdout)}`);
+    super(`git ${subcommandOf(args)} failed (exit ${run.exitCode}): ${firstLines(run.stderr) || firstLines(run.stdout)}`);
     this.name = 'GitCommandError';
   }
 }
@@ -92,6 +128,20 @@ export class GitCommandError extends Error {
 /** The first few lines of git's output, for messages shown to people. */
 export function firstLines(text: string, count = 4): string {
   return text.trim().split('\n').slice(0, count).join(' / ');
+}
+
+/** The subcommand's name (`status`), for messages; the hardening `-c` pairs come before it. */
+function subcommandOf(args: readonly string[]): string {
+  return args.find((arg) => !arg.startsWith('-')) ?? '';
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }
 
 function signalNumber(signal: NodeJS.Signals): number {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { IGNORE_SUBMODULES } from './git.js';
 import { gitDirsOf } from './gitDirs.js';
 import { withRepoLock } from './repoLock.js';
 import { branchCommit, isValidBranchName } from './refNames.js';
@@ -35,12 +36,20 @@ export async function pruneWorktrees(repoPath: string): Promise<void> {
 }
 
 /**
- * Paths with uncommitted changes (tracked or untracked) in the checkout at `repoPath`. Read
- * only: --no-optional-locks keeps git from refreshing the index, so the user's own git never
- * finds an index.lock of ours.
+ * Paths with uncommitted changes (tracked or untracked) in the checkout or worktree at
+ * `repoPath`. Read only: --no-optional-locks keeps git from refreshing the index, so the
+ * user's own git never finds an index.lock of ours. Never looks inside a submodule (see
+ * git.ts): a nested repository shows as one untracked folder. Throws when git cannot tell,
+ * including when it does not finish within `timeoutMs`.
  */
-export async function uncommittedPaths(repoPath: string, options: { isLowPriority?: boolean } = {}): Promise<string[]> {
-  const out = await runGitOk(repoPath, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=normal'], options);
+export async function uncommittedPaths(repoPath: string, options: { isLowPriority?: boolean; timeoutMs?: number } = {}): Promise<string[]> {
+  // Status may re-hash racily clean files through their clean filter: not the repo's own.
+  const config = await repoDriverOverrides(repoPath);
+  const out = await runGitOk(
+    repoPath,
+    ['--no-optional-locks', 'status', IGNORE_SUBMODULES, '--porcelain=v1', '-z', '--untracked-files=normal'],
+    { ...options, config },
+  );
   return parsePorcelainZ(out);
 }
 

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { failure, type Failure } from '../../../shared/contract.js';
-import { hardenedGit } from './git.js';
 import { gitDirsOf } from './gitDirs.js';
 import { branchCommit, branchRef, describeBranches, isValidBranchName, localBranches } from './refNames.js';
 import { repoDriverOverrides } from './repoDrivers.js';
@@ -150,18 +149,17 @@ export async function removeTaskWorktree(opts: {
   }
   const { commonDir } = await gitDirsOf(root);
   await withRepoLock(commonDir, async () => {
-    const git = hardenedGit(root);
     const worktreePath = path.resolve(opts.worktreePath);
     const registered = (await listWorktrees(root)).some((entry) => isSamePath(entry.path, worktreePath));
     if (registered && fs.existsSync(worktreePath)) {
-      await git.raw(['worktree', 'remove', '--force', '--', worktreePath]);
+      await runGitOk(root, ['worktree', 'remove', '--force', '--', worktreePath]);
     }
     // Drops the records of worktrees whose folder is gone (ours included, if it was deleted by hand).
-    await git.raw(['worktree', 'prune']);
+    await runGitOk(root, ['worktree', 'prune']);
     if (opts.deleteBranch) {
       if (!(await isValidBranchName(root, opts.branch))) throw new Error(`"${opts.branch}" is not a valid branch name`);
       if ((await branchCommit(root, opts.branch)) !== null) {
-        await git.raw(['branch', '--delete', '--force', '--', opts.branch]);
+        await runGitOk(root, ['branch', '--delete', '--force', '--', opts.branch]);
       }
     }
   });

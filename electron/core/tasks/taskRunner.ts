@@ -290,7 +290,9 @@ export class TaskRunner {
         // Files copied in from the user's checkout (.env…) are local config, not the agent's work.
         excludePaths: this.deps.repos.get(task.repoId)?.settings.copyFiles ?? [],
       });
-      if (result) this.deps.transitions.record(task.id, { kind: 'checkpoint', commit: result.commit, filesChanged: result.filesChanged, turn });
+      if (!result) return;
+      this.deps.transitions.record(task.id, { kind: 'checkpoint', commit: result.commit, filesChanged: result.filesChanged, turn });
+      if (result.plainFolders.length > 0) this.deps.transitions.record(task.id, { kind: 'note', text: plainFoldersNote(result.plainFolders) });
     } catch (error) {
       this.deps.transitions.record(task.id, { kind: 'error', message: `checkpoint commit failed: ${errorMessage(error)}` });
     }
@@ -363,4 +365,13 @@ export function errorMessage(error: unknown): string {
 function oneLine(text: string, max: number): string {
   const first = text.split('\n')[0] ?? '';
   return first.length > max ? `${first.slice(0, max - 1)}…` : first;
+}
+
+/** Says that folders with a repository of their own went into the checkpoint as plain files. */
+export function plainFoldersNote(folders: readonly string[]): string {
+  const shown = folders.slice(0, 3).join(', ') + (folders.length > 3 ? ` and ${folders.length - 3} more` : '');
+  return (
+    `${folders.length === 1 ? 'A folder' : `${folders.length} folders`} (${shown}) held a git repository of ${folders.length === 1 ? 'its' : 'their'} own: ` +
+    'the files were committed as plain files; the nested .git was not (Flotilla never commits or runs git inside a repository the agent made).'
+  );
 }

@@ -68,7 +68,7 @@ describe('worktreeUsage', () => {
     expect(usage[0]?.uncommitted.count).toBe(UNCOMMITTED_SAMPLE + 3);
     expect(usage[0]?.uncommitted.paths).toHaveLength(UNCOMMITTED_SAMPLE);
     expect(usage[0]?.uncommitted.paths).toContain('README.md');
-    expect(usage[1]?.uncommitted).toEqual({ count: 0, paths: [] });
+    expect(usage[1]?.uncommitted).toEqual({ count: 0, paths: [], error: null });
   });
 
   it('reports a plain folder (not a worktree) as clean, not as the status of a repo around it', async () => {
@@ -81,7 +81,7 @@ describe('worktreeUsage', () => {
 
     const [usage] = await worktreeUsage({ home, tasks: store, repos: { list: () => [] } });
 
-    expect(usage).toMatchObject({ path: plain, uncommitted: { count: 0, paths: [] } });
+    expect(usage).toMatchObject({ path: plain, uncommitted: { count: 0, paths: [], error: null } });
     expect(usage?.bytes).toBeGreaterThanOrEqual(10_000);
   });
 
@@ -108,6 +108,20 @@ describe('removeWorktreeFolder', () => {
     expect(await removeWorktreeFolder({ home, tasks: store, folder: orphan, isUncommittedWorkConfirmed: true })).toEqual({ ok: true });
     expect(fs.existsSync(orphan)).toBe(false);
     expect(git(repo.path, 'worktree', 'list')).not.toContain('orphan');
+  });
+
+  it('never deletes a folder git could not inspect, even when the user confirmed uncommitted work', async () => {
+    const broken = addWorktree('r1', 'broken');
+    fs.writeFileSync(path.join(broken, 'unsaved.txt'), 'work\n');
+    // Its `.git` pointer leads nowhere: `git status` fails there.
+    fs.writeFileSync(path.join(broken, '.git'), 'gitdir: /nonexistent/flotilla-test\n');
+
+    const [usage] = (await worktreeUsage({ home, tasks: store, repos: { list: () => [] } })).filter((w) => w.path === broken);
+    expect(usage?.uncommitted.error).toMatch(/not a git repository/);
+
+    const refused = await removeWorktreeFolder({ home, tasks: store, folder: broken, isUncommittedWorkConfirmed: true });
+    expect(refused).toMatchObject({ ok: false, kind: 'invalid_state', message: expect.stringContaining('could not be inspected') });
+    expect(fs.readFileSync(path.join(broken, 'unsaved.txt'), 'utf8')).toBe('work\n');
   });
 });
 

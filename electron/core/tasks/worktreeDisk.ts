@@ -5,8 +5,8 @@ import { promisify } from 'node:util';
 import { failure, type Failure } from '../../../shared/contract.js';
 import type { Repo, Task } from '../../../shared/model/task.js';
 import { isFinal, type TaskStatus } from '../../../shared/model/taskLifecycle.js';
-import { parsePorcelainZ, uncommittedPaths } from '../git/worktreeRecovery.js';
-import { runGit } from '../git/runGit.js';
+import { firstLines, runGit } from '../git/runGit.js';
+import { uncommittedPaths } from '../git/worktreeRecovery.js';
 import type { TaskStore } from '../store/taskStore.js';
 
 const execFileAsync = promisify(execFile);
@@ -15,6 +15,12 @@ const execFileAsync = promisify(execFile);
 export const UNCOMMITTED_SAMPLE = 5;
 /** `git status` runs at once: 2 cores, and each walks a whole worktree. */
 const STATUS_CONCURRENCY = 4;
+/**
+ * 60 s for one worktree's `git status` in this view: a real checkout takes seconds, but the
+ * worktree is the agent's and it can make git block (a planted `.git` whose HEAD is a FIFO).
+ * Past it the folder is reported as not inspected, never as clean.
+ */
+export const STATUS_TIMEOUT_MS = 60_000;
 
 export interface WorktreeUsage {
   path: string;
@@ -26,8 +32,11 @@ export interface WorktreeUsage {
   taskTitle: string | null;
   /** The owning task's repo, else the repo whose id names the folder's parent; null when neither. */
   repoName: string | null;
-  /** Uncommitted changes (tracked or untracked): how many, and the first few paths. 0 outside git. */
-  uncommitted: { count: number; paths: string[] };
+  /**
+   * Uncommitted changes (tracked or untracked): how many, and the first few paths. 0 outside
+   * git. `error` says why git could not inspect it: such a folder may hold work.
+   */
+  uncommitted: { count: number; paths: string[]; error: string | null };
 }
 
 /** What the task worktrees under FLOTILLA_HOME/worktrees use on disk, largest first. */
@@ -35,15 +44,21 @@ export async function worktreeUsage(deps: {
   home: string;
   tasks: Pick<TaskStore, 'list'>;
   repos: { list(): Repo[] };
+  /** How long one folder's `git status` may take (ms); default STATUS_TIMEOUT_MS. */
+  statusTimeoutMs?: number;
 }): Promise<WorktreeUsage[]> {
   const owners = new Map<string, Task>(deps.tasks.list().map((task) => [path.resolve(task.worktreePath), task]));
   const repoNames = new Map(deps.repos.list().map((repo) => [repo.id, repo.name]));
   const folders = listWorktreeFolders(deps.home);
-  const [sizes, changes] = await Promise.all([diskUsage(folders), mapLimit(folders, STATUS_CONCURRENCY, uncommittedIn)]);
+  const timeoutMs = deps.statusTimeoutMs ?? STATUS_TIMEOUT_MS;
+  const [sizes, changes] = await Promise.all([
+    diskUsage(folders),
+    mapLimit(folders, STATUS_CONCURRENCY, (folder) => uncommittedIn(folder, timeoutMs)),
+  ]);
   return folders
     .map((folder, index): WorktreeUsage => {
       const task = owners.get(folder);
-      const dirty = changes[index] ?? [];
+      const found = changes[index] ?? { paths: [], error: null };
       return {
         path: folder,
         bytes: sizes.get(folder) ?? 0,
@@ -51,7 +66,7 @@ export async function worktreeUsage(deps: {
         taskStatus: task?.status ?? null,
         taskTitle: task?.title ?? null,
         repoName: task?.repoName ?? repoNames.get(path.basename(path.dirname(folder))) ?? null,
-        uncommitted: { count: dirty.length, paths: dirty.slice(0, UNCOMMITTED_SAMPLE) },
+        uncommitted: { count: found.paths.length, paths: found.paths.slice(0, UNCOMMITTED_SAMPLE), error: found.error },
       };
     })
     .sort((a, b) => b.bytes - a.bytes);
@@ -66,6 +81,8 @@ export async function removeWorktreeFolder(opts: {
   tasks: Pick<TaskStore, 'list'>;
   folder: string;
   isUncommittedWorkConfirmed: boolean;
+  /** How long its `git status` may take (ms); default STATUS_TIMEOUT_MS. */
+  statusTimeoutMs?: number;
 }): Promise<{ ok: true } | Failure> {
   const folder = path.resolve(opts.folder);
   if (!listWorktreeFolders(opts.home).includes(folder)) {
@@ -75,7 +92,14 @@ export async function removeWorktreeFolder(opts: {
   if (owner && !isFinal(owner.status)) {
     return failure('invalid_state', `task ${owner.id} (${owner.status}) still uses ${folder}; merge or discard the task instead`);
   }
-  const dirty = await uncommittedPaths(folder).catch(() => []);
+  // Never delete what could not be inspected: "git failed" is not "nothing to lose".
+  const { paths: dirty, error } = await uncommittedIn(folder, opts.statusTimeoutMs ?? STATUS_TIMEOUT_MS);
+  if (error !== null) {
+    return failure(
+      'invalid_state',
+      `${folder} could not be inspected (${error}), so Flotilla will not delete it; if you are sure nothing in it is needed, delete the folder yourself`,
+    );
+  }
   if (dirty.length > 0 && !opts.isUncommittedWorkConfirmed) {
     const count = dirty.length === 1 ? '1 file' : `${dirty.length} files`;
     return failure('invalid_state', `${folder} holds uncommitted changes (${count}, e.g. ${dirty[0]}); confirm to delete them too`);
@@ -130,15 +154,17 @@ function parseDu(stdout: string): Map<string, number> {
 }
 
 /**
- * Uncommitted paths in a worktree folder; [] for a folder that is not a worktree of its own
- * (no `.git` there: git would answer for whatever repo encloses FLOTILLA_HOME) or that git cannot
- * read. `--no-optional-locks`: a running task's host commits there, and a status that refreshes
- * the index would hold `index.lock` against it.
+ * Uncommitted paths in a worktree folder; none for a folder that is not a worktree of its own
+ * (no `.git` there: git would answer for whatever repo encloses FLOTILLA_HOME). When git cannot
+ * tell (it fails, or takes longer than `timeoutMs`), `error` says why.
  */
-async function uncommittedIn(folder: string): Promise<string[]> {
-  if (!fs.existsSync(path.join(folder, '.git'))) return [];
-  const status = await runGit(folder, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=normal']).catch(() => null);
-  return status?.exitCode === 0 ? parsePorcelainZ(status.stdout) : [];
+async function uncommittedIn(folder: string, timeoutMs: number): Promise<{ paths: string[]; error: string | null }> {
+  if (!fs.existsSync(path.join(folder, '.git'))) return { paths: [], error: null };
+  try {
+    return { paths: await uncommittedPaths(folder, { timeoutMs }), error: null };
+  } catch (error) {
+    return { paths: [], error: firstLines(error instanceof Error ? error.message : String(error), 1) };
+  }
 }
 
 /** `fn` over `items` with at most `limit` calls in flight; results in input order. */

@@ -105,7 +105,8 @@ export function DiskSettings() {
 
   function askOrRemove(row: DiskRow) {
     setNotice('');
-    if (row.uncommitted.count > 0) setRow(row.path, { status: 'confirm', lost: describeUncommitted(row.uncommitted) });
+    // A folder git could not inspect is never removed: the host refuses and says why.
+    if (row.uncommitted.count > 0 && row.uncommitted.error === null) setRow(row.path, { status: 'confirm', lost: describeUncommitted(row.uncommitted) });
     else void removeOne(row, false);
   }
 
@@ -300,7 +301,11 @@ function DiskTableRow({
         </th>
         <td className="disk-num">{formatBytes(row.bytes)}</td>
         <td>
-          {isDirty ? (
+          {row.uncommitted.error !== null ? (
+            <span className="badge tone-attention" title={describeUncommitted(row.uncommitted)}>
+              not inspected
+            </span>
+          ) : isDirty ? (
             <span className="badge tone-attention" title={describeUncommitted(row.uncommitted)}>
               {plural(row.uncommitted.count, 'file')}
             </span>

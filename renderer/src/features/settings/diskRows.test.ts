@@ -20,7 +20,7 @@ const entry = (overrides: Partial<WorktreeEntry> & Pick<WorktreeEntry, 'path'>):
   taskStatus: null,
   taskTitle: null,
   repoName: 'shop',
-  uncommitted: { count: 0, paths: [] },
+  uncommitted: { count: 0, paths: [], error: null },
   ...overrides,
 });
 
@@ -60,7 +60,8 @@ describe('disk rows', () => {
     const rows = diskRows(
       [
         entry({ path: '/w/r/orphan', bytes: 300 }),
-        entry({ path: '/w/r/dirty', bytes: 200, uncommitted: { count: 2, paths: ['a', 'b'] } }),
+        entry({ path: '/w/r/dirty', bytes: 200, uncommitted: { count: 2, paths: ['a', 'b'], error: null } }),
+        entry({ path: '/w/r/unknown', bytes: 50, uncommitted: { count: 0, paths: [], error: 'git status failed' } }),
         entry({ path: '/w/r/live', bytes: 900, taskId: 't1', taskStatus: 'running' }),
         entry({ path: '/w/r/done', bytes: 100, taskId: 't2', taskStatus: 'discarded' }),
       ],
@@ -69,8 +70,8 @@ describe('disk rows', () => {
     const plan = cleanupPlan(rows);
     expect(plan.rows.map((r) => r.path)).toEqual(['/w/r/orphan', '/w/r/done']);
     expect(plan.bytes).toBe(400);
-    expect(plan.skippedDirty).toBe(1);
-    expect(totalBytes(rows)).toBe(1_500);
+    expect(plan.skippedDirty).toBe(2);
+    expect(totalBytes(rows)).toBe(1_550);
   });
 
   it('moves focus to the next removable row after a removal, else the previous one, else nowhere', () => {
@@ -114,8 +115,11 @@ describe('formatting', () => {
   });
 
   it('names the uncommitted files a removal would lose', () => {
-    expect(describeUncommitted({ count: 0, paths: [] })).toBe('no uncommitted changes');
-    expect(describeUncommitted({ count: 1, paths: ['notes.txt'] })).toBe('1 uncommitted file: notes.txt');
-    expect(describeUncommitted({ count: 7, paths: ['a', 'b', 'c', 'd', 'e'] })).toBe('7 uncommitted files: a, b, c, d, e and 2 more');
+    expect(describeUncommitted({ count: 0, paths: [], error: null })).toBe('no uncommitted changes');
+    expect(describeUncommitted({ count: 1, paths: ['notes.txt'], error: null })).toBe('1 uncommitted file: notes.txt');
+    expect(describeUncommitted({ count: 7, paths: ['a', 'b', 'c', 'd', 'e'], error: null })).toBe('7 uncommitted files: a, b, c, d, e and 2 more');
+    expect(describeUncommitted({ count: 0, paths: [], error: 'git status timed out' })).toBe(
+      'could not be inspected (git status timed out); it may hold uncommitted work',
+    );
   });
 });

@@ -53,10 +53,13 @@ export function totalBytes(rows: readonly { bytes: number }[]): number {
   return rows.reduce((sum, row) => sum + row.bytes, 0);
 }
 
-/** What "Clean up finished" removes: removable and clean. Uncommitted work needs its own confirmation. */
+/**
+ * What "Clean up finished" removes: removable and known clean. Uncommitted work needs its own
+ * confirmation; a folder git could not inspect counts as holding work.
+ */
 export function cleanupPlan(rows: readonly DiskRow[]): { rows: DiskRow[]; bytes: number; skippedDirty: number } {
   const removable = rows.filter((row) => row.removal.kind === 'removable');
-  const safe = removable.filter((row) => row.uncommitted.count === 0);
+  const safe = removable.filter((row) => row.uncommitted.count === 0 && row.uncommitted.error === null);
   return { rows: safe, bytes: totalBytes(safe), skippedDirty: removable.length - safe.length };
 }
 
@@ -107,9 +110,13 @@ export function splitPathForEllipsis(fullPath: string): { head: string; tail: st
   return { head: fullPath.slice(0, cut), tail: fullPath.slice(cut) };
 }
 
-/** "2 uncommitted files: a.txt, b.txt" / "7 uncommitted files: a, b, c, d, e and 2 more". */
+/**
+ * "2 uncommitted files: a.txt, b.txt" / "7 uncommitted files: a, b, c, d, e and 2 more" /
+ * "could not be inspected (why)".
+ */
 export function describeUncommitted(uncommitted: WorktreeEntry['uncommitted']): string {
-  const { count, paths } = uncommitted;
+  const { count, paths, error } = uncommitted;
+  if (error !== null) return `could not be inspected (${error}); it may hold uncommitted work`;
   if (count === 0) return 'no uncommitted changes';
   const noun = count === 1 ? '1 uncommitted file' : `${count} uncommitted files`;
   const more = count - paths.length;

@@ -1,0 +1,79 @@
+import type { ConfigOverrides } from './repoDrivers.js';
+import { runGitOk } from './runGit.js';
+
+/**
+ * The name of the index entry that makes git see a nested repository's folder as a plain one.
+ * It never exists on disk, so the `add --all` that follows drops it again.
+ */
+const PLAIN_FOLDER_MARK = '.flotilla-plain-folder';
+/** Nested repositories inside nested repositories, each level one round: far past any real tree. */
+const MAX_NESTING = 64;
+
+export interface StagedWorktree {
+  /**
+   * Folders that held a git repository of their own (an agent's `git init`, a scaffolder's, a
+   * `.git` file pointing elsewhere) and were staged as plain files, their `.git` left out.
+   * Relative to the top level, without a trailing slash.
+   */
+  plainFolders: string[];
+}
+
+/**
+ * Stages everything in the worktree at `top` (new, changed and deleted files; ignored ones
+ * stay out) the way a checkpoint needs it, without ever treating a repository the agent made
+ * as a repository:
+ *
+ * - An embedded repository (a folder with its own `.git`) is staged as plain files. Plain
+ *   `git add --all` would record it as a gitlink, and from then on every `git status` or diff
+ *   of the worktree would run git *inside* it, with its config, filters and fsmonitor (see
+ *   git.ts); it would also refuse outright a fresh `git init` with no commit yet. So each such
+ *   folder first gets a placeholder index entry: with a tracked path below it, git treats the
+ *   folder as an ordinary one (its `.git` is skipped as in any folder, the repo's ignore rules
+ *   apply), and `add --all` then drops the placeholder, which is not on disk.
+ * - Submodules the base branch already has (gitlinks in the index) are left as they are:
+ *   never staged, never looked into. A checkpoint does not move a submodule.
+ *
+ * `excludePaths` (relative, taken literally) are never staged, e.g. a `.env` Flotilla copied in.
+ * `config` (the repo's driver overrides) goes with every call: even `write-tree` and `ls-files`
+ * may re-hash a racily clean file through its clean filter.
+ */
+export async function stageWorktree(
+  top: string,
+  opts: { excludePaths: readonly string[]; config: ConfigOverrides },
+): Promise<StagedWorktree> {
+  const { config } = opts;
+  const gitlinks = await gitlinkPaths(top, config);
+  // `:(exclude,literal)` pathspecs: the names are taken as they are, never as globs.
+  const pathspecs = ['.', ...[...opts.excludePaths, ...gitlinks].map((p) => `:(exclude,literal)${p}`)];
+  const plainFolders: string[] = [];
+  let markBlob: string | null = null;
+  for (let round = 0; ; round++) {
+    // Without --directory, a nested repository is the only entry listed as a folder ("x/").
+    const untracked = await runGitOk(top, ['ls-files', '-z', '--others', '--exclude-standard', '--', ...pathspecs], { config });
+    const nested = untracked
+      .split('\0')
+      .filter((entry) => entry.endsWith('/'))
+      .map((entry) => entry.slice(0, -1));
+    if (nested.length === 0) break;
+    if (round === MAX_NESTING) throw new Error(`repositories nested more than ${MAX_NESTING} deep in ${top}; not committing them`);
+    markBlob ??= (await runGitOk(top, ['hash-object', '-w', '--stdin'], { input: '', config })).trim();
+    const records = nested.map((folder) => `100644 ${markBlob}\t${folder}/${PLAIN_FOLDER_MARK}\0`).join('');
+    await runGitOk(top, ['update-index', '--add', '-z', '--index-info'], { input: records, config });
+    plainFolders.push(...nested);
+  }
+  await runGitOk(top, ['add', '--all', '--', ...pathspecs], { config });
+  return { plainFolders };
+}
+
+/** Paths of the gitlinks (submodules) in the index. */
+async function gitlinkPaths(top: string, config: ConfigOverrides): Promise<string[]> {
+  // `--stage -z`: "<mode> <object> <stage>\t<path>\0"; gitlinks have mode 160000.
+  const out = await runGitOk(top, ['ls-files', '--stage', '-z'], { config });
+  const paths: string[] = [];
+  for (const entry of out.split('\0')) {
+    if (!entry.startsWith('160000 ')) continue;
+    const tab = entry.indexOf('\t');
+    if (tab > 0) paths.push(entry.slice(tab + 1));
+  }
+  return paths;
+}
