@@ -31,10 +31,12 @@ describe('the sandbox filesystem', () => {
 
   it("refuses writes to the user's home, and the file does not exist afterwards", async () => {
     const target = path.join(world.userHome, 'pwned.txt');
-    // The home is visible (read-only): the refusal is about writing, not about not finding it.
+    // The home is there as an empty read-only folder (its contents hidden: sandboxHome.test.ts):
+    // the refusal is about writing, not about a missing folder.
     fs.writeFileSync(path.join(world.userHome, 'notes.txt'), 'my notes\n');
-    const result = await world.run(`cat ${q(path.join(world.userHome, 'notes.txt'))}; echo pwned > ${q(target)}`);
-    expect(result.output).toContain('my notes');
+    const result = await world.run(`test -d ${q(world.userHome)} && echo folder-there; cat ${q(path.join(world.userHome, 'notes.txt'))}; echo pwned > ${q(target)}`);
+    expect(result.output).toContain('folder-there');
+    expect(result.output).not.toContain('my notes');
     expect(result.exitCode).not.toBe(0);
     expect(result.output).toMatch(/Read-only file system/);
     expect(fs.existsSync(target)).toBe(false);

@@ -72,17 +72,18 @@ function watchHost(token: string) {
 }
 
 /**
- * bwrap hides root's credentials under /root; as nobody it cannot even look into /root to
- * place those mounts (and nobody cannot read them anyway), so they are left out here.
+ * bwrap hides root's home (/root) and shows its toolchains again; as nobody it cannot even look
+ * into /root to place those mounts (and nobody cannot read it anyway), so they are left out here.
  */
 function withoutMountsUnder(dir: string, args: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === '--') return [...out, ...args.slice(i)];
-    if (arg === '--tmpfs' && args[i + 1]?.startsWith(`${dir}/`)) i += 1;
-    else if (arg === '--ro-bind' && args[i + 1] === '/dev/null' && args[i + 2]?.startsWith(`${dir}/`)) i += 2;
-    else if (arg === '--remount-ro' && args[i + 1]?.startsWith(`${dir}/`)) i += 1;
+    const isUnder = (p: string | undefined) => p !== undefined && (p === dir || p.startsWith(`${dir}/`));
+    if (arg === '--tmpfs' && isUnder(args[i + 1])) i += 1;
+    else if (arg === '--ro-bind' && (isUnder(args[i + 1]) || isUnder(args[i + 2]))) i += 2;
+    else if (arg === '--remount-ro' && isUnder(args[i + 1])) i += 1;
     else out.push(arg);
   }
   return out;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSandboxed } from '../../electron/core/sandbox/runSandboxed.js';
 import { makeSandboxWorld, overrideEnv, type SandboxWorld } from './sandboxWorld.js';
 
 /** SECURITY.md promises 5 and 6: no credentials, no app data, no keys in the environment. */
@@ -28,6 +29,9 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'planted-aws-env',
     SSH_AUTH_SOCK: path.join(world.root, 'ssh-agent.sock'),
     NO_COLOR: '1',
+    // Toolchains in this machine's real home (rustup's data is mirrored into the task HOME) would
+    // make the `grep -r` below read gigabytes: only system folders on PATH here.
+    PATH: '/usr/local/bin:/usr/bin:/bin',
   });
 });
 
@@ -39,9 +43,11 @@ afterAll(() => {
 const q = (p: string) => `'${p.replaceAll("'", `'\\''`)}'`;
 
 describe('secrets stay out of the sandbox', () => {
-  it("shows the real home but not its credentials (~/.ssh, ~/.aws, ~/.config/gh, ~/.netrc, ~/.git-credentials)", async () => {
+  it("hides the credentials (~/.ssh, ~/.aws, ~/.config/gh, ~/.netrc, ~/.git-credentials) even when the user allowlisted the whole home", async () => {
     const home = world.userHome;
-    const result = await world.run(
+    const spec = { ...world.spec, homeReadOnlyPaths: [home] };
+    const run = (command: string) => runSandboxed(spec, command, { hiddenPaths: world.hiddenPaths, timeoutMs: 30_000 });
+    const result = await run(
       [
         `cat ${q(path.join(home, 'visible.txt'))}`,
         `ls -A ${q(path.join(home, '.ssh'))}`,
@@ -58,7 +64,7 @@ describe('secrets stay out of the sandbox', () => {
     expect(result.output).toContain('an ordinary file');
     expect(result.output).toContain('end');
     expect(result.output).not.toContain('planted');
-    const listing = await world.run(`ls -A ${q(path.join(home, '.ssh'))} ${q(path.join(home, '.aws'))} ${q(path.join(home, '.config', 'gh'))}`);
+    const listing = await run(`ls -A ${q(path.join(home, '.ssh'))} ${q(path.join(home, '.aws'))} ${q(path.join(home, '.config', 'gh'))}`);
     expect(listing.output).not.toMatch(/id_ed25519|credentials|hosts\.yml/);
   });
 

@@ -98,12 +98,38 @@ describe('bwrapArgs', () => {
     expect(remount).toBeGreaterThan(Math.max(bindWorktree, bindHome, protectPointer));
   });
 
-  it("hides the real user's credentials: dirs under a tmpfs, files under /dev/null; absent ones are skipped", () => {
+  it("hides the real user's home under a read-only tmpfs, and nothing inside it needs hiding again", () => {
     const args = bwrapArgs(spec(), 'true', { hostEnv: hostEnv() });
-    expect(indexOfOp(args, '--tmpfs', path.join(userHome, '.ssh'))).toBeGreaterThan(indexOfOp(args, '--ro-bind', root, root));
-    expect(indexOfOp(args, '--tmpfs', path.join(userHome, '.config', 'gh'))).toBeGreaterThanOrEqual(0);
-    expect(indexOfOp(args, '--ro-bind', '/dev/null', path.join(userHome, '.netrc'))).toBeGreaterThanOrEqual(0);
-    expect(args).not.toContain(path.join(userHome, '.aws'));
+    expect(indexOfOp(args, '--tmpfs', userHome)).toBeGreaterThan(indexOfOp(args, '--ro-bind', root, root));
+    expect(indexOfOp(args, '--remount-ro', userHome)).toBeGreaterThan(indexOfOp(args, '--tmpfs', userHome));
+    expect(indexOfOp(args, '--tmpfs', path.join(userHome, '.ssh'))).toBe(-1);
+  });
+
+  it("shows its toolchains on PATH read-only, and hides credentials (dirs under a tmpfs, files under /dev/null) inside what is shown", () => {
+    const tool = path.join(userHome, '.nvm', 'versions', 'node', 'v20', 'bin');
+    fs.mkdirSync(tool, { recursive: true });
+    fs.writeFileSync(path.join(userHome, '.gitconfig'), '[user]\n');
+    const args = bwrapArgs(spec({ homeReadOnlyPaths: [path.join(userHome, '.gitconfig'), path.join(userHome, '.config')] }), 'true', {
+      hostEnv: { HOME: userHome, PATH: `${tool}:/usr/bin` },
+    });
+    const nodeRoot = path.join(userHome, '.nvm', 'versions', 'node', 'v20');
+    expect(indexOfOp(args, '--ro-bind', nodeRoot, nodeRoot)).toBeGreaterThan(indexOfOp(args, '--tmpfs', userHome));
+    // Allowlisted: at its own place and, mirrored, where tools look for it under the task HOME.
+    const gitconfig = path.join(userHome, '.gitconfig');
+    expect(indexOfOp(args, '--ro-bind', gitconfig, gitconfig)).toBeGreaterThan(indexOfOp(args, '--tmpfs', userHome));
+    expect(indexOfOp(args, '--ro-bind', gitconfig, path.join(homeDir, '.gitconfig'))).toBeGreaterThan(indexOfOp(args, '--bind', homeDir, homeDir));
+    // ~/.config is shown, ~/.config/gh inside it hidden again; ~/.netrc (not shown) needs nothing.
+    const config = path.join(userHome, '.config');
+    expect(indexOfOp(args, '--tmpfs', path.join(config, 'gh'))).toBeGreaterThan(indexOfOp(args, '--ro-bind', config, config));
+    expect(indexOfOp(args, '--ro-bind', '/dev/null', path.join(userHome, '.netrc'))).toBe(-1);
+  });
+
+  it('does not mirror an allowlisted path where the task HOME holds something else (a link, a folder for a file)', () => {
+    fs.writeFileSync(path.join(userHome, '.gitconfig'), '[user]\n');
+    fs.mkdirSync(path.join(homeDir, '.gitconfig'));
+    const args = bwrapArgs(spec({ homeReadOnlyPaths: [path.join(userHome, '.gitconfig')] }), 'true', { hostEnv: hostEnv() });
+    expect(args).not.toContain(path.join(homeDir, '.gitconfig'));
+    expect(indexOfOp(args, '--ro-bind', path.join(userHome, '.gitconfig'), path.join(userHome, '.gitconfig'))).toBeGreaterThan(0);
   });
 
   it('covers an agent socket advertised by the host environment', () => {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { homeExposure } from './homeExposure.js';
 import { hostSocketPaths, secretPaths } from './hostSecrets.js';
 import { sandboxEnv } from './sandboxEnv.js';
 import type { SandboxSpec } from './sandboxSpec.js';
@@ -37,7 +38,8 @@ const SYSTEM_KEPT = ['/run/current-system'];
 
 type Mount =
   | { kind: 'hide'; path: string; isDir: boolean }
-  | { kind: 'read-only'; path: string }
+  /** `source`: bound from elsewhere (a mirror into the task's HOME); default the same path. */
+  | { kind: 'read-only'; path: string; source?: string }
   | { kind: 'writable'; path: string };
 
 /** When one path is asked for twice, the stricter wish wins. */
@@ -91,6 +93,11 @@ export function bwrapArgs(spec: SandboxSpec, command: string, opts: BwrapArgsOpt
   want({ kind: 'writable', path: canonical(spec.homeDir) });
   for (const p of extraWritable) want({ kind: 'writable', path: p });
   for (const p of existing(spec.readOnlyPaths)) want({ kind: 'read-only', path: p });
+  // The real home, hidden whole; its toolchains on PATH and the repo's allowlist shown again.
+  const home = homeExposure({ hostEnv, allowlisted: spec.homeReadOnlyPaths ?? [], taskHome: canonical(spec.homeDir) });
+  for (const p of home.hidden) want({ kind: 'hide', path: p, isDir: true });
+  for (const p of home.shown) want({ kind: 'read-only', path: p });
+  for (const [source, destination] of home.mirrored) if (canMirror(source, destination)) want({ kind: 'read-only', path: destination, source });
   const systemHidden = existing(SYSTEM_HIDDEN_PATHS);
   const hidden = [...systemHidden, ...existing([...secretPaths(hostEnv), ...hostSocketPaths(hostEnv), ...(opts.hiddenPaths ?? [])])];
   for (const p of hidden) want({ kind: 'hide', path: p, isDir: fs.statSync(p).isDirectory() });
@@ -121,7 +128,8 @@ export function bwrapArgs(spec: SandboxSpec, command: string, opts: BwrapArgsOpt
       }
       placed.push({ path: mount.path, isPrivate: true });
     } else {
-      args.push(mount.kind === 'writable' ? '--bind' : '--ro-bind', mount.path, mount.path);
+      const source = mount.kind === 'read-only' ? (mount.source ?? mount.path) : mount.path;
+      args.push(mount.kind === 'writable' ? '--bind' : '--ro-bind', source, mount.path);
       placed.push({ path: mount.path, isPrivate: false });
     }
   }
@@ -154,6 +162,20 @@ function checkedExtraWritablePaths(spec: SandboxSpec, hostEnv: NodeJS.ProcessEnv
     else if (checked.kind !== 'not_found') throw new Error(`sandbox extraWritablePaths: ${checked.message}`);
   }
   return paths;
+}
+
+/**
+ * Whether `source` can be shown at `destination` (inside the task's HOME, which commands
+ * write): only where nothing is, or the same kind of thing (a file over a file, a folder over
+ * a folder). A link or a folder the agent left where a file must go would make bwrap fail and
+ * no command start; then the path is shown at its own place only.
+ */
+function canMirror(source: string, destination: string): boolean {
+  const there = fs.lstatSync(destination, { throwIfNoEntry: false });
+  if (!there) return true;
+  if (there.isSymbolicLink()) return false;
+  const isDir = fs.statSync(source).isDirectory();
+  return isDir ? there.isDirectory() : there.isFile();
 }
 
 function assertUsable(p: string, name: string): void {

@@ -90,6 +90,18 @@ describe('seatbeltArgs', () => {
     for (const value of p.values()) expect(profile).not.toContain(value);
   });
 
+  it('passes the real home and what is shown of it as parameters: the PATH toolchains and the allowlist', () => {
+    const tool = path.join(userHome, '.pyenv', 'shims');
+    const gitconfig = path.join(userHome, '.gitconfig');
+    fs.mkdirSync(tool, { recursive: true });
+    fs.writeFileSync(gitconfig, '[user]\n');
+    const args = seatbeltArgs(spec({ homeReadOnlyPaths: [gitconfig] }), 'true', { ...opts(), hostEnv: { HOME: userHome, PATH: `${tool}:/usr/bin` } });
+    const p = params(args);
+    expect(p.get('REAL_HOME_0')).toBe(userHome);
+    const shown = [...p.entries()].filter(([name]) => name.startsWith('SHOWN_')).map(([, value]) => value);
+    expect(shown.sort()).toEqual([gitconfig, path.join(userHome, '.pyenv')].sort());
+  });
+
   it('cannot be steered by a path that looks like profile syntax', () => {
     const evil = path.join(root, 'evil")(allow default)(deny file-read* (subpath "');
     fs.mkdirSync(evil, { recursive: true });
@@ -140,6 +152,8 @@ describe('seatbeltProfile', () => {
     readOnlyCount: 2,
     secretCount: 3,
     hiddenCount: 1,
+    realHomeCount: 1,
+    shownCount: 2,
     writableCount: 1,
     socketCount: 0,
   });
@@ -185,6 +199,16 @@ describe('seatbeltProfile', () => {
     expect(profile.indexOf(denyHidden)).toBeLessThan(profile.indexOf(allowOwn));
   });
 
+  it('hides the real home (contents, not the path to inside it), then shows its toolchains, allowlist and git dirs, then hides credentials again', () => {
+    const profile = seatbeltProfile(shape('workspace-write', false));
+    const denyHome = '(deny file-read-data (subpath (param "REAL_HOME_0")))';
+    const showAgain = '(allow file-read* (subpath (param "SHOWN_0")) (subpath (param "SHOWN_1")) (subpath (param "RO_0")) (subpath (param "RO_1")))';
+    const denySecrets = '(deny file-read* (subpath (param "SECRET_0")) (subpath (param "SECRET_1")) (subpath (param "SECRET_2")))';
+    expect(profile.indexOf('(allow file-read*)')).toBeLessThan(profile.indexOf(denyHome));
+    expect(profile.indexOf(denyHome)).toBeLessThan(profile.indexOf(showAgain));
+    expect(profile.indexOf(showAgain)).toBeLessThan(profile.indexOf(denySecrets));
+  });
+
   it('no network: not a single network rule; network: IP only, never unix sockets in general', () => {
     expect(rules(seatbeltProfile(shape('workspace-write', false)), 'network')).toEqual([]);
     const withNetwork = rules(seatbeltProfile(shape('workspace-write', true)), 'network');
@@ -210,7 +234,17 @@ describe('seatbeltProfile', () => {
   });
 
   it('leaves out rules for empty lists rather than writing an empty filter', () => {
-    const profile = seatbeltProfile({ mode: 'workspace-write', allowNetwork: false, readOnlyCount: 0, secretCount: 0, hiddenCount: 0, writableCount: 0, socketCount: 0 });
+    const profile = seatbeltProfile({
+      mode: 'workspace-write',
+      allowNetwork: false,
+      readOnlyCount: 0,
+      secretCount: 0,
+      hiddenCount: 0,
+      realHomeCount: 0,
+      shownCount: 0,
+      writableCount: 0,
+      socketCount: 0,
+    });
     expect(profile).not.toMatch(/\(deny file-(read|write)[^)]*\)\n/);
     expect(profile).not.toContain('RO_');
     expect(isBalanced(profile)).toBe(true);

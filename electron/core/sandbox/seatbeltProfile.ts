@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { homeExposure } from './homeExposure.js';
 import { hostSocketPaths, secretPaths } from './hostSecrets.js';
 import type { SandboxSpec } from './sandboxSpec.js';
 import { checkWritablePath } from './writablePaths.js';
@@ -11,7 +12,8 @@ import { checkWritablePath } from './writablePaths.js';
  * network, how many paths of each kind), never on a path: every path travels as a `-D NAME=…`
  * parameter and the profile only says `(param "NAME")`. A worktree named `")(allow default)(`
  * is therefore just a name. Later rules win in SBPL, which the order below relies on:
- * reads allowed, secrets and hidden dirs denied, the task's own dirs allowed again; writes
+ * reads allowed, the real home denied (its toolchains and allowlist shown again), secrets and
+ * hidden dirs denied, the task's own dirs allowed again; writes
  * allowed on the writable dirs, then denied again on the git metadata.
  *
  * It cannot run here (Linux CI): tests check the argv and the profile for each policy.
@@ -34,6 +36,10 @@ export interface SeatbeltShape {
   readOnlyCount: number;
   secretCount: number;
   hiddenCount: number;
+  /** The user's real homes: denied whole. */
+  realHomeCount: number;
+  /** Paths under them shown again (toolchains on PATH, the repo's allowlist). */
+  shownCount: number;
   writableCount: number;
   /** Host unix sockets the user allowlisted (SandboxSpec.unixSockets). */
   socketCount: number;
@@ -68,6 +74,9 @@ export function seatbeltArgs(spec: SandboxSpec, command: string, opts: SeatbeltO
   const readOnly = unique(spec.readOnlyPaths.filter((p) => path.isAbsolute(p)).map(canonical));
   const secrets = unique([...secretPaths(hostEnv), ...hostSocketPaths(hostEnv)].map(canonical));
   const hidden = unique((opts.hiddenPaths ?? []).filter((p) => path.isAbsolute(p)).map(canonical));
+  // The real home: no content or listing; its toolchains on PATH and the repo's allowlist shown
+  // again (macOS has no bind mounts, so nothing is mirrored under the task's HOME).
+  const home = homeExposure({ hostEnv, allowlisted: spec.homeReadOnlyPaths ?? [], taskHome: canonical(spec.homeDir) });
   const sockets = unique((spec.unixSockets ?? []).filter((p) => path.isAbsolute(p)).map(canonicalSocket));
 
   const params: [string, string][] = [
@@ -77,6 +86,8 @@ export function seatbeltArgs(spec: SandboxSpec, command: string, opts: SeatbeltO
     ...readOnly.map((p, i): [string, string] => [`RO_${i}`, p]),
     ...secrets.map((p, i): [string, string] => [`SECRET_${i}`, p]),
     ...hidden.map((p, i): [string, string] => [`HIDDEN_${i}`, p]),
+    ...home.hidden.map((p, i): [string, string] => [`REAL_HOME_${i}`, p]),
+    ...home.shown.map((p, i): [string, string] => [`SHOWN_${i}`, p]),
     ...writable.map((p, i): [string, string] => [`WRITABLE_${i}`, p]),
     ...sockets.map((p, i): [string, string] => [`SOCKET_${i}`, p]),
   ];
@@ -86,6 +97,8 @@ export function seatbeltArgs(spec: SandboxSpec, command: string, opts: SeatbeltO
     readOnlyCount: readOnly.length,
     secretCount: secrets.length,
     hiddenCount: hidden.length,
+    realHomeCount: home.hidden.length,
+    shownCount: home.shown.length,
     writableCount: writable.length,
     socketCount: sockets.length,
   });
@@ -126,6 +139,13 @@ export function seatbeltProfile(shape: SeatbeltShape): string {
     '; Reads: the system, yes; credentials and hidden dirs, no; the task\'s own dirs, yes again.',
     '(allow file-read*)',
   ];
+  if (shape.realHomeCount > 0) {
+    // Data only: the path to a folder inside stays traversable (stat), its contents do not.
+    lines.push(`(deny file-read-data ${subpaths(names('REAL_HOME', shape.realHomeCount))})`);
+    // Shown again: toolchains, the allowlist, and the git dirs a worktree needs (a checkout under ~).
+    const again = [...names('SHOWN', shape.shownCount), ...names('RO', shape.readOnlyCount)];
+    if (again.length > 0) lines.push(`(allow file-read* ${subpaths(again)})`);
+  }
   if (shape.secretCount > 0) lines.push(`(deny file-read* ${subpaths(names('SECRET', shape.secretCount))})`);
   // Only the data: the task's worktree and HOME live inside FLOTILLA_HOME and must stay reachable.
   if (shape.hiddenCount > 0) lines.push(`(deny file-read-data ${subpaths(names('HIDDEN', shape.hiddenCount))})`);
