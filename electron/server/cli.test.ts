@@ -12,7 +12,8 @@ import { createFakeHost } from './testing/fakeHost.js';
 import type { FakeHost } from './testing/fakeHost.js';
 
 const NO_HOST = 'flotilla: no Flotilla host running (start one with `flotilla serve`)';
-const LISTENING = /^Flotilla listening on http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43})$/;
+/** What `serve` prints when its stdout is not a terminal: the address, never the token. */
+const LISTENING = /^Flotilla listening on http:\/\/127\.0\.0\.1:(\d+)\/ \(open the sign-in URL, with its token, from (.+server\.json)\)$/;
 
 const homes: string[] = [];
 function tempDir(prefix: string): string {
@@ -109,18 +110,17 @@ describe('flotilla (in-process)', () => {
       await served;
     });
 
-    it('serve prints the URL once and writes server.json 0600', () => {
+    it('serve prints the address once, not the token, and keeps the sign-in URL in server.json 0600', () => {
       expect(serveOut).toHaveLength(1);
       const match = LISTENING.exec(serveOut[0] ?? '');
       expect(match).not.toBeNull();
       const file = serverFilePath(home);
+      expect(match?.[2]).toBe(file);
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({
-        url: serveOut[0]?.replace('Flotilla listening on ', ''),
-        port: Number(match?.[1]),
-        token: match?.[2],
-        pid: process.pid,
-      });
+      const info = JSON.parse(fs.readFileSync(file, 'utf8')) as { url: string; port: number; token: string; pid: number };
+      expect(info).toEqual({ url: `http://127.0.0.1:${match?.[1]}/?token=${info.token}`, port: Number(match?.[1]), token: info.token, pid: process.pid });
+      expect(info.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(serveOut[0]).not.toContain(info.token);
     });
 
     it('repo add resolves a relative path against the cwd; repo list shows it', async () => {
@@ -265,9 +265,11 @@ describe('node bin/flotilla.js', () => {
       child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
     });
     expect(line).toMatch(LISTENING);
-    const info = JSON.parse(fs.readFileSync(serverFilePath(home), 'utf8')) as { url: string; pid: number };
+    const info = JSON.parse(fs.readFileSync(serverFilePath(home), 'utf8')) as { url: string; pid: number; token: string };
     expect(info.pid).toBe(child.pid);
-    expect(`Flotilla listening on ${info.url}`).toBe(line);
+    // stdout is a pipe here: the token stays out of it.
+    expect(stdout).not.toContain(info.token);
+    expect(info.url).toContain(`?token=${info.token}`);
     expect(fs.statSync(serverFilePath(home)).mode & 0o777).toBe(0o600);
 
     expect(cli(home, ['repo', 'list', '--json'])).toEqual({ code: 0, stdout: '[]\n', stderr: '' });

@@ -5,7 +5,7 @@ import { EXIT_FAILURE, EXIT_OK } from './cliIo.js';
 import type { CliIo, CreateHost } from './cliIo.js';
 import { startServer } from './httpServer.js';
 import type { RunningServer } from './httpServer.js';
-import { claimServerFile, removeServerFile, writeServerFile } from './serverFile.js';
+import { claimServerFile, removeServerFile, serverFilePath, writeServerFile } from './serverFile.js';
 
 export interface ServeOptions {
   port: number;
@@ -76,7 +76,7 @@ export async function runServe(opts: ServeOptions, io: CliIo): Promise<number> {
     stop.dispose();
     return fail(`cannot write server.json: ${(error as Error).message}`);
   }
-  io.stdout(`Flotilla listening on ${server.url}`);
+  io.stdout(listeningLine(server.url, { isTerminal: io.isStdoutTerminal === true, serverFile: serverFilePath(home) }));
 
   await stop.done;
   // Reverse order of start: forget server.json (no new clients), close the server, then the host.
@@ -86,6 +86,20 @@ export async function runServe(opts: ServeOptions, io: CliIo): Promise<number> {
   stop.dispose();
   if (!io.stopSignal) setTimeout(() => process.exit(EXIT_OK), EXIT_GRACE_MS).unref();
   return EXIT_OK;
+}
+
+/**
+ * The line `serve` prints once it listens. The sign-in URL carries the token, which is as good
+ * as the user's own session: it goes to a terminal only (a person reads it there), never into
+ * a log file or a pipe, where anything that can read the file (a task with network, say) could
+ * take it. Elsewhere the line names the address and where the sign-in URL is kept: server.json,
+ * mode 0600, in the data folder every sandbox hides.
+ */
+export function listeningLine(signInUrl: string, where: { isTerminal: boolean; serverFile: string }): string {
+  if (where.isTerminal) return `Flotilla listening on ${signInUrl}`;
+  const address = new URL(signInUrl);
+  address.search = '';
+  return `Flotilla listening on ${address.href} (open the sign-in URL, with its token, from ${where.serverFile})`;
 }
 
 /** Loaded on demand: client commands must not pay for SQLite, git and the agent runtime. */
