@@ -7,7 +7,7 @@ import { commandLine, commandOutcome, formatItem } from './transcriptText.js';
  * `task log --follow`: prints a task's journal as it grows, like `tail -f`. History and live
  * events may overlap (the history is read after watching starts): each seq is printed once, in
  * order. A command prints as it runs: `$ command`, its output lines indented as they complete,
- * then `  [exit 0]`. With `isJson`, one event per line (JSON Lines). As in `task log`, only
+ * then `[exit 0]` at column 0. With `isJson`, one event per line (JSON Lines). As in `task log`, only
  * Flotilla starts a line at column 0 (see transcriptText.ts); the CLI's sink makes it inert.
  */
 export interface LogPrinter {
@@ -49,7 +49,9 @@ export function createLogPrinter(opts: { write: (line: string) => void; isJson: 
       case 'command_outcome_unknown': {
         flushPartial(body.callId);
         const command = lastItem(items, (i) => i.type === 'command' && i.callId === body.callId);
-        if (command?.type === 'command') write(`  [${commandOutcome(command)}]`);
+        // At column 0, where output (always indented) can never print: a command's own output
+        // cannot fake its end.
+        if (command?.type === 'command') write(`[${commandOutcome(command)}]`);
         return;
       }
       case 'approval_decided': {

@@ -102,7 +102,7 @@ describe('flotilla task log --follow', () => {
       '  line 1',
       '  line 2',
       '  line 3',
-      '  [exit 0]',
+      '[exit 0]',
       'agent: All tests pass.',
       '-- review',
     ]);

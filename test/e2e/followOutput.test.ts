@@ -107,7 +107,7 @@ describe('following a running command’s output', () => {
     expect(await exited, stderr).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     const start = lines.indexOf(`$ ${COMMAND}`);
-    expect(lines.slice(start, start + 5)).toEqual([`$ ${COMMAND}`, `  ${BEFORE}`, `  ${AFTER}`, '  [exit 0]', 'agent: The flag came.']);
+    expect(lines.slice(start, start + 5)).toEqual([`$ ${COMMAND}`, `  ${BEFORE}`, `  ${AFTER}`, '[exit 0]', 'agent: The flag came.']);
     expect(lines.at(-1)).toMatch(/^-- review/);
     expect(stdout.split(AFTER)).toHaveLength(2);
   });
