@@ -167,3 +167,11 @@ describe('labels', () => {
     expect(documentTitleFor(3)).toBe('(3) Flotilla');
   });
 });
+
+describe('summarize, with text the model wrote', () => {
+  it('shows control and bidi characters in titles and reasons as marks, never raw', () => {
+    const content = summarize([{ taskId: 't1', title: 'Fix\u001b]0;pwned\u0007 \u202elogin', kind: 'needs_you', reason: 'failed:\u001b[2K all fine' }]);
+    expect(content.title).toBe('“Fix⟨ESC⟩]0;pwned⟨BEL⟩ ⟨U+202E⟩login” needs you');
+    expect(content.body).toBe('failed:⟨ESC⟩[2K all fine');
+  });
+});

@@ -1,4 +1,5 @@
 import type { ApprovalRequest } from '../../../shared/model/approval.js';
+import { visibleText } from '../../../shared/model/visibleText.js';
 import { describeWidening } from '../../../shared/model/widening.js';
 import { columnOf } from '../../../shared/model/boardColumns.js';
 import type { TasksById } from './tasksModel.js';
@@ -74,7 +75,10 @@ const MAX_LISTED = 5;
  * "1 approval needed · 3 tasks need you · 1 ready for review". Approvals come first: an agent
  * is blocked on each of them.
  */
-export function summarize(items: readonly AttentionItem[]): NotificationContent {
+export function summarize(raw: readonly AttentionItem[]): NotificationContent {
+  // Titles and reasons are the model's words: the OS draws them, so their control and bidi
+  // characters are shown as marks, never acted on (shared/model/visibleText.ts).
+  const items = raw.map((item) => ({ ...item, title: visibleText(item.title), reason: item.reason === null ? null : visibleText(item.reason) }));
   const [only] = items;
   if (items.length === 1 && only) {
     const title = only.kind === 'approval' ? `Approval needed: ${only.title}` : `“${only.title}” ${KIND_PHRASE[only.kind].one}`;

@@ -1,5 +1,6 @@
 import { useId, useMemo, useState, type KeyboardEvent } from 'react';
 import { useActions, useStoreApi } from '../../appContext.js';
+import { InertText } from '../../components/InertText.js';
 import { Modal } from '../../components/Modal.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { paletteItems, searchPalette, type PaletteItem } from './paletteSearch.js';
@@ -83,8 +84,14 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
             onClick={() => run(item)}
           >
             <span className="palette-option-main">
-              <span className="palette-option-label">{item.label}</span>
-              {item.type === 'task' && <span className="palette-option-hint mono">{item.hint}</span>}
+              <span className="palette-option-label">
+                <InertText text={item.label} />
+              </span>
+              {item.type === 'task' && (
+                <span className="palette-option-hint mono">
+                  <InertText text={item.hint} />
+                </span>
+              )}
             </span>
             {item.type === 'task' ? <StatusBadge status={item.status} /> : <span className="palette-kind">{item.hint || 'Command'}</span>}
           </li>
