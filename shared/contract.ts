@@ -18,6 +18,8 @@ export { FAILURE_KINDS, FailureKindSchema, FailureSchema, failure, resultOf } fr
 export type { Failure, FailureKind } from './contracts/result.js';
 
 const Empty = z.object({});
+/** 100: far more than anyone lists by hand; every entry becomes a mount per command. */
+const MAX_REPO_SANDBOX_PATHS = 100;
 const TaskId = z.object({ id: z.string().min(1) });
 
 export const SandboxStatusSchema = z.object({
@@ -52,6 +54,11 @@ export const methods = {
       cleanupScript: z.string().max(100_000).optional(),
       copyFiles: z.array(z.string().min(1)).max(100).optional(),
       baseBranch: z.string().min(1).nullable().optional(),
+      scriptNetwork: z.boolean().optional(),
+      // Checked by the host (absolute, inside the home…) with messages that name each bad entry.
+      unixSockets: z.array(z.string().max(4096)).max(MAX_REPO_SANDBOX_PATHS).optional(),
+      /** Each `/abs/path` or `~/path`; stored absolute. */
+      homeReadOnlyPaths: z.array(z.string().max(4096)).max(MAX_REPO_SANDBOX_PATHS).optional(),
     }),
     output: resultOf({ repo: RepoSchema }),
   },

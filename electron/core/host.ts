@@ -46,7 +46,7 @@ export async function createHost(opts: {
   const settings = new SettingsService({ store: new SettingsStore(db), events });
   const transitions = new TaskTransitions({ tasks: taskStore, journal, events });
   const repoStore = new RepoStore(db);
-  const repos = new RepoService({ repos: repoStore, events, clock });
+  const repos = new RepoService({ repos: repoStore, events, clock, home, env });
 
   // Environment variables win over stored settings: they are how tests and scripts pin a model.
   const agentSettings = (): AgentSettings => {

@@ -12,6 +12,21 @@ export const RepoSettingsSchema = z.object({
   copyFiles: z.array(z.string()),
   /** Base branch for new tasks; null: the branch checked out in the user's checkout. */
   baseBranch: z.string().nullable(),
+  /**
+   * The setup and cleanup scripts get network (they always run in the task's sandbox). Off for
+   * new repos; a task whose own policy has network gives its scripts network too.
+   */
+  scriptNetwork: z.boolean(),
+  /**
+   * Absolute paths of host unix sockets this repo's commands may connect to (e.g.
+   * `/var/run/docker.sock`); the agent's, the task terminals' and the scripts' alike.
+   */
+  unixSockets: z.array(z.string()),
+  /**
+   * Absolute paths under the user's real home shown read-only to this repo's commands (e.g.
+   * `~/.gitconfig` stored as `/home/me/.gitconfig`); never a credential folder or FLOTILLA_HOME.
+   */
+  homeReadOnlyPaths: z.array(z.string()),
 });
 export type RepoSettings = z.infer<typeof RepoSettingsSchema>;
 

@@ -5,11 +5,20 @@ import type { Repo, RepoSettings } from '../../../shared/model/task.js';
 import { inspectRepo, listBranches } from '../git/repoInspect.js';
 import { DEFAULT_REPO_SETTINGS, type RepoStore } from '../store/repoStore.js';
 import type { HostEventBus } from '../hostEvents.js';
+import { checkHomeReadOnlyPaths, checkUnixSockets } from './repoSandboxPaths.js';
 
 /** Repos the user added. Removing one forgets it; the repo on disk is never touched. */
 export class RepoService {
   constructor(
-    private readonly deps: { repos: RepoStore; events: HostEventBus; clock: () => number },
+    private readonly deps: {
+      repos: RepoStore;
+      events: HostEventBus;
+      clock: () => number;
+      /** FLOTILLA_HOME: never allowed into a repo's home paths. */
+      home: string;
+      /** The host's environment: where `~` in a repo's sandbox paths points. */
+      env: NodeJS.ProcessEnv;
+    },
   ) {}
 
   list(): Repo[] {
@@ -63,7 +72,18 @@ export class RepoService {
     if (bad !== undefined) {
       return failure('invalid_input', `copy files must be paths inside the repo, like ".env" or "config/local.json"; not "${bad}"`);
     }
-    const settings: RepoSettings = { ...repo.settings, ...definedOnly(changes) };
+    const pathContext = { hostEnv: this.deps.env, flotillaHome: this.deps.home };
+    const sockets = changes.unixSockets === undefined ? null : checkUnixSockets(changes.unixSockets, pathContext);
+    const homePaths = changes.homeReadOnlyPaths === undefined ? null : checkHomeReadOnlyPaths(changes.homeReadOnlyPaths, pathContext);
+    // Both lists are checked before either answers, so one reply names every refused entry.
+    const refusals = [sockets, homePaths].flatMap((check) => (check && !check.ok ? [check.message] : []));
+    if (refusals.length > 0) return failure('invalid_input', `Nothing was saved. ${refusals.join(' ')}`);
+    const settings: RepoSettings = {
+      ...repo.settings,
+      ...definedOnly(changes),
+      ...(sockets?.ok ? { unixSockets: sockets.paths } : {}),
+      ...(homePaths?.ok ? { homeReadOnlyPaths: homePaths.paths } : {}),
+    };
     this.deps.repos.configure(id, settings);
     this.emitChange();
     return { ok: true, repo: this.deps.repos.get(id) as Repo };

@@ -5,11 +5,12 @@ import { m001Initial } from './migrations/m001_initial.js';
 import { m002Usage } from './migrations/m002_usage.js';
 import { m003RepoSettings } from './migrations/m003_repoSettings.js';
 import { m004Policy } from './migrations/m004_policy.js';
+import { m005RepoSandbox } from './migrations/m005_repoSandbox.js';
 
 export type Db = Database.Database;
 
 /** Numbered migrations, applied in order; `user_version` records how many have run. */
-const MIGRATIONS: readonly string[] = [m001Initial, m002Usage, m003RepoSettings, m004Policy];
+const MIGRATIONS: readonly string[] = [m001Initial, m002Usage, m003RepoSettings, m004Policy, m005RepoSandbox];
 
 export function openDatabase(home: string): Db {
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });

@@ -11,6 +11,9 @@ interface RepoRow {
   cleanup_script: string;
   copy_files: string;
   base_branch: string | null;
+  script_network: number;
+  unix_sockets: string;
+  home_read_only_paths: string;
 }
 
 function toRepo(row: RepoRow): Repo {
@@ -25,11 +28,23 @@ function toRepo(row: RepoRow): Repo {
       cleanupScript: row.cleanup_script,
       copyFiles: JSON.parse(row.copy_files) as string[],
       baseBranch: row.base_branch,
+      scriptNetwork: row.script_network === 1,
+      unixSockets: JSON.parse(row.unix_sockets) as string[],
+      homeReadOnlyPaths: JSON.parse(row.home_read_only_paths) as string[],
     },
   };
 }
 
-export const DEFAULT_REPO_SETTINGS: RepoSettings = { setupScript: '', cleanupScript: '', copyFiles: [], baseBranch: null };
+/** A new repo: no scripts, nothing copied, and its scripts without network. */
+export const DEFAULT_REPO_SETTINGS: RepoSettings = {
+  setupScript: '',
+  cleanupScript: '',
+  copyFiles: [],
+  baseBranch: null,
+  scriptNetwork: false,
+  unixSockets: [],
+  homeReadOnlyPaths: [],
+};
 
 export class RepoStore {
   constructor(private readonly db: Db) {}
@@ -61,8 +76,20 @@ export class RepoStore {
 
   configure(id: string, settings: RepoSettings): void {
     this.db
-      .prepare('UPDATE repos SET setup_script = ?, cleanup_script = ?, copy_files = ?, base_branch = ? WHERE id = ?')
-      .run(settings.setupScript, settings.cleanupScript, JSON.stringify(settings.copyFiles), settings.baseBranch, id);
+      .prepare(
+        `UPDATE repos SET setup_script = ?, cleanup_script = ?, copy_files = ?, base_branch = ?,
+           script_network = ?, unix_sockets = ?, home_read_only_paths = ? WHERE id = ?`,
+      )
+      .run(
+        settings.setupScript,
+        settings.cleanupScript,
+        JSON.stringify(settings.copyFiles),
+        settings.baseBranch,
+        settings.scriptNetwork ? 1 : 0,
+        JSON.stringify(settings.unixSockets),
+        JSON.stringify(settings.homeReadOnlyPaths),
+        id,
+      );
   }
 
   remove(id: string): void {

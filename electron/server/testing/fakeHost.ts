@@ -6,6 +6,8 @@ import type { Repo, Task } from '../../../shared/model/task.js';
 import type { TaskEvent, TaskEventBody } from '../../../shared/model/taskEvents.js';
 import type { TaskStatus } from '../../../shared/model/taskLifecycle.js';
 import type { Host, HostEventListener } from '../../core/hostTypes.js';
+import { checkHomeReadOnlyPaths, checkUnixSockets } from '../../core/repos/repoSandboxPaths.js';
+import { DEFAULT_REPO_SETTINGS } from '../../core/store/repoStore.js';
 import { TerminalChannel } from '../../core/terminal/terminalChannel.js';
 import { TerminalService } from '../../core/terminal/terminalService.js';
 import { DEFAULT_SETTINGS, SETTING_SCHEMAS, type Settings } from '../../../shared/model/settings.js';
@@ -76,7 +78,7 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
         path: repoPath,
         defaultBranch: 'main',
         addedAt: Date.now(),
-        settings: { setupScript: '', cleanupScript: '', copyFiles: [], baseBranch: null },
+        settings: DEFAULT_REPO_SETTINGS,
       };
       repos.set(repo.id, repo);
       emit('repos.onDidChange', { repos: [...repos.values()] });
@@ -93,6 +95,13 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
     'repos.configure': async ({ id, ...changes }) => {
       const repo = repos.get(id);
       if (!repo) return failure('not_found', `no repo ${id}`);
+      // The real host's checks, so clients meet the same refusals (and `~` expanded the same way).
+      const pathContext = { hostEnv: process.env, flotillaHome: opts.home ?? '/fake' };
+      const sockets = checkUnixSockets(changes.unixSockets ?? repo.settings.unixSockets, pathContext);
+      const homePaths = checkHomeReadOnlyPaths(changes.homeReadOnlyPaths ?? repo.settings.homeReadOnlyPaths, pathContext);
+      if (!sockets.ok || !homePaths.ok) {
+        return failure('invalid_input', `Nothing was saved. ${[sockets, homePaths].flatMap((c) => (c.ok ? [] : [c.message])).join(' ')}`);
+      }
       const configured: Repo = {
         ...repo,
         settings: {
@@ -100,6 +109,9 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
           cleanupScript: changes.cleanupScript ?? repo.settings.cleanupScript,
           copyFiles: changes.copyFiles ?? repo.settings.copyFiles,
           baseBranch: changes.baseBranch === undefined ? repo.settings.baseBranch : changes.baseBranch,
+          scriptNetwork: changes.scriptNetwork ?? repo.settings.scriptNetwork,
+          unixSockets: sockets.paths,
+          homeReadOnlyPaths: homePaths.paths,
         },
       };
       repos.set(id, configured);

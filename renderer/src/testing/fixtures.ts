@@ -39,7 +39,7 @@ export function makeRepo(overrides: Partial<Repo> = {}): Repo {
     path: '/tmp/repo',
     defaultBranch: 'main',
     addedAt: 1,
-    settings: { setupScript: '', cleanupScript: '', copyFiles: [], baseBranch: null },
+    settings: { setupScript: '', cleanupScript: '', copyFiles: [], baseBranch: null, scriptNetwork: false, unixSockets: [], homeReadOnlyPaths: [] },
     ...overrides,
   };
 }
