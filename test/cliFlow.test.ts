@@ -165,6 +165,29 @@ describe('flotilla CLI, bad input fails cleanly', () => {
   });
 });
 
+describe('flotilla repo config: the repo’s sandbox settings, on the real host', () => {
+  it('sets script network, home paths and host sockets, shows them, and refuses bad paths naming each', async () => {
+    const added = await flotilla.cliJson<{ id: string }>(['repo', 'add', repo.path]);
+    const userHome = process.env.HOME ?? '';
+    const set = await flotilla.cli(['repo', 'config', added.id, '--script-network', 'on', '--home-path', '~/.gitconfig', '--unix-socket', '/var/run/docker.sock']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('script network  on');
+    expect(set.stdout).toContain(`home paths      ${path.join(userHome, '.gitconfig')}`);
+    expect(set.stdout).toContain('host sockets    /var/run/docker.sock');
+
+    const refused = await flotilla.cli(['repo', 'config', added.id, '--home-path', 'relative/path,~/.aws/credentials']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('"relative/path" is relative');
+    expect(refused.stderr).toContain('"~/.aws/credentials" is inside ~/.aws, which holds credentials');
+
+    const cleared = await flotilla.cliJson<{ scriptNetwork: boolean; homeReadOnlyPaths: string[]; unixSockets: string[] }>(
+      ['repo', 'config', added.id, '--script-network', 'off', '--home-path', '', '--unix-socket', ''],
+    );
+    expect(cleared).toMatchObject({ scriptNetwork: false, homeReadOnlyPaths: [], unixSockets: [] });
+  });
+});
+
 describe('repos that cannot take a task', () => {
   it('refuses a repo with no commits', async () => {
     const empty = fs.mkdtempSync(path.join(makeTempHome(), 'empty repo '));

@@ -56,6 +56,8 @@ describe('flotilla (in-process)', () => {
       [['serve', '--port', '70000'], /--port must be a number/],
       [['serve', '--port'], /argument missing/],
       [['serve', 'now'], /serve takes no arguments/],
+      [['repo', 'config', 'r1', '--script-network', 'yes'], /--script-network must be on or off/],
+      [['repo', 'config', 'r1', '--unix-socket'], /argument missing/],
     ];
     for (const [argv, pattern] of cases) {
       const { code, out, err } = await run(home, argv);
@@ -132,6 +134,46 @@ describe('flotilla (in-process)', () => {
       const notRepo = await run(home, ['repo', 'add', os.tmpdir()]);
       expect(notRepo.code).toBe(1);
       expect(notRepo.err).toEqual([`flotilla: ${os.tmpdir()} is not a git repository`]);
+    });
+
+    it('repo config sets script network, home paths and host sockets; a list replaces the old one, \'\' clears it', async () => {
+      const id = [...(await host.handlers['repos.list']({})).repos][0]?.id ?? '';
+      const shown = await run(home, ['repo', 'config', id]);
+      expect(shown.out).toMatch(/^ {2}script network {2}off \(setup and cleanup scripts run without network\)$/m);
+      expect(shown.out).toMatch(/^ {2}home paths {6}\(none: nothing of your home is shown\)$/m);
+      expect(shown.out).toMatch(/^ {2}host sockets {4}\(none\)$/m);
+
+      const set = await run(home, ['repo', 'config', id, '--script-network', 'on', '--home-path', '~/.gitconfig, ~/.cargo/registry', '--unix-socket', '/var/run/docker.sock', '--json']);
+      expect(set.code).toBe(0);
+      const userHome = process.env.HOME ?? os.homedir();
+      expect(JSON.parse(set.out)).toMatchObject({
+        scriptNetwork: true,
+        homeReadOnlyPaths: [path.join(userHome, '.gitconfig'), path.join(userHome, '.cargo', 'registry')],
+        unixSockets: ['/var/run/docker.sock'],
+      });
+      const human = (await run(home, ['repo', 'config', id])).out;
+      expect(human).toContain(`  script network  on (setup and cleanup scripts may use the network)`);
+      expect(human).toContain(`  home paths      ${path.join(userHome, '.gitconfig')}, ${path.join(userHome, '.cargo', 'registry')}`);
+      expect(human).toContain('  host sockets    /var/run/docker.sock');
+
+      const replaced = await run(home, ['repo', 'config', id, '--home-path', '~/.npm/_cacache', '--unix-socket', '', '--script-network', 'off', '--json']);
+      expect(JSON.parse(replaced.out)).toMatchObject({ scriptNetwork: false, homeReadOnlyPaths: [path.join(userHome, '.npm', '_cacache')], unixSockets: [] });
+      const cleared = await run(home, ['repo', 'config', id, '--home-path', '', '--json']);
+      expect(JSON.parse(cleared.out)).toMatchObject({ homeReadOnlyPaths: [] });
+    });
+
+    it('repo config refuses relative, secret and outside-the-home paths, naming each, and keeps the old values', async () => {
+      const id = [...(await host.handlers['repos.list']({})).repos][0]?.id ?? '';
+      await run(home, ['repo', 'config', id, '--unix-socket', '/run/ok.sock']);
+      const refused = await run(home, ['repo', 'config', id, '--home-path', '.gitconfig,~/.ssh,/etc', '--unix-socket', 'docker.sock']);
+      expect(refused.code).toBe(1);
+      expect(refused.out).toBe('');
+      expect(refused.err).toHaveLength(1);
+      expect(refused.err[0]).toMatch(/^flotilla: Nothing was saved\. Host sockets refused: "docker\.sock" is relative/);
+      expect(refused.err[0]).toContain('Home paths refused: ".gitconfig" is relative (write it from / or from ~/); "~/.ssh" is inside ~/.ssh');
+      expect(refused.err[0]).toContain('"/etc" is outside your home');
+      const after = JSON.parse((await run(home, ['repo', 'config', id, '--json'])).out) as { unixSockets: string[] };
+      expect(after.unixSockets).toEqual(['/run/ok.sock']);
     });
 
     it('task new --wait returns once the task leaves queued/running', async () => {

@@ -31,8 +31,14 @@ Repos
   repo rename ID NAME              rename a repository on the board
   repo remove ID                   forget a repository (never touches it on disk)
   repo config ID [--setup SCRIPT] [--cleanup SCRIPT] [--copy FILE,FILE…] [--base BRANCH | --no-base]
+                 [--script-network on|off] [--home-path PATH,PATH…] [--unix-socket PATH,PATH…]
                                    per-repo settings: a setup script run in each new worktree
-                                   before the agent (e.g. "npm ci"), files to copy in (.env)…
+                                   before the agent (e.g. "npm ci"), files to copy in (.env)…;
+                                   scripts run in the task's sandbox, with network only if
+                                   --script-network is on; --home-path: paths of your home shown
+                                   read-only to commands (~/.gitconfig); --unix-socket: host
+                                   sockets commands may connect to (/var/run/docker.sock).
+                                   A list replaces the old one; '' clears it
 
 Tasks
   task new --repo PATH|ID --prompt TEXT [--title T] [--base BRANCH] [--backlog] [--wait]

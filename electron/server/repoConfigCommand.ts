@@ -2,21 +2,32 @@ import type { Repo } from '../../shared/model/task.js';
 import { arg, callFailed, expectedFailure, printed, type ClientCommand } from './clientCommands.js';
 
 /**
- * `flotilla repo config ID [--setup S] [--cleanup S] [--copy F,G] [--base B | --no-base]`:
- * per-repo settings, stored in FLOTILLA_HOME. With no option it prints them.
+ * `flotilla repo config ID [--setup S] [--cleanup S] [--copy F,G] [--base B | --no-base]
+ * [--script-network on|off] [--home-path P,Q] [--unix-socket P,Q]`: per-repo settings, stored in
+ * FLOTILLA_HOME. A list option replaces the whole list (`''` clears it). With no option it prints them.
  */
 export const repoConfigCommand: ClientCommand = {
   name: 'repo config',
-  usage: 'repo config ID [--setup SCRIPT] [--cleanup SCRIPT] [--copy FILE,FILE…] [--base BRANCH | --no-base]',
+  usage:
+    'repo config ID [--setup SCRIPT] [--cleanup SCRIPT] [--copy FILE,FILE…] [--base BRANCH | --no-base] ' +
+    '[--script-network on|off] [--home-path PATH,PATH…] [--unix-socket PATH,PATH…]',
   options: {
     setup: { type: 'string' },
     cleanup: { type: 'string' },
     copy: { type: 'string' },
     base: { type: 'string' },
     'no-base': { type: 'boolean' },
+    'script-network': { type: 'string' },
+    'home-path': { type: 'string' },
+    'unix-socket': { type: 'string' },
   },
   positionals: ['ID'],
-  validate: (values) => (typeof values.base === 'string' && values['no-base'] === true ? '--base and --no-base cannot go together' : undefined),
+  validate: (values) => {
+    if (typeof values.base === 'string' && values['no-base'] === true) return '--base and --no-base cannot go together';
+    const network = values['script-network'];
+    if (typeof network === 'string' && network !== 'on' && network !== 'off') return '--script-network must be on or off';
+    return undefined;
+  },
   async run(ctx) {
     const { values } = ctx;
     const id = arg(ctx, 0);
@@ -26,6 +37,9 @@ export const repoConfigCommand: ClientCommand = {
       ...(typeof values.copy === 'string' ? { copyFiles: splitList(values.copy) } : {}),
       ...(typeof values.base === 'string' ? { baseBranch: values.base } : {}),
       ...(values['no-base'] === true ? { baseBranch: null } : {}),
+      ...(typeof values['script-network'] === 'string' ? { scriptNetwork: values['script-network'] === 'on' } : {}),
+      ...(typeof values['home-path'] === 'string' ? { homeReadOnlyPaths: splitList(values['home-path']) } : {}),
+      ...(typeof values['unix-socket'] === 'string' ? { unixSockets: splitList(values['unix-socket']) } : {}),
     };
     if (Object.keys(changes).length === 0) {
       const reply = await ctx.client.invoke('repos.list', {});
@@ -52,9 +66,12 @@ function formatSettings(repo: Repo): string {
   const { settings } = repo;
   return [
     `${repo.name} (${repo.id})`,
-    `  base branch   ${settings.baseBranch ?? `(the checked-out branch; ${repo.defaultBranch} when added)`}`,
-    `  setup script  ${settings.setupScript || '(none)'}`,
-    `  cleanup       ${settings.cleanupScript || '(none)'}`,
-    `  copy files    ${settings.copyFiles.join(', ') || '(none)'}`,
+    `  base branch     ${settings.baseBranch ?? `(the checked-out branch; ${repo.defaultBranch} when added)`}`,
+    `  setup script    ${settings.setupScript || '(none)'}`,
+    `  cleanup         ${settings.cleanupScript || '(none)'}`,
+    `  copy files      ${settings.copyFiles.join(', ') || '(none)'}`,
+    `  script network  ${settings.scriptNetwork ? 'on (setup and cleanup scripts may use the network)' : 'off (setup and cleanup scripts run without network)'}`,
+    `  home paths      ${settings.homeReadOnlyPaths.join(', ') || '(none: nothing of your home is shown)'}`,
+    `  host sockets    ${settings.unixSockets.join(', ') || '(none)'}`,
   ].join('\n');
 }
