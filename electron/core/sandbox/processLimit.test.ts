@@ -90,6 +90,58 @@ describe('CommandCgroup', async () => {
   });
 });
 
+describe('CommandCgroup.joinScript', () => {
+  /** A directory standing in for a cgroup (`at` only looks at which files it has). */
+  function fakeCgroup(files: string[]): CommandCgroup {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-cgroup-'));
+    dirs.push(dir);
+    for (const file of files) fs.writeFileSync(path.join(dir, file), '');
+    return CommandCgroup.at(dir);
+  }
+
+  it('cgroup v1: moves the calling thread alone (`0` into tasks), which skips the global lock and its RCU grace period', () => {
+    expect(fakeCgroup(['tasks', 'cgroup.procs', 'pids.max']).joinScript('"$1"')).toBe('echo 0 > "$1"/tasks || exit 125');
+  });
+
+  it('cgroup v2: moves the whole process (cgroup.procs), the only way into a domain cgroup', () => {
+    expect(fakeCgroup(['cgroup.procs', 'cgroup.threads', 'pids.max']).joinScript('"$0"')).toBe('echo $$ > "$0"/cgroup.procs || exit 125');
+  });
+
+  it('exits 125 and runs nothing when the cgroup cannot be joined', async () => {
+    const gone = CommandCgroup.at(path.join(os.tmpdir(), `flotilla-no-such-cgroup-${process.pid}`));
+    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-join-')), 'ran');
+    dirs.push(path.dirname(marker));
+    const launch = gone.wrap('/bin/sh', ['-c', `touch '${marker}'`]);
+    const code = await new Promise<number | null>((resolve) => spawn(launch.file, launch.args, { stdio: 'ignore' }).on('close', resolve));
+    expect(code).toBe(125);
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+});
+
+describe('the launcher joins before it runs anything', async () => {
+  const limiter = await probeProcessLimiter();
+  it.runIf(limiter.kind === 'cgroup')('counts the command from its first fork: a cap of 4 stops the fourth process', async () => {
+    if (limiter.kind !== 'cgroup') return;
+    const group = CommandCgroup.create(limiter.parentDir, 4);
+    try {
+      // The launcher, which becomes this shell (1), and three sleeps (2-4) fit; the fourth is one too many.
+      const launch = group.wrap('/bin/sh', ['-c', 'for i in 1 2 3 4; do sleep 30 > /dev/null 2>&1 & done']);
+      const output = await new Promise<string>((resolve) => {
+        const child = spawn(launch.file, launch.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let text = '';
+        child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+        child.on('close', () => resolve(text));
+      });
+      expect(output).toMatch(/Cannot fork|Resource temporarily unavailable/);
+      // The three sleeps outlived the shell, inside; release() kills them.
+      expect(group.pids()).toHaveLength(3);
+    } finally {
+      await group.release();
+    }
+  });
+});
+
 describe('removeStaleCommandCgroups', async () => {
   const limiter = await probeProcessLimiter();
   it.runIf(limiter.kind === 'cgroup')('removes (and empties) the cgroups of processes that are gone, never a live one', async () => {
