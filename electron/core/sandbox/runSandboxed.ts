@@ -90,20 +90,18 @@ export async function runSandboxed(spec: SandboxSpec, command: string, opts: Run
   const limiter: ProcessLimiter =
     platform === 'linux' ? (opts.processLimiter ?? (await probeProcessLimiter())) : { kind: 'none', reason: `no process-count limit on ${platform}` };
   const spawner = opts.spawner ?? pipeSpawner;
-  let launch = prepareLaunch(spec, command, {
-    sandbox,
-    sandboxPath,
-    limiter,
-    maxProcesses,
-    hiddenPaths: opts.hiddenPaths,
-    hasOwnTerminal: spawner.hasOwnTerminal,
-  });
+  // Made before the launch, which joins it first thing (mkdir + pids.max: ~0.3 ms).
   const cgroup = limiter.kind === 'cgroup' ? CommandCgroup.create(limiter.parentDir, maxProcesses) : undefined;
-  if (cgroup) {
-    const wrapped = cgroup.wrap(launch.file, launch.args);
-    launch = { ...launch, file: wrapped.file, args: wrapped.args };
-  }
   try {
+    const launch = prepareLaunch(spec, command, {
+      sandbox,
+      sandboxPath,
+      limiter,
+      cgroup,
+      maxProcesses,
+      hiddenPaths: opts.hiddenPaths,
+      hasOwnTerminal: spawner.hasOwnTerminal,
+    });
     return await spawner.spawn(launch, {
       onOutput: opts.onOutput,
       timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -116,7 +114,7 @@ export async function runSandboxed(spec: SandboxSpec, command: string, opts: Run
   }
 }
 
-/** The argv, cwd and environment of one command under its sandbox (before the cgroup wrap). */
+/** The argv, cwd and environment of one command under its sandbox, joining `cgroup` before anything else runs. */
 function prepareLaunch(
   spec: SandboxSpec,
   command: string,
@@ -124,6 +122,7 @@ function prepareLaunch(
     sandbox: 'bwrap' | 'seatbelt' | 'none';
     sandboxPath: string;
     limiter: ProcessLimiter;
+    cgroup: CommandCgroup | undefined;
     maxProcesses: number;
     hiddenPaths: string[] | undefined;
     hasOwnTerminal: boolean;
@@ -144,8 +143,8 @@ function prepareLaunch(
       hasOwnTerminal: opts.hasOwnTerminal,
     });
     // Here, so that both spawners (pipes, and the pty host's node-pty, which cannot pass extra
-    // fds) start the same launcher; the cgroup wrap goes around it afterwards.
-    const launcher = withSeccompFilter(spec, opts.sandboxPath, args);
+    // fds) start the same launcher; its shell also joins the cgroup (one shell, not two).
+    const launcher = withSeccompFilter(spec, opts.sandboxPath, args, { cgroup: opts.cgroup });
     return { ...launcher, cwd: spec.worktreePath, env, killsLeftoversOnExit: false, missingReason: MISSING_BWRAP_REASON };
   }
   if (opts.sandbox === 'seatbelt') {
@@ -153,15 +152,19 @@ function prepareLaunch(
     fs.mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
     const args = seatbeltArgs(spec, command, { hiddenPaths: opts.hiddenPaths });
     return {
-      file: opts.sandboxPath,
-      args,
+      ...joined(opts.cgroup, opts.sandboxPath, args),
       cwd: spec.worktreePath,
       env: { ...env, TMPDIR: tmpDir },
       killsLeftoversOnExit: true,
       missingReason: `sandbox unavailable: ${opts.sandboxPath} is missing`,
     };
   }
-  return { file: '/bin/bash', args: ['-c', '--', command], cwd: spec.worktreePath, env, killsLeftoversOnExit: true, missingReason: null };
+  return { ...joined(opts.cgroup, '/bin/bash', ['-c', '--', command]), cwd: spec.worktreePath, env, killsLeftoversOnExit: true, missingReason: null };
+}
+
+/** `file args…`, behind the cgroup's launcher when there is one. */
+function joined(cgroup: CommandCgroup | undefined, file: string, args: string[]): { file: string; args: string[] } {
+  return cgroup ? cgroup.wrap(file, args) : { file, args };
 }
 
 function assertDirectory(p: string, name: string): void {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BASE_MOUNT_ARGS, isolationArgs } from './bwrapArgs.js';
 import { SandboxUnavailableError } from './commandSpawner.js';
 import { defaultBwrapPath } from './probeSandbox.js';
+import { CommandCgroup, probeProcessLimiter } from './processLimit.js';
 import {
   AUDIT_ARCH,
   BPF,
@@ -284,19 +285,44 @@ describe.runIf(seccompUnsupportedReason() === null)('seccompFilterFile', () => {
       args: ['-c', 'exec 3<"$0" && exec "$@"', seccompFilterFile(spec), '/usr/bin/bwrap', '--seccomp', '3', '--unshare-user', '--', 'true'],
     });
   });
+
+  it("with a cgroup, the same shell joins it first (one shell, not a cgroup launcher exec'ing this one)", () => {
+    const spec = taskSpec();
+    const cgroup = { dir: '/sys/fs/cgroup/pids/flotilla-1-1-00000000', joinScript: (dirRef: string) => `echo 0 > ${dirRef}/tasks || exit 125` };
+    const launch = withSeccompFilter(spec, '/usr/bin/bwrap', ['--unshare-user', '--', 'true'], { cgroup });
+    expect(launch).toEqual({
+      file: '/bin/sh',
+      args: [
+        '-c',
+        'echo 0 > "$1"/tasks || exit 125; shift; exec 3<"$0" && exec "$@"',
+        seccompFilterFile(spec),
+        cgroup.dir,
+        '/usr/bin/bwrap',
+        '--seccomp',
+        '3',
+        '--unshare-user',
+        '--',
+        'true',
+      ],
+    });
+  });
 });
 
-/** Runs `command` in a bare bwrap under the filter of `spec`; resolves with its output. */
-function runFiltered(spec: ReturnType<typeof taskSpec>, command: string): Promise<string> {
-  const launch = withSeccompFilter(spec, defaultBwrapPath(), [...isolationArgs(false), ...BASE_MOUNT_ARGS, '--', '/bin/sh', '-c', command]);
+/** Runs `command` in a bare bwrap under the filter of `spec` (and in `cgroup`); resolves with its output and exit code. */
+function runFilteredWithCode(spec: ReturnType<typeof taskSpec>, command: string, cgroup?: CommandCgroup): Promise<{ output: string; code: number | null }> {
+  const launch = withSeccompFilter(spec, defaultBwrapPath(), [...isolationArgs(false), ...BASE_MOUNT_ARGS, '--', '/bin/sh', '-c', command], { cgroup });
   return new Promise((resolve, reject) => {
     const child = spawn(launch.file, launch.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (data: Buffer) => (output += data.toString()));
     child.stderr.on('data', (data: Buffer) => (output += data.toString()));
     child.on('error', reject);
-    child.on('close', () => resolve(output));
+    child.on('close', (code) => resolve({ output, code }));
   });
+}
+
+async function runFiltered(spec: ReturnType<typeof taskSpec>, command: string, cgroup?: CommandCgroup): Promise<string> {
+  return (await runFilteredWithCode(spec, command, cgroup)).output;
 }
 
 const PROBE = [
@@ -322,5 +348,33 @@ describe.runIf(seccompUnsupportedReason() === null && fs.existsSync('/usr/bin/py
 
   it('with allowlisted sockets: unix sockets allowed, io_uring still ENOSYS', async () => {
     expect(await runFiltered(taskSpec({ unixSockets: ['/run/docker.sock'] }), `/usr/bin/python3 -c '${PROBE}'`)).toBe('unix ok\npair ok\ndgram pair ok\nio_uring ENOSYS\n');
+  });
+});
+
+describe.runIf(seccompUnsupportedReason() === null)('the launcher that also joins a cgroup, for real', async () => {
+  const limiter = await probeProcessLimiter();
+
+  it.runIf(limiter.kind === 'cgroup')('filters the command and counts it (bwrap included) against the cap from the start', async () => {
+    if (limiter.kind !== 'cgroup') return;
+    // bwrap (1), its pid 1 in the sandbox (2) and the command's shell (3) fit a cap of 5 with
+    // two sleeps; the third fork fails. The sleeps die with the sandbox's pid namespace.
+    const group = CommandCgroup.create(limiter.parentDir, 5);
+    try {
+      const probe = fs.existsSync('/usr/bin/python3') ? `/usr/bin/python3 -c '${PROBE}'; ` : '';
+      const output = await runFiltered(taskSpec(), `${probe}for i in 1 2 3; do sleep 30 > /dev/null 2>&1 & done`, group);
+      if (probe !== '') expect(output).toContain('unix EPERM\npair ok\ndgram pair EPERM\nio_uring ENOSYS\n');
+      expect(output).toMatch(/Cannot fork|Resource temporarily unavailable/);
+    } finally {
+      await group.release();
+    }
+  });
+
+  it('exits 125 and never starts bwrap when the cgroup cannot be joined', async () => {
+    const spec = taskSpec();
+    const marker = path.join(tempDir(), 'ran');
+    const gone = CommandCgroup.at(path.join(tempDir(), 'no-such-cgroup'));
+    const { code } = await runFilteredWithCode(spec, `touch '${marker}'`, gone);
+    expect(code).toBe(125);
+    expect(fs.existsSync(marker)).toBe(false);
   });
 });

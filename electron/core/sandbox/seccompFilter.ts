@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SandboxUnavailableError } from './commandSpawner.js';
+import type { CommandCgroup } from './processLimit.js';
 import type { SandboxSpec } from './sandboxSpec.js';
 
 /**
@@ -298,14 +299,23 @@ export function seccompFilterFile(spec: Pick<SandboxSpec, 'unixSockets' | 'workt
  * it). One shape for every spawner: node-pty cannot pass extra fds, a shell redirection can. If
  * the file cannot be opened the shell exits (code 2) and bwrap never runs. bwrap closes the fd
  * once read: the command does not inherit it.
+ *
+ * With `cgroup`, that same shell first joins the command's cgroup (exit 125 when it cannot, and
+ * nothing runs), so the process cap counts bwrap from its start. One shell rather than a cgroup
+ * launcher exec'ing this one: an exec of /bin/sh fewer per command, ~1 ms here.
  */
 export function withSeccompFilter(
   spec: Pick<SandboxSpec, 'unixSockets' | 'worktreePath' | 'homeDir' | 'extraWritablePaths'>,
   bwrapPath: string,
   bwrapArgv: readonly string[],
+  opts: { cgroup?: Pick<CommandCgroup, 'dir' | 'joinScript'> } = {},
 ): { file: string; args: string[] } {
   const filterFile = seccompFilterFile(spec);
-  return { file: '/bin/sh', args: ['-c', `exec ${SECCOMP_FD}<"$0" && exec "$@"`, filterFile, bwrapPath, ...SECCOMP_BWRAP_ARGS, ...bwrapArgv] };
+  const bwrap = [bwrapPath, ...SECCOMP_BWRAP_ARGS, ...bwrapArgv];
+  const openFilter = `exec ${SECCOMP_FD}<"$0" && exec "$@"`;
+  if (!opts.cgroup) return { file: '/bin/sh', args: ['-c', openFilter, filterFile, ...bwrap] };
+  // $0 the filter, $1 the cgroup; `shift` leaves bwrap's argv in "$@".
+  return { file: '/bin/sh', args: ['-c', `${opts.cgroup.joinScript('"$1"')}; shift; ${openFilter}`, filterFile, opts.cgroup.dir, ...bwrap] };
 }
 
 function filterDir(): string {
