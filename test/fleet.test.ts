@@ -188,13 +188,13 @@ describe('per-repo setup', () => {
     const flotilla = await host();
     const r = await repo();
     fs.writeFileSync(path.join(r.path, '.env'), 'SECRET_FOR_DEV=1\n');
-    const marker = path.join(makeTempHome(), 'cleanup ran');
     const added = await flotilla.cliJson<{ id: string }>(['repo', 'add', r.path]);
     const configured = await flotilla.cli([
       'repo', 'config', added.id,
       '--copy', '.env',
       '--setup', 'echo preparing; test -f .env && echo env-present > setup-ran.txt',
-      '--cleanup', `touch '${marker}'`,
+      // In the task's sandbox: it can see and change the worktree, and say so in the task's log.
+      '--cleanup', 'test -f setup-ran.txt && echo cleanup-ran-in-worktree',
     ]);
     expect(configured.code).toBe(0);
     expect(configured.stdout).toContain('preparing');
@@ -214,7 +214,10 @@ describe('per-repo setup', () => {
     expect(diff).not.toContain('SECRET_FOR_DEV');
     const discard = await flotilla.cli(['task', 'discard', task.id]);
     expect(discard.code).toBe(0);
-    expect(fs.existsSync(marker)).toBe(true);
+    const afterDiscard = (await flotilla.cli(['task', 'log', task.id])).stdout;
+    expect(afterDiscard).toContain('cleanup script: test -f setup-ran.txt');
+    expect(afterDiscard).toContain('cleanup-ran-in-worktree');
+    expect(fs.existsSync(task.worktreePath)).toBe(false);
   });
 
   it('fails the task when the setup script fails, without starting the agent', async () => {

@@ -71,7 +71,7 @@ export async function createHost(opts: {
   });
   // The agent's commands run on ptys in the pty host, shown live in each task's Agent terminal.
   const agentTerminals = new AgentTerminals({ service: terminalService, onDidOpen: (taskId, sessionId) => journalRecording(taskId, sessionId, 'agent') });
-  const terminals = new TaskTerminals({ service: terminalService, tasks: taskStore, home, env, agent: agentTerminals, onDidOpen: journalRecording });
+  const terminals = new TaskTerminals({ service: terminalService, tasks: taskStore, repos: repoStore, home, env, agent: agentTerminals, onDidOpen: journalRecording });
   const runner = new TaskRunner({ tasks: taskStore, repos: repoStore, journal, transitions, home, settings: agentSettings, env, agentTerminals });
 
   const tasks = new TaskService({

@@ -31,7 +31,8 @@ async function copy(repo: string, worktree: string, copyFiles: string[]): Promis
     repoPath: repo,
     worktreePath: worktree,
     settings: { ...DEFAULT_REPO_SETTINGS, copyFiles },
-    env: {},
+    // No setup script: the copy alone, nothing asks for a sandbox.
+    sandbox: () => Promise.reject(new Error('no script runs here')),
     timeoutMs: 10_000,
     signal: new AbortController().signal,
     record: (body) => notes.push(body),

@@ -29,16 +29,22 @@ let turns: FakeTurn[];
 let settings: AgentSettings;
 let runner: TaskRunner;
 let tasks: TaskStore;
+let repos: RepoStore;
+let journal: Journal;
+let transitions: TaskTransitions;
+/** The host environment the runner sees; a test may point FLOTILLA_BWRAP somewhere before a turn. */
+let env: NodeJS.ProcessEnv;
 
 beforeEach(() => {
   home = tempDir('home');
   repoPath = makeRepo();
   db = openDatabase(home);
   tasks = new TaskStore(db);
-  const repos = new RepoStore(db);
+  repos = new RepoStore(db);
   repos.insert({ id: 'r1', name: 'repo', path: repoPath, defaultBranch: 'main', addedAt: 1, settings: DEFAULT_REPO_SETTINGS });
-  const journal = new Journal(db);
-  const transitions = new TaskTransitions({ tasks, journal, events: new HostEventBus() });
+  journal = new Journal(db);
+  env = {};
+  transitions = new TaskTransitions({ tasks, journal, events: new HostEventBus() });
   turns = [];
   settings = { model: 'm', baseURL: null, commandTimeoutMs: 10_000, maxRunning: 2 };
   runner = new TaskRunner({
@@ -48,7 +54,7 @@ beforeEach(() => {
     transitions,
     home,
     settings: () => settings,
-    env: {},
+    env,
     startTurn: ({ config }) => {
       let end!: (outcome: TurnOutcome) => void;
       const done = new Promise<TurnOutcome>((resolve) => (end = resolve));
@@ -75,8 +81,9 @@ afterEach(async () => {
 });
 afterAll(removeTempDirs);
 
-function transitionsCreate(transitions: TaskTransitions, id: string): void {
-  transitions.created(taskRecord({ id, repoPath, branch: '', baseCommit: '', worktreePath: path.join(home, 'worktrees', id) }));
+function transitionsCreate(transitions: TaskTransitions, id: string, policy: Partial<Task['policy']> = {}): void {
+  const record = taskRecord({ id, repoPath, branch: '', baseCommit: '', worktreePath: path.join(home, 'worktrees', id) });
+  transitions.created({ ...record, policy: { ...record.policy, ...policy } });
 }
 
 async function worktreeFor(id: string): Promise<Task> {
@@ -86,8 +93,9 @@ async function worktreeFor(id: string): Promise<Task> {
   return task;
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+async function until(check: () => boolean, ms = 2_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   expect(check()).toBe(true);
 }
 
@@ -151,5 +159,86 @@ describe('TaskRunner', () => {
     await until(() => tasks.get('t3')?.status === 'failed');
     expect(tasks.get('t3')?.statusReason).toMatch(/worktree .* is missing/);
     expect(runner.runningCount).toBe(0);
+  });
+});
+
+/** The journal of the task's setup script: its output, and how it finished. */
+function setupRecord(taskId: string): { output: string; finished: { exitCode: number | null; isKilled: boolean } | null } {
+  let output = '';
+  let finished: { exitCode: number | null; isKilled: boolean } | null = null;
+  for (const { body } of journal.eventsOf(taskId)) {
+    if (body.kind === 'command_output' && body.callId === 'setup') output += body.chunk;
+    if (body.kind === 'command_finished' && body.callId === 'setup') finished = { exitCode: body.exitCode, isKilled: body.isKilled };
+  }
+  return { output, finished };
+}
+
+/** 20 s: a sandboxed script starts bwrap (and, the first time, probes it). */
+const SCRIPT_MS = 20_000;
+
+describe('TaskRunner: the repo\'s setup script, in the task\'s sandbox', () => {
+  it('runs before the agent with the worktree writable even for a read-only task, and the task\'s HOME', async () => {
+    repos.configure('r1', { ...DEFAULT_REPO_SETTINGS, setupScript: 'echo installed > setup.txt; echo "home=$HOME"' });
+    transitionsCreate(transitions, 'ro', { mode: 'read-only' });
+    const task = await worktreeFor('ro');
+    runner.enqueue(task, 'go');
+    await until(() => turns.length === 1, SCRIPT_MS);
+    expect(fs.readFileSync(path.join(task.worktreePath, 'setup.txt'), 'utf8')).toBe('installed\n');
+    expect(setupRecord('ro')).toEqual({ output: `home=${path.join(home, 'task-homes', 'ro')}\n`, finished: { exitCode: 0, isKilled: false } });
+    // The agent's own commands keep the task's policy.
+    expect(turns[0]?.config.sandbox.mode).toBe('read-only');
+  });
+
+  it('fails the task when the script fails, and says scripts have no network unless the repo allows it', async () => {
+    repos.configure('r1', { ...DEFAULT_REPO_SETTINGS, setupScript: 'echo cannot fetch >&2; exit 3' });
+    runner.enqueue(await worktreeFor('t0'), 'go');
+    await until(() => tasks.get('t0')?.status === 'failed', SCRIPT_MS);
+    expect(tasks.get('t0')?.statusReason).toMatch(/setup script failed; see its output in the task\. .*without network unless the repo allows it/);
+    expect(setupRecord('t0')).toEqual({ output: 'cannot fetch\n', finished: { exitCode: 3, isKilled: false } });
+    expect(turns).toHaveLength(0);
+
+    // With network allowed, the hint would mislead: it is left out.
+    repos.configure('r1', { ...DEFAULT_REPO_SETTINGS, setupScript: 'exit 3', scriptNetwork: true });
+    runner.enqueue(await worktreeFor('t1'), 'go');
+    await until(() => tasks.get('t1')?.status === 'failed', SCRIPT_MS);
+    expect(tasks.get('t1')?.statusReason).toBe("the repo's setup script failed; see its output in the task");
+  });
+
+  it('needs the user when the sandbox cannot start, and runs nothing: neither the script nor the agent', async () => {
+    env.FLOTILLA_BWRAP = '/nonexistent/bwrap';
+    repos.configure('r1', { ...DEFAULT_REPO_SETTINGS, setupScript: 'touch ran.txt' });
+    const task = await worktreeFor('t0');
+    runner.enqueue(task, 'go');
+    await until(() => tasks.get('t0')?.status === 'needs_input', SCRIPT_MS);
+    expect(tasks.get('t0')?.statusReason).toMatch(/^the repo's setup script did not run: sandbox unavailable: /);
+    expect(fs.existsSync(path.join(task.worktreePath, 'ran.txt'))).toBe(false);
+    expect(setupRecord('t0').finished).toEqual({ exitCode: null, isKilled: false });
+    expect(setupRecord('t0').output).toMatch(/^sandbox unavailable: /);
+    expect(turns).toHaveLength(0);
+  });
+
+  it('runs a full-access task\'s script without a sandbox, as its commands run', async () => {
+    env.FLOTILLA_BWRAP = '/nonexistent/bwrap';
+    repos.configure('r1', { ...DEFAULT_REPO_SETTINGS, setupScript: 'touch ran.txt' });
+    transitionsCreate(transitions, 'full', { mode: 'full-access' });
+    const task = await worktreeFor('full');
+    runner.enqueue(task, 'go');
+    await until(() => turns.length === 1, SCRIPT_MS);
+    expect(fs.existsSync(path.join(task.worktreePath, 'ran.txt'))).toBe(true);
+  });
+
+  it('stops a running script with the task, and kills one past the task\'s command time limit', async () => {
+    repos.configure('r1', { ...DEFAULT_REPO_SETTINGS, setupScript: 'echo started; sleep 30' });
+    runner.enqueue(await worktreeFor('t0'), 'go');
+    await until(() => setupRecord('t0').output === 'started\n', SCRIPT_MS);
+    await runner.stop('t0');
+    expect(tasks.get('t0')?.status).toBe('stopped');
+    expect(setupRecord('t0').finished).toEqual({ exitCode: null, isKilled: true });
+
+    transitionsCreate(transitions, 'slow', { commandTimeoutMs: 500 });
+    runner.enqueue(await worktreeFor('slow'), 'go');
+    await until(() => tasks.get('slow')?.status === 'failed', SCRIPT_MS);
+    expect(setupRecord('slow').finished).toEqual({ exitCode: null, isKilled: true });
+    expect(turns).toHaveLength(0);
   });
 });

@@ -11,7 +11,7 @@ import type { RepoStore } from '../store/repoStore.js';
 import type { TaskStore } from '../store/taskStore.js';
 import type { AgentTerminals } from './agentTerminals.js';
 import { prepareWorktree, SETUP_CALL_ID } from './worktreeSetup.js';
-import { taskHiddenPaths, taskSandboxSpec } from './taskSandbox.js';
+import { scriptSandbox, taskHiddenPaths, taskSandboxSpec } from './taskSandbox.js';
 import type { TaskTransitions } from './taskTransitions.js';
 
 export interface AgentSettings {
@@ -25,6 +25,12 @@ export interface AgentSettings {
 }
 
 type StartTurn = typeof startAgentTurn;
+
+/** How the setup before a task's first turn went. */
+type SetupResult =
+  | { kind: 'done' | 'skipped' }
+  | { kind: 'failed'; hadNetwork: boolean }
+  | { kind: 'sandbox_unavailable'; reason: string };
 /** What a worker streams that goes straight to the journal (approval requests are handled apart). */
 type AgentEvent = Exclude<WorkerEvent, { type: 'approval_request' }>;
 
@@ -166,16 +172,20 @@ export class TaskRunner {
   private async runTurn(taskId: string, message: string, slot: Running): Promise<void> {
     const { tasks, transitions } = this.deps;
     const task = transitions.move(taskId, 'running');
-    const settings = this.deps.settings();
     const { history, turns } = tasks.agentHistory(taskId);
 
-    const setup = await this.setUpWorktreeOnce(task, settings, slot.abort.signal);
-    if (slot.stopIntent || setup === 'failed') {
-      if (setup === 'failed' && !slot.stopIntent) {
-        transitions.move(taskId, 'failed', 'the repo\'s setup script failed; see its output in the task');
-      } else {
-        this.finish(taskId, { kind: 'stopped' }, slot.stopIntent);
-      }
+    const setup = await this.setUpWorktreeOnce(task, slot.abort.signal);
+    if (slot.stopIntent) {
+      this.finish(taskId, { kind: 'stopped' }, slot.stopIntent);
+      return;
+    }
+    if (setup.kind === 'failed') {
+      transitions.move(taskId, 'failed', setupFailureReason(setup.hadNetwork));
+      return;
+    }
+    if (setup.kind === 'sandbox_unavailable') {
+      // As for the agent's commands: the user fixes the sandbox (installs bubblewrap), then resumes.
+      transitions.move(taskId, 'needs_input', `the repo's setup script did not run: ${setup.reason}`);
       return;
     }
 
@@ -228,20 +238,23 @@ export class TaskRunner {
   }
 
   /** Copies files and runs the repo's setup script before the first turn; again if it never succeeded. */
-  private async setUpWorktreeOnce(task: Task, settings: AgentSettings, signal: AbortSignal): Promise<'done' | 'failed' | 'skipped'> {
+  private async setUpWorktreeOnce(task: Task, signal: AbortSignal): Promise<SetupResult> {
     const repo = this.deps.repos.get(task.repoId);
-    if (!repo || this.hasSetUp(task.id)) return 'skipped';
+    if (!repo || this.hasSetUp(task.id)) return { kind: 'skipped' };
     const outcome = await prepareWorktree({
       repoPath: repo.path,
       worktreePath: task.worktreePath,
       settings: repo.settings,
-      env: this.deps.env,
-      timeoutMs: settings.commandTimeoutMs,
+      sandbox: () => scriptSandbox(task, repo.settings, this.deps.home, this.deps.env),
+      // The wall time of one of the task's commands: a setup script is one more command.
+      timeoutMs: task.policy.commandTimeoutMs,
       signal,
       record: (body) => this.deps.transitions.record(task.id, body),
     });
-    if (outcome === null) return 'skipped';
-    return outcome.exitCode === 0 ? 'done' : 'failed';
+    if (outcome === null) return { kind: 'skipped' };
+    if (outcome.kind === 'sandbox_unavailable') return outcome;
+    if (outcome.exitCode === 0) return { kind: 'done' };
+    return { kind: 'failed', hadNetwork: repo.settings.scriptNetwork || task.policy.allowNetwork };
   }
 
   /** Set up already: a turn has run, or the setup script once finished with exit code 0. */
@@ -315,7 +328,7 @@ export class TaskRunner {
     return {
       taskId: task.id,
       worktreePath: task.worktreePath,
-      sandbox: await taskSandboxSpec(task, this.deps.home),
+      sandbox: await taskSandboxSpec(task, this.deps.home, this.deps.repos.get(task.repoId)?.settings),
       approval: task.policy.approval,
       grants: task.grants,
       hiddenPaths: taskHiddenPaths(this.deps.home, this.deps.env),
@@ -355,6 +368,13 @@ function toJournalBody(event: AgentEvent): TaskEventBody {
     case 'command_finished':
       return { kind: 'command_finished', callId: event.callId, exitCode: event.exitCode, durationMs: event.durationMs, isKilled: event.isKilled };
   }
+}
+
+/** Why a task failed in its setup; without network, the likely cause and its fix too. */
+export function setupFailureReason(hadNetwork: boolean): string {
+  const reason = "the repo's setup script failed; see its output in the task";
+  if (hadNetwork) return reason;
+  return `${reason}. Setup and cleanup scripts run in the task's sandbox without network unless the repo allows it (Settings → Repos → Sandbox, or \`flotilla repo config ID --script-network on\`)`;
 }
 
 export function errorMessage(error: unknown): string {

@@ -15,6 +15,7 @@ import { inspectRepo } from '../git/repoInspect.js';
 import { createTaskWorktree, removeTaskWorktree, slugify } from '../git/worktrees.js';
 import { repoGoneReason } from '../git/worktreeRecovery.js';
 import { cleanupWorktree } from './worktreeSetup.js';
+import { scriptSandbox } from './taskSandbox.js';
 import type { RepoService } from '../repos/repoService.js';
 import type { Journal } from '../journal/journal.js';
 import type { TaskStore } from '../store/taskStore.js';
@@ -50,7 +51,7 @@ export class TaskService {
       /** The policy new tasks get unless they choose their own (from the settings). */
       defaultPolicy: () => SandboxPolicy;
       clock: () => number;
-      /** The host's environment, for the repo's cleanup script. */
+      /** The host's environment: where the cleanup script's sandbox finds the real home and sockets to hide. */
       env: NodeJS.ProcessEnv;
       /** Ends what still runs in a worktree about to be removed (the task's terminals). */
       beforeRemoveWorktree: (taskId: string) => void;
@@ -265,7 +266,7 @@ export class TaskService {
     await cleanupWorktree({
       worktreePath: task.worktreePath,
       settings: repo.settings,
-      env: this.deps.env,
+      sandbox: () => scriptSandbox(task, repo.settings, this.deps.home, this.deps.env),
       record: (body) => this.deps.transitions.record(task.id, body),
     });
   }

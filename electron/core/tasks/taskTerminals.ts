@@ -4,6 +4,7 @@ import type { ShellKind, TerminalInfo } from '../../../shared/contracts/terminal
 import { bwrapArgs } from '../sandbox/bwrapArgs.js';
 import { defaultBwrapPath, probeSandbox } from '../sandbox/probeSandbox.js';
 import { withSeccompFilter } from '../sandbox/seccompFilter.js';
+import type { RepoStore } from '../store/repoStore.js';
 import type { TaskStore } from '../store/taskStore.js';
 import type { TerminalService } from '../terminal/terminalService.js';
 import type { AgentTerminals } from './agentTerminals.js';
@@ -23,6 +24,8 @@ export class TaskTerminals {
     private readonly deps: {
       service: TerminalService;
       tasks: TaskStore;
+      /** For what the task's repo allowlists in its sandbox (host sockets, home paths). */
+      repos: RepoStore;
       home: string;
       env: NodeJS.ProcessEnv;
       /** The tasks' Agent terminals; unset, none are listed. */
@@ -97,7 +100,7 @@ export class TaskTerminals {
     const status = await probeSandbox({ bwrapPath });
     if (!status.isAvailable) return failure('sandbox_unavailable', status.reason ?? 'sandbox unavailable');
     try {
-      const spec = await taskSandboxSpec(task, this.deps.home);
+      const spec = await taskSandboxSpec(task, this.deps.home, this.deps.repos.get(task.repoId)?.settings);
       // The sandbox's --clearenv/--setenv decide the shell's environment, not this one.
       const args = bwrapArgs(spec, 'exec /bin/bash -i', { hiddenPaths: taskHiddenPaths(this.deps.home, env), hostEnv: env, hasOwnTerminal: true });
       // The same seccomp filter as the agent's commands (no unix sockets, no io_uring), on fd 3.

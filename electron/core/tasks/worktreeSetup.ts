@@ -1,35 +1,38 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RepoSettings } from '../../../shared/model/task.js';
 import type { TaskEventBody } from '../../../shared/model/taskEvents.js';
 import { isSafeRelativePath } from '../repos/repoService.js';
+import { runSandboxed, SandboxUnavailableError } from '../sandbox/runSandboxed.js';
 import { isWithin } from '../sandbox/writablePaths.js';
+import type { ScriptSandbox } from './taskSandbox.js';
 
 /** The call id of the setup script in a task's journal; its success means "setup done". */
 export const SETUP_CALL_ID = 'setup';
 const CLEANUP_CALL_ID = 'cleanup';
 /** 60 s: a cleanup script must not hold up a merge for long. */
 const CLEANUP_TIMEOUT_MS = 60_000;
-/** Model credentials never reach a repo script, even one the user wrote. */
-const HIDDEN_ENV = /^(OPENAI_|ANTHROPIC_|FLOTILLA_)|(_API_KEY|_TOKEN|_SECRET)$/;
 
-export interface ScriptOutcome {
-  exitCode: number | null;
-  isKilled: boolean;
-}
+export type ScriptOutcome =
+  /** It ran (exit code null: killed by a limit, a stop, or it could not be started). */
+  | { kind: 'ran'; exitCode: number | null; isKilled: boolean }
+  /** The sandbox cannot start here: the script did not run (never unsandboxed). */
+  | { kind: 'sandbox_unavailable'; reason: string };
 
 /**
  * Prepares a new worktree: copies the configured files from the repo, then runs the repo's
- * setup script in it. The user wrote the script in Flotilla's settings (never in the repo),
- * so it runs as the user, with network, outside the agent sandbox; its output is journalled
- * like a command. Returns null when there was nothing to run.
+ * setup script in it. The user wrote the script in Flotilla's settings (never in the repo), but
+ * what it runs (`npm ci` runs package.json's install scripts, `make` the Makefile) may be the
+ * agent's: a worktree restored from the task branch holds its commits. So it runs in the task's
+ * sandbox (`sandbox`, see scriptSandbox in taskSandbox.ts), never on the host; its output is
+ * journalled like a command. Returns null when there was nothing to run.
  */
 export async function prepareWorktree(opts: {
   repoPath: string;
   worktreePath: string;
   settings: RepoSettings;
-  env: NodeJS.ProcessEnv;
+  /** Asked for only when there is a script to run. */
+  sandbox: () => Promise<ScriptSandbox>;
   timeoutMs: number;
   signal: AbortSignal;
   record: (body: TaskEventBody) => void;
@@ -39,11 +42,15 @@ export async function prepareWorktree(opts: {
   return runScript({ ...opts, callId: SETUP_CALL_ID, label: 'setup script', script: opts.settings.setupScript });
 }
 
-/** Runs the repo's cleanup script (if any) in a worktree about to be removed. Failures are only noted. */
+/**
+ * Runs the repo's cleanup script (if any) in a worktree about to be removed, in the task's
+ * sandbox: the worktree is the agent's (`make clean` runs its Makefile). Failures, a sandbox
+ * that cannot start included, are only noted: the removal goes on.
+ */
 export async function cleanupWorktree(opts: {
   worktreePath: string;
   settings: RepoSettings;
-  env: NodeJS.ProcessEnv;
+  sandbox: () => Promise<ScriptSandbox>;
   record: (body: TaskEventBody) => void;
 }): Promise<void> {
   if (opts.settings.cleanupScript.trim() === '' || !fs.existsSync(opts.worktreePath)) return;
@@ -55,7 +62,11 @@ export async function cleanupWorktree(opts: {
     timeoutMs: CLEANUP_TIMEOUT_MS,
     signal: new AbortController().signal,
   });
-  if (outcome.exitCode !== 0) opts.record({ kind: 'note', text: 'The cleanup script failed; the worktree was removed anyway.' });
+  if (outcome.kind === 'sandbox_unavailable') {
+    opts.record({ kind: 'note', text: `The cleanup script did not run: ${outcome.reason}. The worktree was removed anyway.` });
+  } else if (outcome.exitCode !== 0) {
+    opts.record({ kind: 'note', text: 'The cleanup script failed; the worktree was removed anyway.' });
+  }
 }
 
 function copyFiles(opts: { repoPath: string; worktreePath: string; settings: RepoSettings; record: (body: TaskEventBody) => void }): void {
@@ -81,49 +92,36 @@ function copyFiles(opts: { repoPath: string; worktreePath: string; settings: Rep
   }
 }
 
-function runScript(opts: {
-  worktreePath: string;
+async function runScript(opts: {
   script: string;
   callId: string;
   label: string;
-  env: NodeJS.ProcessEnv;
+  sandbox: () => Promise<ScriptSandbox>;
   timeoutMs: number;
   signal: AbortSignal;
   record: (body: TaskEventBody) => void;
 }): Promise<ScriptOutcome> {
   const started = Date.now();
+  // Intent before action, as for the agent's commands.
   opts.record({ kind: 'command_started', callId: opts.callId, command: `${opts.label}: ${opts.script}` });
-  return new Promise((resolve) => {
-    const env = Object.fromEntries(Object.entries(opts.env).filter(([key]) => !HIDDEN_ENV.test(key)));
-    // Own process group, so a stop or time-out ends everything the script started.
-    const child = spawn('/bin/bash', ['-c', opts.script], { cwd: opts.worktreePath, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let isKilled = false;
-    const kill = () => {
-      isKilled = true;
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    };
-    const timer = setTimeout(kill, opts.timeoutMs);
-    opts.signal.addEventListener('abort', kill, { once: true });
-    const onData = (chunk: string) => opts.record({ kind: 'command_output', callId: opts.callId, chunk });
-    // Decoding per stream keeps a multi-byte character split across reads whole.
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const finish = (exitCode: number | null) => {
-      clearTimeout(timer);
-      opts.signal.removeEventListener('abort', kill);
-      opts.record({ kind: 'command_finished', callId: opts.callId, exitCode, durationMs: Date.now() - started, isKilled });
-      resolve({ exitCode, isKilled });
-    };
-    child.once('error', (error) => {
-      opts.record({ kind: 'command_output', callId: opts.callId, chunk: `${error.message}\n` });
-      finish(null);
+  try {
+    const { spec, hiddenPaths, bwrapPath } = await opts.sandbox();
+    // Pipes, the sandbox's environment allowlist (HOME is the task's), its own process group:
+    // a stop, the time limit or the output cap ends everything the script started.
+    const result = await runSandboxed(spec, opts.script, {
+      onOutput: (chunk) => opts.record({ kind: 'command_output', callId: opts.callId, chunk }),
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      hiddenPaths,
+      ...(bwrapPath ? { bwrapPath } : {}),
     });
-    child.once('close', (code) => finish(isKilled ? null : code));
-  });
+    opts.record({ kind: 'command_finished', callId: opts.callId, exitCode: result.exitCode, durationMs: result.durationMs, isKilled: result.isKilled });
+    return { kind: 'ran', exitCode: result.exitCode, isKilled: result.isKilled };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    // It never ran: say why in its output, and close it so it is not "outcome unknown".
+    opts.record({ kind: 'command_output', callId: opts.callId, chunk: `${reason}\n` });
+    opts.record({ kind: 'command_finished', callId: opts.callId, exitCode: null, durationMs: Date.now() - started, isKilled: false });
+    return error instanceof SandboxUnavailableError ? { kind: 'sandbox_unavailable', reason } : { kind: 'ran', exitCode: null, isKilled: false };
+  }
 }
