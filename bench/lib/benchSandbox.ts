@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BASE_MOUNT_ARGS, isolationArgs } from '../../electron/core/sandbox/bwrapArgs.js';
+import { BASE_MOUNT_ARGS, bwrapArgs, isolationArgs } from '../../electron/core/sandbox/bwrapArgs.js';
 import { defaultBwrapPath } from '../../electron/core/sandbox/probeSandbox.js';
 import type { SandboxSpec } from '../../electron/core/sandbox/sandboxSpec.js';
 
@@ -27,4 +27,13 @@ export function makeBenchSandbox(prefix: string): { root: string; spec: SandboxS
  */
 export function bareBwrapLaunch(): { file: string; args: string[] } {
   return { file: defaultBwrapPath(), args: [...isolationArgs(false), ...BASE_MOUNT_ARGS, '--', '/bin/true'] };
+}
+
+/**
+ * The task's own bwrap, spawned directly: every mount and namespace runSandboxed gives `true`
+ * under `spec` (hiding `hiddenPaths`), without the launcher shell, the seccomp filter or the
+ * cgroup. Against bareBwrapLaunch it prices the task's mounts; against runSandboxed, the rest.
+ */
+export function taskBwrapLaunch(spec: SandboxSpec, hiddenPaths: string[]): { file: string; args: string[] } {
+  return { file: defaultBwrapPath(), args: bwrapArgs(spec, 'true', { hiddenPaths }) };
 }
