@@ -3,10 +3,14 @@ import type { Repo } from '../../../../shared/model/task.js';
 import { useActions, useAppStore, useClient } from '../../appContext.js';
 import { selectRepos } from '../../state/selectors.js';
 import { errorMessage } from '../../state/startSync.js';
+import { RepoSandboxForm } from './RepoSandboxForm.js';
 
 type RowMode = { type: 'view' } | { type: 'rename' } | { type: 'confirmRemove' };
 
-/** Rename or forget repos. Forgetting never touches the folder on disk; the copy says so. */
+/**
+ * Rename or forget repos, and set what each repo's sandbox allows. Forgetting never touches the
+ * folder on disk; the copy says so.
+ */
 export function ReposSettings() {
   const repos = useAppStore(selectRepos);
   return (
@@ -140,6 +144,7 @@ function RepoRow({ repo }: { repo: Repo }) {
           {error}
         </p>
       )}
+      <RepoSandboxForm repo={repo} />
     </li>
   );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../../shared/model/settings.js';
-import { draftOf, formatMinutes, minutesToMs, planSave } from './settingsForm.js';
+import type { RepoSettings } from '../../../../shared/model/task.js';
+import { draftOf, formatMinutes, minutesToMs, pathLines, planRepoSandboxSave, planSave, refusedLists, repoSandboxDraftOf } from './settingsForm.js';
 
 describe('settings form', () => {
   it('shows the command timeout in minutes', () => {
@@ -34,5 +35,45 @@ describe('settings form', () => {
       ok: false,
       errors: { commandTimeoutMinutes: 'Enter a number of minutes, like 10 or 1.5.' },
     });
+  });
+});
+
+const REPO: RepoSettings = {
+  setupScript: 'npm ci',
+  cleanupScript: '',
+  copyFiles: [],
+  baseBranch: null,
+  scriptNetwork: false,
+  unixSockets: ['/var/run/docker.sock'],
+  homeReadOnlyPaths: ['/home/me/.gitconfig', '/home/me/.cargo/registry'],
+};
+
+describe('repo sandbox form', () => {
+  it('shows each list one path per line', () => {
+    expect(repoSandboxDraftOf(REPO)).toEqual({
+      scriptNetwork: false,
+      homePaths: '/home/me/.gitconfig\n/home/me/.cargo/registry',
+      unixSockets: '/var/run/docker.sock',
+    });
+  });
+
+  it('reads one path per line, trimmed, without blank lines', () => {
+    expect(pathLines('  ~/.gitconfig \r\n\n\t\n/home/me/x\n')).toEqual(['~/.gitconfig', '/home/me/x']);
+    expect(pathLines('')).toEqual([]);
+  });
+
+  it('sends only what changed; an emptied list clears it', () => {
+    expect(planRepoSandboxSave(repoSandboxDraftOf(REPO), REPO)).toEqual({});
+    expect(planRepoSandboxSave({ ...repoSandboxDraftOf(REPO), homePaths: '/home/me/.gitconfig\n\n/home/me/.cargo/registry\n' }, REPO)).toEqual({});
+    expect(planRepoSandboxSave({ scriptNetwork: true, homePaths: '~/.gitconfig', unixSockets: '  ' }, REPO)).toEqual({
+      scriptNetwork: true,
+      homeReadOnlyPaths: ['~/.gitconfig'],
+      unixSockets: [],
+    });
+  });
+
+  it('tells which list a refusal names', () => {
+    expect(refusedLists('Nothing was saved. Home paths refused: "x" is relative.')).toEqual({ homePaths: true, unixSockets: false });
+    expect(refusedLists('Nothing was saved. Host sockets refused: "y" is relative. Home paths refused: "x"')).toEqual({ homePaths: true, unixSockets: true });
   });
 });

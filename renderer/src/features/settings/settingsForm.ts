@@ -1,4 +1,5 @@
 import type { Settings, SettingKey } from '../../../../shared/model/settings.js';
+import type { RepoSettings } from '../../../../shared/model/task.js';
 
 /** What the form's fields hold: text as typed; the timeout in minutes, as people think of it. */
 export interface SettingsDraft {
@@ -63,4 +64,45 @@ export function planSave(draft: SettingsDraft, saved: Settings): SettingsPlan {
     }
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, changes };
+}
+
+/** A repo's Sandbox group as typed: the two lists one path per line. */
+export interface RepoSandboxDraft {
+  scriptNetwork: boolean;
+  homePaths: string;
+  unixSockets: string;
+}
+
+/** The `repos.configure` fields a save sends: only what changed. */
+export type RepoSandboxChanges = Partial<Pick<RepoSettings, 'scriptNetwork' | 'homeReadOnlyPaths' | 'unixSockets'>>;
+
+export function repoSandboxDraftOf(settings: RepoSettings): RepoSandboxDraft {
+  return { scriptNetwork: settings.scriptNetwork, homePaths: settings.homeReadOnlyPaths.join('\n'), unixSockets: settings.unixSockets.join('\n') };
+}
+
+/** One path per line: trimmed, blank lines dropped. The host checks each path and says which it refuses. */
+export function pathLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+export function planRepoSandboxSave(draft: RepoSandboxDraft, saved: RepoSettings): RepoSandboxChanges {
+  const changes: RepoSandboxChanges = {};
+  if (draft.scriptNetwork !== saved.scriptNetwork) changes.scriptNetwork = draft.scriptNetwork;
+  const homePaths = pathLines(draft.homePaths);
+  if (!sameList(homePaths, saved.homeReadOnlyPaths)) changes.homeReadOnlyPaths = homePaths;
+  const sockets = pathLines(draft.unixSockets);
+  if (!sameList(sockets, saved.unixSockets)) changes.unixSockets = sockets;
+  return changes;
+}
+
+/** Which list a refusal from the host names (its message starts each list's part with its name). */
+export function refusedLists(message: string): { homePaths: boolean; unixSockets: boolean } {
+  return { homePaths: message.includes('Home paths refused'), unixSockets: message.includes('Host sockets refused') };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
