@@ -22,7 +22,8 @@ import { makeTempRepo, type TempRepo } from '../fixtures/tempRepo.js';
  * and afterwards nothing was written in the user's home or the host's /tmp, no secret is in
  * the task's journal, and the scripts' own work inside the worktree was done.
  * The network part: a setup script reaches a loopback server on the host only when the repo
- * allows its scripts network.
+ * allows its scripts network. And what the repo allowlists (a path of the home, a host socket)
+ * reaches its scripts, and nothing else of the home does.
  */
 
 interface TaskJson {
@@ -188,5 +189,53 @@ describe('network for setup scripts', () => {
     expect(task.status, task.statusReason ?? '').toBe('review');
     expect(connections).toBe(1);
     expect((await flotilla.cli(['task', 'log', task.id])).stdout).toContain('hello from the host');
+  });
+});
+
+describe('what the repo allowlists reaches its scripts, and nothing more', () => {
+  let socketServer: net.Server;
+  let socketPath: string;
+  let flotilla: FlotillaServer;
+  let repoId: string;
+
+  beforeAll(async () => {
+    fs.writeFileSync(path.join(userHome, '.gitconfig'), '[user]\n\tname = Allowlisted\n');
+    fs.writeFileSync(path.join(userHome, 'diary.txt'), 'not allowlisted\n');
+    // Outside /tmp (which the sandbox replaces): a host socket the sandbox could only see read-only.
+    socketPath = path.join(path.dirname(userHome), 'tool.sock');
+    socketServer = net.createServer((socket) => socket.end('hello over the allowlisted socket\n'));
+    await new Promise<void>((resolve) => socketServer.listen(socketPath, resolve));
+    flotilla = await host();
+    repoId = (await flotilla.cliJson<{ id: string }>(['repo', 'add', repo.path])).id;
+    const connect = `${q(process.execPath)} -e ${q(
+      "require('net').connect(process.argv[1]).on('data', (d) => process.stdout.write('GOT ' + d)).on('error', (e) => { console.log('ERR ' + e.code); process.exitCode = 1; })",
+    )} ${q(socketPath)}`;
+    const setup = [
+      'cat "$HOME/.gitconfig"',
+      `cat ${q(path.join(userHome, 'diary.txt'))} || echo diary-hidden`,
+      `${connect} || true`,
+    ].join('; ');
+    expect((await flotilla.cli(['repo', 'config', repoId, '--setup', setup])).code).toBe(0);
+  });
+
+  afterAll(() => new Promise<void>((resolve) => (socketServer ? socketServer.close(() => resolve()) : resolve())));
+
+  it('without allowlists: nothing of the home, no host socket', async () => {
+    const task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repoId, '--prompt', 'Allowlists', '--wait']);
+    const log = (await flotilla.cli(['task', 'log', task.id])).stdout;
+    expect(log).not.toContain('Allowlisted');
+    expect(log).toContain('diary-hidden');
+    expect(log).not.toContain('GOT hello');
+  });
+
+  it('with ~/.gitconfig and the socket allowlisted: both reach the script, the rest of the home stays hidden', async () => {
+    const configured = await flotilla.cli(['repo', 'config', repoId, '--home-path', '~/.gitconfig', '--unix-socket', socketPath]);
+    expect(configured.code, configured.stderr).toBe(0);
+    const task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repoId, '--prompt', 'Allowlists', '--wait']);
+    const log = (await flotilla.cli(['task', 'log', task.id])).stdout;
+    expect(task.status, log).toBe('review');
+    expect(log).toContain('name = Allowlisted');
+    expect(log).toContain('diary-hidden');
+    expect(log).toContain('GOT hello over the allowlisted socket');
   });
 });
