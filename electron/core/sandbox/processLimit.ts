@@ -213,9 +213,10 @@ export class CommandCgroup {
    * cgroup v1: `echo 0 > tasks` moves the calling thread alone. For that one case the kernel
    * skips the write lock of the global cgroup_threadgroup_rwsem (cgroup_procs_write_start: the
    * current thread cannot exit or exec under it), and that percpu rwsem's writer waits for an
-   * RCU grace period first: `echo $$ > cgroup.procs` took 12–14 ms here (2 cores, Linux 6.18,
-   * commands a few ms apart), `echo 0 > tasks` under 1 ms. A shell has one thread, so the whole
-   * process is inside, and whatever it execs or forks afterwards starts inside.
+   * RCU grace period first (rcu_sync_enter → synchronize_rcu): the write() of `echo $$ >
+   * cgroup.procs` took 9–16 ms here (2 cores, Linux 6.18, joins tens of ms apart as commands
+   * are), that of `echo 0 > tasks` ~0.03 ms. A shell has one thread, so the whole process is
+   * inside, and whatever it execs or forks afterwards starts inside.
    * cgroup v2 refuses to move a lone thread into a domain cgroup (EOPNOTSUPP), so there the
    * whole process moves, grace period included: 12–16 ms here on the v2 hierarchy. The kernel's
    * remedy is a host setting (cgroup2 mounted with `favordynmods`; not measured here).
