@@ -28,7 +28,16 @@ let lastSend: Promise<void> = Promise.resolve();
 /** The commands this worker runs on ptys the host opens for it (config.commandTerminal 'pty'). */
 const ptyCommands = new PtyCommands({ send: (message) => send(message) });
 
+/** The command started and not yet reported finished, if any: a stop must report its end. */
+let openCommand: { callId: string; startedAt: number } | null = null;
+
+/** A command whose end the stop already reported: its late real end is not sent again. */
+let endReportedByStop: string | null = null;
+
 function send(message: WorkerToHost): void {
+  if (message.type === 'command_finished' && message.callId === endReportedByStop) return;
+  if (message.type === 'command_started') openCommand = { callId: message.callId, startedAt: Date.now() };
+  if (message.type === 'command_finished' && openCommand?.callId === message.callId) openCommand = null;
   if (!process.connected || !process.send) return;
   lastSend = new Promise<void>((resolve) => {
     // The callback fires once the message is written (or failed: the host is gone).
@@ -101,6 +110,13 @@ async function stop(): Promise<void> {
   isStopping = true;
   stopController.abort();
   if (turn) await Promise.race([turn, new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS))]);
+  // Its processes got SIGKILL at the abort, but on a loaded machine their teardown can outlast
+  // the grace: report the end we caused rather than leave the command running in the journal.
+  if (openCommand) {
+    const { callId, startedAt } = openCommand;
+    send({ type: 'command_finished', callId, exitCode: null, durationMs: Date.now() - startedAt, isKilled: true });
+    endReportedByStop = callId;
+  }
   await exitAfterFlush(0);
 }
 
