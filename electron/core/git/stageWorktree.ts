@@ -42,18 +42,19 @@ export async function stageWorktree(
   opts: { excludePaths: readonly string[]; config: ConfigOverrides },
 ): Promise<StagedWorktree> {
   const { config } = opts;
-  const gitlinks = await gitlinkPaths(top, config);
   // `:(exclude,literal)` pathspecs: the names are taken as they are, never as globs.
-  const pathspecs = ['.', ...[...opts.excludePaths, ...gitlinks].map((p) => `:(exclude,literal)${p}`)];
+  const excluding = (paths: readonly string[]) => ['.', ...paths.map((p) => `:(exclude,literal)${p}`)];
+  // Without --directory, a nested repository is the only entry listed as a folder ("x/"); git
+  // never lists what is inside a gitlink, so the first listing need not wait for them. Both
+  // walk the index (~40 and ~80 ms at 50,000 files): side by side, not one after the other.
+  const listNested = (pathspecs: readonly string[]) =>
+    runGitOk(top, ['ls-files', '-z', '--others', '--exclude-standard', '--', ...pathspecs], { config }).then(nestedRepositories);
+  const [gitlinks, firstNested] = await Promise.all([gitlinkPaths(top, config), listNested(excluding(opts.excludePaths))]);
+  const pathspecs = excluding([...opts.excludePaths, ...gitlinks]);
   const plainFolders: string[] = [];
   let markBlob: string | null = null;
   for (let round = 0; ; round++) {
-    // Without --directory, a nested repository is the only entry listed as a folder ("x/").
-    const untracked = await runGitOk(top, ['ls-files', '-z', '--others', '--exclude-standard', '--', ...pathspecs], { config });
-    const nested = untracked
-      .split('\0')
-      .filter((entry) => entry.endsWith('/'))
-      .map((entry) => entry.slice(0, -1));
+    const nested = round === 0 ? firstNested : await listNested(pathspecs);
     if (nested.length === 0) break;
     if (round === MAX_NESTING) throw new Error(`repositories nested more than ${MAX_NESTING} deep in ${top}; not committing them`);
     markBlob ??= (await runGitOk(top, ['hash-object', '-w', '--stdin'], { input: '', config })).trim();
@@ -63,6 +64,14 @@ export async function stageWorktree(
   }
   await runGitOk(top, ['add', '--all', '--', ...pathspecs], { config });
   return { plainFolders };
+}
+
+/** The folders `ls-files -z --others` lists as folders ("x/"): repositories of their own. */
+function nestedRepositories(untracked: string): string[] {
+  return untracked
+    .split('\0')
+    .filter((entry) => entry.endsWith('/'))
+    .map((entry) => entry.slice(0, -1));
 }
 
 /** Paths of the gitlinks (submodules) in the index. */
