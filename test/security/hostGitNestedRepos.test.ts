@@ -262,6 +262,7 @@ async function runHostOperations(scene: Scene, mechanism: Mechanism): Promise<vo
   await checkpointCommit({ worktreePath: scene.worktree, message: 'after restore' });
   const removed = await removeWorktreeFolder({ home: scene.home, tasks, folder: scene.worktree, isUncommittedWorkConfirmed: false });
   expect(removed).toEqual({ ok: true });
+  expect(fs.existsSync(scene.worktree)).toBe(false);
 }
 
 describe('a nested repository the agent planted runs nothing when the host runs git', () => {
