@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { runGitOk } from './runGit.js';
+import { canonicalPath } from '../util/canonicalPath.js';
 
 export interface GitDirs {
   /** Top level of the working tree `cwd` is in (realpath). */
@@ -22,13 +21,5 @@ export async function gitDirsOf(cwd: string): Promise<GitDirs> {
   ]);
   const [topLevel, gitDir, commonDir] = out.replace(/\n$/, '').split('\n');
   if (!topLevel || !gitDir || !commonDir) throw new Error(`unexpected output of git rev-parse in ${cwd}: ${out}`);
-  return { topLevel: realpath(topLevel), gitDir: realpath(gitDir), commonDir: realpath(commonDir) };
-}
-
-function realpath(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return path.resolve(p);
-  }
+  return { topLevel: canonicalPath(topLevel), gitDir: canonicalPath(gitDir), commonDir: canonicalPath(commonDir) };
 }

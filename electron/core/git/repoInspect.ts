@@ -5,6 +5,7 @@ import { failure, type Failure } from '../../../shared/contract.js';
 import { localBranches } from './refNames.js';
 import { firstLines, runGit } from './runGit.js';
 import { listWorktrees } from './worktreeList.js';
+import { canonicalPath } from '../util/canonicalPath.js';
 
 export type RepoInspection =
   | {
@@ -74,9 +75,9 @@ export async function inspectRepo(inputPath: string): Promise<RepoInspection> {
   if (!topLevel || !commonDir || !gitDir) {
     return failure('not_a_repo', `${start} cannot be read by git (${firstLines(probe.stderr, 2) || 'no top level'}).`);
   }
-  const root = realpath(topLevel);
-  const common = realpath(commonDir);
-  if (realpath(gitDir) !== common) return linkedWorktreeFailure(root);
+  const root = canonicalPath(topLevel);
+  const common = canonicalPath(commonDir);
+  if (canonicalPath(gitDir) !== common) return linkedWorktreeFailure(root);
   if (probe.exitCode !== 0 || !head) {
     return failure(
       'no_commits',
@@ -115,14 +116,6 @@ async function linkedWorktreeFailure(root: string): Promise<Failure> {
     return failure('not_a_repo', `${what} Its repository ${main.path} is bare: clone it (\`git clone ${main.path} <folder>\`) and add the clone.`);
   }
   return failure('not_a_repo', `${what} Add its repository instead: ${main.path}`);
-}
-
-function realpath(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return path.resolve(p);
-  }
 }
 
 function expandHome(p: string): string {

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { runGitOk } from './runGit.js';
+import { canonicalPath } from '../util/canonicalPath.js';
 
 export interface WorktreeEntry {
   /** Absolute path of the working tree, as git recorded it. */
@@ -48,14 +47,5 @@ export async function listWorktrees(cwd: string): Promise<WorktreeEntry[]> {
 
 /** True when `a` and `b` name the same folder (through symlinks, when both exist). */
 export function isSamePath(a: string, b: string): boolean {
-  return canonical(a) === canonical(b);
-}
-
-function canonical(p: string): string {
-  const resolved = path.resolve(p);
-  try {
-    return fs.realpathSync(resolved);
-  } catch {
-    return resolved;
-  }
+  return canonicalPath(a) === canonicalPath(b);
 }

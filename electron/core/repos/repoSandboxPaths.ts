@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SECRET_HOME_ENTRIES, realHomes } from '../sandbox/hostSecrets.js';
 import { isWithin } from '../sandbox/writablePaths.js';
+import { realpathOrNull } from '../util/canonicalPath.js';
 
 /**
  * Checks the paths a user lists for a repo's sandbox (Settings, `repo config`) before they are
@@ -106,12 +106,4 @@ function userHome(hostEnv: NodeJS.ProcessEnv): string {
 
 function withRealPaths(paths: readonly string[]): string[] {
   return [...new Set(paths.flatMap((p) => [p, realpathOrNull(p) ?? p]))];
-}
-
-function realpathOrNull(p: string): string | null {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return null;
-  }
 }

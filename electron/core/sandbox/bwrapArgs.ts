@@ -5,6 +5,7 @@ import { hostSocketPaths, secretPaths } from './hostSecrets.js';
 import { sandboxEnv } from './sandboxEnv.js';
 import type { SandboxSpec } from './sandboxSpec.js';
 import { SYSTEM_HIDDEN_PATHS, checkWritablePath, isWithin } from './writablePaths.js';
+import { canonicalPath, realpathOrNull } from '../util/canonicalPath.js';
 
 /**
  * Namespaces and privileges of every sandbox, shared with the probe so that "available"
@@ -80,7 +81,8 @@ export function bwrapArgs(spec: SandboxSpec, command: string, opts: BwrapArgsOpt
   if (mode === 'full-access') throw new Error('bwrapArgs: a full-access spec runs without a sandbox');
   assertUsable(spec.worktreePath, 'worktreePath');
   assertUsable(spec.homeDir, 'homeDir');
-  const worktree = canonical(spec.worktreePath);
+  // Real paths: binds resolve symlinks anyway, and the mount sort must see the paths bwrap does.
+  const worktree = canonicalPath(spec.worktreePath);
   const extraWritable = checkedExtraWritablePaths(spec, hostEnv, opts.hiddenPaths ?? []);
 
   const wanted = new Map<string, Mount>();
@@ -90,11 +92,11 @@ export function bwrapArgs(spec: SandboxSpec, command: string, opts: BwrapArgsOpt
     if (!existing || STRICTNESS[mount.kind] > STRICTNESS[existing.kind]) wanted.set(mount.path, mount);
   };
   want({ kind: mode === 'read-only' ? 'read-only' : 'writable', path: worktree });
-  want({ kind: 'writable', path: canonical(spec.homeDir) });
+  want({ kind: 'writable', path: canonicalPath(spec.homeDir) });
   for (const p of extraWritable) want({ kind: 'writable', path: p });
   for (const p of existing(spec.readOnlyPaths)) want({ kind: 'read-only', path: p });
   // The real home, hidden whole; its toolchains on PATH and the repo's allowlist shown again.
-  const home = homeExposure({ hostEnv, allowlisted: spec.homeReadOnlyPaths ?? [], taskHome: canonical(spec.homeDir) });
+  const home = homeExposure({ hostEnv, allowlisted: spec.homeReadOnlyPaths ?? [], taskHome: canonicalPath(spec.homeDir) });
   for (const p of home.hidden) want({ kind: 'hide', path: p, isDir: true });
   for (const p of home.shown) want({ kind: 'read-only', path: p });
   for (const [source, destination] of home.mirrored) if (canMirror(source, destination)) want({ kind: 'read-only', path: destination, source });
@@ -184,25 +186,14 @@ function assertUsable(p: string, name: string): void {
   if (path.resolve(p) === '/') throw new Error(`sandbox ${name} cannot be the root directory`);
 }
 
-/** The real path (binds resolve symlinks anyway; the sort must see the same paths bwrap does). */
-function canonical(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return path.resolve(p);
-  }
-}
-
 /** Absolute paths that exist, canonical and deduplicated; the rest are skipped. */
 function existing(paths: readonly string[]): string[] {
   const found = new Set<string>();
   for (const p of paths) {
     if (!path.isAbsolute(p)) continue;
-    try {
-      found.add(fs.realpathSync(p));
-    } catch {
-      // Missing (or a dangling symlink): nothing to mount there.
-    }
+    // Missing (or a dangling symlink): nothing to mount there.
+    const real = realpathOrNull(p);
+    if (real !== null) found.add(real);
   }
   return [...found];
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { realHomes, secretPaths } from './hostSecrets.js';
 import { isWithin } from './writablePaths.js';
+import { canonicalPath, realpathOrNull } from '../util/canonicalPath.js';
 
 /**
  * The user's real home is hidden from every sandboxed command: it holds credentials no list
@@ -56,17 +57,17 @@ export function homeExposure(opts: {
   /** The task's HOME, where allowlisted paths are mirrored. */
   taskHome: string;
 }): HomeExposure {
-  const allowlisted = opts.allowlisted.filter((entry) => path.isAbsolute(entry)).map(canonical);
+  const allowlisted = opts.allowlisted.filter((entry) => path.isAbsolute(entry)).map(canonicalPath);
   // A home the user allowlisted whole is not hidden (its credentials still are: SECRET_HOME_ENTRIES).
   const hidden = realHomes(opts.hostEnv)
-    .map(canonical)
+    .map(canonicalPath)
     .filter((home) => !SYSTEM_DIRS.some((dir) => isWithin(dir, home)) && !allowlisted.includes(home));
   const shown = new Set<string>();
   const mirrored: Array<[string, string]> = [];
 
   const pathFolders = (opts.hostEnv.PATH ?? '').split(':');
   for (const root of pathToolRoots(pathFolders.join(':'), hidden)) shown.add(root);
-  const secrets = secretPaths(opts.hostEnv).map(canonical);
+  const secrets = secretPaths(opts.hostEnv).map(canonicalPath);
   const toolData = hidden.flatMap((home) =>
     Object.entries(HOME_TOOL_DATA)
       .filter(([folder]) => pathFolders.some((entry) => path.resolve(entry) === path.join(home, folder)))
@@ -144,14 +145,3 @@ export function toolRoot(pathFolder: string, home: string): string {
   return isShared ? pathFolder : parent;
 }
 
-function canonical(p: string): string {
-  return realpathOrNull(p) ?? path.resolve(p);
-}
-
-function realpathOrNull(p: string): string | null {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return null;
-  }
-}

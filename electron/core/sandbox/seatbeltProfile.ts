@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { homeExposure } from './homeExposure.js';
 import { hostSocketPaths, secretPaths } from './hostSecrets.js';
 import type { SandboxSpec } from './sandboxSpec.js';
 import { checkWritablePath } from './writablePaths.js';
+import { canonicalPath, realpathOrNull } from '../util/canonicalPath.js';
 
 /**
  * macOS: the same SandboxSpec as bwrapArgs, as an argv for `/usr/bin/sandbox-exec`.
@@ -71,18 +71,18 @@ export function seatbeltArgs(spec: SandboxSpec, command: string, opts: SeatbeltO
     else if (checked.kind !== 'not_found') throw new Error(`sandbox extraWritablePaths: ${checked.message}`);
   }
   // Seatbelt matches resolved paths (/tmp is /private/tmp on macOS): canonical where they exist.
-  const readOnly = unique(spec.readOnlyPaths.filter((p) => path.isAbsolute(p)).map(canonical));
-  const secrets = unique([...secretPaths(hostEnv), ...hostSocketPaths(hostEnv)].map(canonical));
-  const hidden = unique((opts.hiddenPaths ?? []).filter((p) => path.isAbsolute(p)).map(canonical));
+  const readOnly = unique(spec.readOnlyPaths.filter((p) => path.isAbsolute(p)).map(canonicalPath));
+  const secrets = unique([...secretPaths(hostEnv), ...hostSocketPaths(hostEnv)].map(canonicalPath));
+  const hidden = unique((opts.hiddenPaths ?? []).filter((p) => path.isAbsolute(p)).map(canonicalPath));
   // The real home: no content or listing; its toolchains on PATH and the repo's allowlist shown
   // again (macOS has no bind mounts, so nothing is mirrored under the task's HOME).
-  const home = homeExposure({ hostEnv, allowlisted: spec.homeReadOnlyPaths ?? [], taskHome: canonical(spec.homeDir) });
+  const home = homeExposure({ hostEnv, allowlisted: spec.homeReadOnlyPaths ?? [], taskHome: canonicalPath(spec.homeDir) });
   const sockets = unique((spec.unixSockets ?? []).filter((p) => path.isAbsolute(p)).map(canonicalSocket));
 
   const params: [string, string][] = [
-    ['WORKTREE', canonical(spec.worktreePath)],
-    ['HOME_DIR', canonical(spec.homeDir)],
-    ['TMP_DIR', canonical(seatbeltTmpDir(spec, opts))],
+    ['WORKTREE', canonicalPath(spec.worktreePath)],
+    ['HOME_DIR', canonicalPath(spec.homeDir)],
+    ['TMP_DIR', canonicalPath(seatbeltTmpDir(spec, opts))],
     ...readOnly.map((p, i): [string, string] => [`RO_${i}`, p]),
     ...secrets.map((p, i): [string, string] => [`SECRET_${i}`, p]),
     ...hidden.map((p, i): [string, string] => [`HIDDEN_${i}`, p]),
@@ -179,21 +179,9 @@ export function seatbeltProfile(shape: SeatbeltShape): string {
   return `${lines.join('\n')}\n`;
 }
 
-function canonical(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return path.resolve(p);
-  }
-}
-
 /** Like canonical, but a socket that is not there yet (its daemon not started) still gets its folder resolved. */
 function canonicalSocket(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return path.join(canonical(path.dirname(p)), path.basename(p));
-  }
+  return realpathOrNull(p) ?? path.join(canonicalPath(path.dirname(p)), path.basename(p));
 }
 
 function unique(paths: string[]): string[] {

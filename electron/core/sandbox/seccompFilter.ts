@@ -5,6 +5,7 @@ import path from 'node:path';
 import { SandboxUnavailableError } from './commandSpawner.js';
 import type { CommandCgroup } from './processLimit.js';
 import type { SandboxSpec } from './sandboxSpec.js';
+import { canonicalPath } from '../util/canonicalPath.js';
 
 /**
  * Linux: the seccomp filter every bwrap sandbox gets (`bwrap --seccomp 3`), written here as a
@@ -282,7 +283,7 @@ export function seccompFilterFile(spec: Pick<SandboxSpec, 'unixSockets' | 'workt
   }
   const dir = path.dirname(file);
   for (const writable of [spec.worktreePath, spec.homeDir, ...spec.extraWritablePaths]) {
-    const real = realOrResolved(writable);
+    const real = canonicalPath(writable);
     if (dir === real || dir.startsWith(`${real}/`)) {
       throw new SandboxUnavailableError(
         `sandbox unavailable: the seccomp filter's folder ${dir} is inside ${writable}, which this task may write; ` +
@@ -355,12 +356,4 @@ function writeAtomically(file: string, bytes: Buffer): void {
   const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
   fs.writeFileSync(temp, bytes, { mode: 0o600, flag: 'wx' });
   fs.renameSync(temp, file);
-}
-
-function realOrResolved(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return path.resolve(p);
-  }
 }

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { failure, type Failure } from '../../../shared/contracts/failure.js';
 import { hostSocketPaths, secretPaths } from './hostSecrets.js';
+import { realpathOrNull } from '../util/canonicalPath.js';
 
 /**
  * Hidden from every command: they hold the host's service sockets (docker, system and session
@@ -29,12 +29,8 @@ export interface WritablePathContext {
  */
 export function checkWritablePath(p: string, ctx: WritablePathContext = {}): { ok: true; path: string } | Failure {
   if (!path.isAbsolute(p)) return failure('invalid_input', `a writable path must be absolute: ${p}`);
-  let real: string;
-  try {
-    real = fs.realpathSync(p);
-  } catch {
-    return failure('not_found', `no such path: ${p}`);
-  }
+  const real = realpathOrNull(p);
+  if (real === null) return failure('not_found', `no such path: ${p}`);
   if (real === '/') return failure('invalid_input', 'the root directory cannot be made writable');
   const hostEnv = ctx.hostEnv ?? process.env;
   const guarded = [...secretPaths(hostEnv), ...hostSocketPaths(hostEnv), ...SYSTEM_HIDDEN_PATHS, ...(ctx.hiddenPaths ?? [])];
@@ -55,11 +51,9 @@ function withCanonical(paths: readonly string[]): string[] {
   for (const p of paths) {
     if (!path.isAbsolute(p)) continue;
     out.add(path.resolve(p));
-    try {
-      out.add(fs.realpathSync(p));
-    } catch {
-      // Missing: the lexical form is all there is.
-    }
+    // Missing: the lexical form is all there is.
+    const real = realpathOrNull(p);
+    if (real !== null) out.add(real);
   }
   return [...out];
 }
