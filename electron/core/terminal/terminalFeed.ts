@@ -162,7 +162,7 @@ const HIDE_CURSOR = '\x1b[?25l';
 
 /**
  * One feed: its session (screen, viewers, acks), the ledger of who wrote what, and the commands
- * running in it. The TerminalService starts and stops the commands' ptys; this keeps the books.
+ * running in it. TerminalFeeds starts and stops the commands' ptys; this keeps the books.
  */
 export class TerminalFeed {
   readonly session: TerminalSession;

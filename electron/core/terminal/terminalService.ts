@@ -3,15 +3,18 @@ import fs from 'node:fs';
 import { failure, type Failure } from '../../../shared/contract.js';
 import { HeadlessMirror } from './headlessMirror.js';
 import { MirrorWorker } from './mirrorWorkerClient.js';
-import { forkPtyHost, type PtyHostConnection, type StartPtyHost } from './ptyHostProcess.js';
-import type { PtyHostToHost } from './ptyHostProtocol.js';
+import type { StartPtyHost } from './ptyHostProcess.js';
+import { PtyHostSupervisor } from './ptyHostSupervisor.js';
 import { DEFAULT_SCROLLBACK_LINES, type CreateScreenMirror } from './screenMirror.js';
-import { TerminalFeed, type FeedCommand, type FeedCommandConsumer, type FeedCommandHandle, type OpenFeedOptions, type RunInFeedOptions } from './terminalFeed.js';
+import type { FeedCommandConsumer, FeedCommandHandle, OpenFeedOptions, RunInFeedOptions } from './terminalFeed.js';
+import { TerminalFeeds, type SessionScreenOptions } from './terminalFeeds.js';
 import type { TerminalRecorder } from './terminalRecorder.js';
 import { TerminalSession, type TerminalExit, type TerminalViewer, type ViewerAttachment } from './terminalSession.js';
+import { TerminalTap } from './terminalTap.js';
 
 export type { TerminalExit, TerminalViewer, ViewerAttachment } from './terminalSession.js';
 export type { FeedCommandConsumer, FeedCommandHandle, OpenFeedOptions, RunInFeedOptions } from './terminalFeed.js';
+export { PTY_HOST_CRASHED } from './ptyHostSupervisor.js';
 
 export interface TerminalServiceOptions {
   /** Default: fork out/electron/core/terminal/ptyHost.js with plain Node (Electron passes a utilityProcess starter). */
@@ -73,40 +76,24 @@ export interface TerminalSessionInfo {
 
 export type Attachment = ViewerAttachment & { ok: true; cols: number; rows: number };
 
-export const PTY_HOST_CRASHED = 'pty host crashed';
-
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Beyond 1000 × 1000 cells a size is a bug, and xterm would allocate it. */
 const MAX_DIMENSION = 1_000;
 const DEFAULT_MIRROR_MAX_LAG_CHARS = 1_000_000;
 const DEFAULT_SPAWN_TIMEOUT_MS = 10_000;
 
-/** Where a pty's output goes: a session of its own, or a feed (a command shown in it). */
-type PtyEndpoint = { kind: 'session'; session: TerminalSession } | { kind: 'feed_command'; command: FeedCommand };
-
-interface PendingSpawn {
-  /** Makes the pty's endpoint on 'spawned', before any output can arrive. */
-  create: (pid: number) => PtyEndpoint;
-  resolve: (result: { ok: true; pid: number } | Failure) => void;
-}
-
-/** One running pty host and what lives in it. */
-interface PtyHostGeneration {
-  connection: PtyHostConnection;
-  ptys: Map<string, PtyEndpoint>;
-  pendingSpawns: Map<string, PendingSpawn>;
-  isDead: boolean;
-}
-
 /**
- * Owns every terminal session of the host. The ptys themselves live in the pty host process,
- * started on the first `open` and started again (on the next `open`) after a crash; each session
- * keeps a headless mirror of its screen here so viewers can attach at any time.
+ * Owns every terminal session of the host: checks what callers ask, keeps the registry of
+ * sessions and feeds, and answers for them. The ptys themselves live in the pty host process
+ * (PtyHostSupervisor starts it on the first `open` and again after a crash); each session keeps
+ * a headless mirror of its screen here so viewers can attach at any time; TerminalTap copies
+ * every session's traffic to its recording and the journal.
  */
 export class TerminalService {
   private readonly sessions = new Map<string, TerminalSession>();
-  private readonly feeds = new Map<string, TerminalFeed>();
-  private generation: PtyHostGeneration | null = null;
+  private readonly ptyHost: PtyHostSupervisor;
+  private readonly tap: TerminalTap;
+  private readonly feeds: TerminalFeeds;
   private isDisposed = false;
   private readonly mirrorWorker: MirrorWorker | null;
   private readonly createMirror: CreateScreenMirror;
@@ -120,24 +107,31 @@ export class TerminalService {
       this.mirrorWorker = worker;
       this.createMirror = (options) => worker.create(options);
     }
+    this.ptyHost = new PtyHostSupervisor({
+      startPtyHost: opts.startPtyHost,
+      spawnTimeoutMs: opts.spawnTimeoutMs ?? DEFAULT_SPAWN_TIMEOUT_MS,
+      onDidCrash: opts.onDidCrashPtyHost,
+    });
+    this.tap = new TerminalTap({ recorder: opts.recorder, onOutputForJournal: opts.onOutputForJournal, onInputForJournal: opts.onInputForJournal });
+    this.feeds = new TerminalFeeds({ ptyHost: this.ptyHost, tap: this.tap, screen: () => this.screenOptions() });
   }
 
   async open(options: OpenTerminalOptions): Promise<{ ok: true; session: TerminalSessionInfo } | Failure> {
     if (this.isDisposed) return failure('invalid_state', 'the terminal service is shut down');
     const sessionId = options.sessionId ?? randomUUID();
     if (!UUID_PATTERN.test(sessionId)) return failure('invalid_input', `session id ${sessionId} is not a UUID`);
-    if (this.sessions.has(sessionId) || this.generation?.pendingSpawns.has(sessionId)) return failure('invalid_input', `session ${sessionId} already exists`);
+    if (this.sessions.has(sessionId) || this.ptyHost.isSpawning(sessionId)) return failure('invalid_input', `session ${sessionId} already exists`);
     if (!options.argv[0]) return failure('invalid_input', 'no program to run');
     const sizeError = checkSize(options.cols, options.rows);
     if (sizeError) return sizeError;
     if (!isDirectory(options.cwd)) return failure('not_found', `${options.cwd} is not a folder`);
 
-    // The session is made on 'spawned' (see handleMessage) so that no output can arrive before it exists.
+    // The session is made on 'spawned' (see PtyHostSupervisor) so that no output can arrive before it exists.
     const spec = { cwd: options.cwd, argv: [...options.argv], cols: options.cols, rows: options.rows };
-    const spawned = await this.spawnPty(sessionId, { ...spec, env: options.env }, (pid, generation) => {
-      const session = this.createSession(sessionId, pid, spec, generation);
+    const spawned = await this.ptyHost.spawn(sessionId, { ...spec, env: options.env }, (pid, ack) => {
+      const session = this.createSession(sessionId, pid, spec, ack);
       this.sessions.set(sessionId, session);
-      return { kind: 'session', session };
+      return { handleData: (data) => session.handleData(data), handleExit: (exit) => this.reportExit(session, exit) };
     });
     if (!spawned.ok) return spawned;
     const session = this.sessions.get(sessionId);
@@ -157,27 +151,14 @@ export class TerminalService {
     if (this.sessions.has(sessionId)) return failure('invalid_input', `session ${sessionId} already exists`);
     const sizeError = checkSize(options.cols, options.rows);
     if (sizeError) return sizeError;
-    const feed = new TerminalFeed({
-      sessionId,
-      cols: options.cols,
-      rows: options.rows,
-      scrollback: this.scrollbackLines(),
-      mirrorMaxLagChars: this.opts.mirrorMaxLagChars ?? DEFAULT_MIRROR_MAX_LAG_CHARS,
-      createMirror: this.createMirror,
-      onOutputForJournal: this.journalOutput,
-    });
-    this.opts.recorder?.start(sessionId, { cols: options.cols, rows: options.rows, title: 'agent commands' });
-    this.feeds.set(sessionId, feed);
-    this.sessions.set(sessionId, feed.session);
-    return { ok: true, session: infoOf(feed.session) };
+    const session = this.feeds.open(sessionId, options.cols, options.rows);
+    this.sessions.set(sessionId, session);
+    return { ok: true, session: infoOf(session) };
   }
 
   /** Writes the host's own text into a feed (a header, a status line). */
   writeFeed(sessionId: string, text: string): { ok: true } | Failure {
-    const feed = this.feeds.get(sessionId);
-    if (!feed) return failure('not_found', `no feed ${sessionId}`);
-    feed.write(text);
-    return { ok: true };
+    return this.feeds.write(sessionId, text);
   }
 
   /**
@@ -186,39 +167,10 @@ export class TerminalService {
    */
   async runInFeed(sessionId: string, options: RunInFeedOptions, consumer: FeedCommandConsumer): Promise<{ ok: true; command: FeedCommandHandle } | Failure> {
     if (this.isDisposed) return failure('invalid_state', 'the terminal service is shut down');
-    const feed = this.feeds.get(sessionId);
-    if (!feed) return failure('not_found', `no feed ${sessionId}`);
+    if (!this.feeds.has(sessionId)) return failure('not_found', `no feed ${sessionId}`);
     if (!options.argv[0]) return failure('invalid_input', 'no program to run');
     if (!isDirectory(options.cwd)) return failure('not_found', `${options.cwd} is not a folder`);
-    const ptyId = randomUUID();
-    const made: { command: FeedCommand | null } = { command: null };
-    const spawned = await this.spawnPty(
-      ptyId,
-      { cwd: options.cwd, argv: options.argv, env: options.env, cols: feed.session.cols, rows: feed.session.rows },
-      (pid, generation) => {
-        made.command = feed.addCommand(ptyId, pid, {
-          consumer,
-          sendAck: (chars) => {
-            if (!generation.isDead) generation.connection.send({ type: 'ack', id: ptyId, chars });
-          },
-        });
-        return { kind: 'feed_command', command: made.command };
-      },
-    );
-    if (!spawned.ok) return spawned;
-    const started = made.command;
-    if (!started) return failure('invalid_state', 'the pty host crashed while starting the command');
-    if (this.feeds.get(sessionId) !== feed) this.killPty(ptyId);
-    return {
-      ok: true,
-      command: {
-        pid: started.pid,
-        ack: (chars) => started.consumerConsumed(chars),
-        kill: () => {
-          if (started.isRunning) this.killPty(ptyId);
-        },
-      },
-    };
+    return this.feeds.run(sessionId, options, consumer);
   }
 
   list(): TerminalSessionInfo[] {
@@ -241,7 +193,7 @@ export class TerminalService {
     return new Promise((resolve) => {
       session.attach(viewer, (attachment) => {
         if (!attachment) return resolve(failure('not_found', `terminal ${sessionId} was closed`));
-        resolve({ ok: true, cols: session.cols, rows: session.rows, ...attachment, snapshot: this.withCursorState(sessionId, attachment.snapshot) });
+        resolve({ ok: true, cols: session.cols, rows: session.rows, ...attachment, snapshot: this.feeds.withCursorState(sessionId, attachment.snapshot) });
       });
     });
   }
@@ -251,44 +203,29 @@ export class TerminalService {
     const session = this.sessions.get(sessionId);
     if (!session) return Promise.resolve(failure('not_found', `no terminal ${sessionId}`));
     return new Promise((resolve) =>
-      session.snapshot((snapshot) => resolve({ ok: true, snapshot: this.withCursorState(sessionId, snapshot), cols: session.cols, rows: session.rows })),
+      session.snapshot((snapshot) => resolve({ ok: true, snapshot: this.feeds.withCursorState(sessionId, snapshot), cols: session.cols, rows: session.rows })),
     );
   }
 
   write(sessionId: string, data: string): { ok: true } | Failure {
-    const feed = this.feeds.get(sessionId);
-    if (feed) {
-      // A prompt of the running command is answered from its feed; with none running, keys go nowhere.
-      const target = feed.inputTarget;
-      if (!target || data.length === 0) return { ok: true };
-      this.journalInput(sessionId, data);
-      this.generationOf(target.id)?.connection.send({ type: 'write', id: target.id, data });
-      return { ok: true };
-    }
+    if (this.feeds.has(sessionId)) return this.feeds.input(sessionId, data);
     const running = this.running(sessionId);
     if (!running.ok) return running;
     if (data.length === 0) return { ok: true };
-    this.journalInput(sessionId, data);
-    running.generation.connection.send({ type: 'write', id: sessionId, data });
+    this.tap.input(sessionId, data);
+    this.ptyHost.send({ type: 'write', id: sessionId, data });
     return { ok: true };
   }
 
   resize(sessionId: string, cols: number, rows: number): { ok: true } | Failure {
     const sizeError = checkSize(cols, rows);
     if (sizeError) return sizeError;
-    const feed = this.feeds.get(sessionId);
-    if (feed) {
-      // The screen follows its viewer, and so do the commands drawing on it.
-      feed.session.resize(cols, rows);
-      this.opts.recorder?.resize(sessionId, cols, rows);
-      for (const command of feed.runningCommands) this.generationOf(command.id)?.connection.send({ type: 'resize', id: command.id, cols, rows });
-      return { ok: true };
-    }
+    if (this.feeds.has(sessionId)) return this.feeds.resize(sessionId, cols, rows);
     const running = this.running(sessionId);
     if (!running.ok) return running;
     running.session.resize(cols, rows);
-    this.opts.recorder?.resize(sessionId, cols, rows);
-    running.generation.connection.send({ type: 'resize', id: sessionId, cols, rows });
+    this.tap.resized(sessionId, cols, rows);
+    this.ptyHost.send({ type: 'resize', id: sessionId, cols, rows });
     return { ok: true };
   }
 
@@ -296,14 +233,8 @@ export class TerminalService {
   kill(sessionId: string): { ok: true } | Failure {
     const session = this.sessions.get(sessionId);
     if (!session) return failure('not_found', `no terminal ${sessionId}`);
-    const feed = this.feeds.get(sessionId);
-    if (feed) {
-      // A feed itself runs nothing: its commands are what there is to kill.
-      for (const command of feed.runningCommands) this.killPty(command.id);
-      return { ok: true };
-    }
-    const generation = this.generationOf(sessionId);
-    if (!session.exit && generation) generation.connection.send({ type: 'kill', id: sessionId });
+    if (this.feeds.has(sessionId)) this.feeds.kill(sessionId);
+    else if (!session.exit) this.ptyHost.send({ type: 'kill', id: sessionId });
     return { ok: true };
   }
 
@@ -311,12 +242,11 @@ export class TerminalService {
   close(sessionId: string): { ok: true } | Failure {
     const killed = this.kill(sessionId);
     if (!killed.ok) return killed;
-    this.feeds.get(sessionId)?.close();
+    this.feeds.close(sessionId);
     this.sessions.get(sessionId)?.close();
-    void this.opts.recorder?.end(sessionId);
+    this.tap.ended(sessionId);
     this.sessions.delete(sessionId);
-    this.feeds.delete(sessionId);
-    this.generationOf(sessionId)?.ptys.delete(sessionId);
+    this.ptyHost.forget(sessionId);
     return { ok: true };
   }
 
@@ -324,13 +254,7 @@ export class TerminalService {
   dispose(): void {
     if (this.isDisposed) return;
     this.isDisposed = true;
-    const generation = this.generation;
-    this.generation = null;
-    if (generation) {
-      generation.isDead = true;
-      for (const pending of generation.pendingSpawns.values()) pending.resolve(failure('invalid_state', 'the terminal service is shut down'));
-      generation.connection.kill();
-    }
+    this.ptyHost.dispose();
     for (const session of this.sessions.values()) session.close();
     this.sessions.clear();
     this.feeds.clear();
@@ -339,142 +263,30 @@ export class TerminalService {
 
   /** The pty host's pid, or undefined while none runs (for diagnostics, benchmarks and tests). */
   get ptyHostPid(): number | undefined {
-    return this.generation?.connection.pid;
+    return this.ptyHost.pid;
   }
 
-  private withCursorState(sessionId: string, snapshot: string): string {
-    return this.feeds.get(sessionId)?.withCursorState(snapshot) ?? snapshot;
-  }
-
-  /** Starts a pty in the pty host; `create` makes where its output goes, once it runs. */
-  private async spawnPty(
-    id: string,
-    spec: { cwd: string; argv: string[]; env: Record<string, string>; cols: number; rows: number },
-    create: (pid: number, generation: PtyHostGeneration) => PtyEndpoint,
-  ): Promise<{ ok: true; pid: number } | Failure> {
-    const [file, ...args] = spec.argv;
-    if (!file) return failure('invalid_input', 'no program to run');
-    let generation: PtyHostGeneration;
-    try {
-      generation = this.ensurePtyHost();
-    } catch (error) {
-      return failure('invalid_state', `the pty host did not start: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const env = { TERM: 'xterm-256color', ...spec.env };
-    return new Promise<{ ok: true; pid: number } | Failure>((resolve) => {
-      const timer = setTimeout(() => {
-        generation.pendingSpawns.delete(id);
-        resolve(failure('invalid_state', 'the pty host did not answer'));
-      }, this.opts.spawnTimeoutMs ?? DEFAULT_SPAWN_TIMEOUT_MS);
-      generation.pendingSpawns.set(id, {
-        create: (pid) => create(pid, generation),
-        resolve: (result) => {
-          clearTimeout(timer);
-          resolve(result);
-        },
-      });
-      generation.connection.send({ type: 'spawn', id, file, args, cwd: spec.cwd, env, cols: spec.cols, rows: spec.rows });
-    });
-  }
-
-  private killPty(id: string): void {
-    this.generationOf(id)?.connection.send({ type: 'kill', id });
-  }
-
-  private running(sessionId: string): { ok: true; session: TerminalSession; generation: PtyHostGeneration } | Failure {
+  private running(sessionId: string): { ok: true; session: TerminalSession } | Failure {
     const session = this.sessions.get(sessionId);
     if (!session) return failure('not_found', `no terminal ${sessionId}`);
-    const generation = this.generationOf(sessionId);
-    if (session.exit || !generation) return failure('invalid_state', `terminal ${sessionId} has exited`);
-    return { ok: true, session, generation };
+    if (session.exit || !this.ptyHost.isRunning(sessionId)) return failure('invalid_state', `terminal ${sessionId} has exited`);
+    return { ok: true, session };
   }
 
-  private generationOf(sessionId: string): PtyHostGeneration | null {
-    const generation = this.generation;
-    return generation && !generation.isDead && generation.ptys.has(sessionId) ? generation : null;
-  }
-
-  private ensurePtyHost(): PtyHostGeneration {
-    if (this.generation && !this.generation.isDead) return this.generation;
-    const connection = (this.opts.startPtyHost ?? (() => forkPtyHost()))();
-    const generation: PtyHostGeneration = { connection, ptys: new Map(), pendingSpawns: new Map(), isDead: false };
-    connection.onMessage((message) => this.handleMessage(generation, message));
-    connection.onExit((reason) => this.handlePtyHostExit(generation, reason));
-    this.generation = generation;
-    return generation;
-  }
-
-  private handleMessage(generation: PtyHostGeneration, message: PtyHostToHost): void {
-    if (generation.isDead) return;
-    switch (message.type) {
-      case 'data': {
-        const endpoint = generation.ptys.get(message.id);
-        if (endpoint?.kind === 'session') endpoint.session.handleData(message.data);
-        else endpoint?.command.handleData(message.data);
-        return;
-      }
-      case 'exit': {
-        const endpoint = generation.ptys.get(message.id);
-        if (!endpoint) return;
-        generation.ptys.delete(message.id);
-        return this.endPty(endpoint, { exitCode: message.exitCode, signal: message.signal === 0 ? null : message.signal, reason: null });
-      }
-      case 'spawned': {
-        const pending = generation.pendingSpawns.get(message.id);
-        generation.pendingSpawns.delete(message.id);
-        if (!pending) {
-          // Nobody waits any more (timed out): do not leave an orphan running.
-          generation.connection.send({ type: 'kill', id: message.id });
-          return;
-        }
-        generation.ptys.set(message.id, pending.create(message.pid));
-        return pending.resolve({ ok: true, pid: message.pid });
-      }
-      case 'spawn_failed': {
-        const pending = generation.pendingSpawns.get(message.id);
-        generation.pendingSpawns.delete(message.id);
-        return pending?.resolve(failure('invalid_state', `the terminal did not start: ${message.reason}`));
-      }
-      case 'flow':
-        return;
-    }
-  }
-
-  private handlePtyHostExit(generation: PtyHostGeneration, reason: string): void {
-    if (generation.isDead) return;
-    generation.isDead = true;
-    if (this.generation === generation) this.generation = null;
-    const crash = `${PTY_HOST_CRASHED} (${reason})`;
-    for (const pending of generation.pendingSpawns.values()) pending.resolve(failure('invalid_state', crash));
-    generation.pendingSpawns.clear();
-    for (const endpoint of generation.ptys.values()) this.endPty(endpoint, { exitCode: null, signal: null, reason: crash });
-    generation.ptys.clear();
-    this.opts.onDidCrashPtyHost?.(reason);
-  }
-
-  private endPty(endpoint: PtyEndpoint, exit: TerminalExit): void {
-    if (endpoint.kind === 'session') this.reportExit(endpoint.session, exit);
-    else endpoint.command.handleExit(exit);
-  }
-
-  private scrollbackLines(): number {
+  /** How every session's screen is made; the scrollback setting is read at each open. */
+  private screenOptions(): SessionScreenOptions {
     const { scrollback } = this.opts;
-    return (typeof scrollback === 'function' ? scrollback() : scrollback) ?? DEFAULT_SCROLLBACK_LINES;
-  }
-
-  private readonly journalOutput = (sessionId: string, chunk: string): void => {
-    this.opts.recorder?.output(sessionId, chunk);
-    this.opts.onOutputForJournal?.(sessionId, chunk);
-  };
-
-  private journalInput(sessionId: string, data: string): void {
-    this.opts.recorder?.input(sessionId, data);
-    this.opts.onInputForJournal?.(sessionId, data);
+    return {
+      scrollback: (typeof scrollback === 'function' ? scrollback() : scrollback) ?? DEFAULT_SCROLLBACK_LINES,
+      mirrorMaxLagChars: this.opts.mirrorMaxLagChars ?? DEFAULT_MIRROR_MAX_LAG_CHARS,
+      createMirror: this.createMirror,
+      onOutputForJournal: this.tap.output,
+    };
   }
 
   private reportExit(session: TerminalSession, exit: TerminalExit): void {
     session.handleExit(exit);
-    void this.opts.recorder?.end(session.sessionId);
+    this.tap.ended(session.sessionId);
     if (this.sessions.get(session.sessionId) === session) this.opts.onDidExit?.(session.sessionId, exit);
   }
 
@@ -482,21 +294,10 @@ export class TerminalService {
     sessionId: string,
     pid: number,
     spec: { cwd: string; argv: string[]; cols: number; rows: number },
-    generation: PtyHostGeneration,
+    ack: (chars: number) => void,
   ): TerminalSession {
-    this.opts.recorder?.start(sessionId, { cols: spec.cols, rows: spec.rows, command: spec.argv.join(' ') });
-    return new TerminalSession({
-      sessionId,
-      pid,
-      ...spec,
-      scrollback: this.scrollbackLines(),
-      mirrorMaxLagChars: this.opts.mirrorMaxLagChars ?? DEFAULT_MIRROR_MAX_LAG_CHARS,
-      createMirror: this.createMirror,
-      sendAck: (chars) => {
-        if (!generation.isDead) generation.connection.send({ type: 'ack', id: sessionId, chars });
-      },
-      onOutputForJournal: this.journalOutput,
-    });
+    this.tap.started(sessionId, { cols: spec.cols, rows: spec.rows, command: spec.argv.join(' ') });
+    return new TerminalSession({ sessionId, pid, ...spec, ...this.screenOptions(), sendAck: ack });
   }
 }
 
