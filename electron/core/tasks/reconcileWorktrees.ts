@@ -5,7 +5,7 @@ import { pruneWorktrees, restoreTaskWorktree } from '../git/worktreeRecovery.js'
 import type { RepoStore } from '../store/repoStore.js';
 import type { TaskStore } from '../store/taskStore.js';
 import type { TaskTransitions } from './taskTransitions.js';
-import { errorMessage } from './taskRunner.js';
+import { errorMessage } from '../util/errorMessage.js';
 
 export interface ReconcileReport {
   /** Worktrees recreated from their task's branch. */

@@ -21,7 +21,7 @@ import type { Journal } from '../journal/journal.js';
 import type { TaskStore } from '../store/taskStore.js';
 import type { TaskRunner } from './taskRunner.js';
 import type { TaskTransitions } from './taskTransitions.js';
-import { errorMessage } from './taskRunner.js';
+import { errorMessage } from '../util/errorMessage.js';
 
 type Result<T> = ({ ok: true } & T) | Failure;
 

@@ -9,7 +9,7 @@ import type { TaskStore } from '../store/taskStore.js';
 import type { TerminalService } from '../terminal/terminalService.js';
 import type { AgentTerminals } from './agentTerminals.js';
 import { taskHiddenPaths, taskSandboxSpec } from './taskSandbox.js';
-import { errorMessage } from './taskRunner.js';
+import { errorMessage } from '../util/errorMessage.js';
 
 /**
  * The terminals of tasks: the interactive ones, a shell in the task's worktree inside the same
