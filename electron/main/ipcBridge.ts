@@ -1,17 +1,12 @@
 import { ipcMain } from 'electron';
 import type { BrowserWindow, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { Handlers } from '../../shared/contract.js';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, type InvokeReply } from '../../shared/contracts/wire.js';
 import type { Host } from '../core/hostTypes.js';
 import { invokeMethod } from '../server/dispatch.js';
 import { EventScope, handlersFor } from '../server/eventScope.js';
 import { isAppUrl } from './appProtocol.js';
 import type { WindowTerminals } from './terminalPort.js';
-
-export const INVOKE_CHANNEL = 'flotilla:invoke';
-export const EVENT_CHANNEL = 'flotilla:event';
-
-/** What the preload receives; it turns `ok: false` into a rejected promise with `message`. */
-export type InvokeReply = { ok: true; output: unknown } | { ok: false; message: string };
 
 /**
  * The contract over Electron IPC. Every call is checked first: it must come from the main

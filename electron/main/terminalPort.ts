@@ -3,11 +3,8 @@ import type { BrowserWindow, MessagePortMain } from 'electron';
 import { methods } from '../../shared/contract.js';
 import type { Host } from '../core/hostTypes.js';
 import type { TerminalChannel } from '../core/terminal/terminalChannel.js';
+import { bytesOf, TERMINAL_PORT_CHANNEL, type InvokeReply } from '../../shared/contracts/wire.js';
 import { isAppUrl } from './appProtocol.js';
-import type { InvokeReply } from './ipcBridge.js';
-
-/** Must match the preload and renderer/src/transport/terminalPort.ts. */
-export const TERMINAL_PORT_CHANNEL = 'flotilla:terminal-port';
 
 export interface WindowTerminals {
   /** `terminal.attach` from this window: output then streams over this window's port. */
@@ -63,10 +60,4 @@ export function connectWindowTerminals(host: Host, window: BrowserWindow): Windo
     },
     dispose: drop,
   };
-}
-
-function bytesOf(data: unknown): Uint8Array | null {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return null;
 }

@@ -4,7 +4,8 @@
  *
  * CommonJS on purpose: a sandboxed preload cannot be an ES module and cannot require local
  * files, so the allowlists come from main as `--flotilla-methods=a,b` / `--flotilla-events=…`
- * arguments (see main.ts) instead of an import of shared/contract.ts.
+ * arguments (see main.ts) instead of an import of shared/contract.ts, and the channel names
+ * below are copies of shared/contracts/wire.ts (preload.test.ts fails when they drift).
  */
 // `import … from` is not allowed in a CommonJS file under verbatimModuleSyntax; this form is.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

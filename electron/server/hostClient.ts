@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { WebSocket } from 'ws';
 import { events, isEventName, methods } from '../../shared/contract.js';
+import { parseJson, readServerFrame, writeFrame } from '../../shared/contracts/wire.js';
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../shared/contract.js';
 import type { ServerInfo } from './serverFile.js';
 
@@ -85,7 +86,7 @@ export class HostClient {
           const parsed = methods[method].output.safeParse(reply.value);
           resolve(parsed.success ? { ok: true, value: parsed.data as MethodOutput<M> } : { ok: false, message: `unexpected reply from the Flotilla host to ${method}` });
         });
-        ws.send(JSON.stringify({ type: 'invoke', id, method, input }));
+        ws.send(writeFrame({ type: 'invoke', id, method, input }));
       });
     const stream: EventStream = {
       on(listener) {
@@ -157,22 +158,10 @@ type ParsedFrame =
   | { type: 'error'; id: number; message: string };
 
 function parseServerFrame(text: string): ParsedFrame | undefined {
-  const frame = parseJson(text);
-  if (typeof frame !== 'object' || frame === null || !('type' in frame)) return undefined;
-  if ((frame.type === 'result' || frame.type === 'error') && 'id' in frame && typeof frame.id === 'number') {
-    if (frame.type === 'result') return { type: 'result', id: frame.id, output: 'output' in frame ? frame.output : undefined };
-    const message = 'message' in frame && typeof frame.message === 'string' ? frame.message : 'the Flotilla host reported an error';
-    return { type: 'error', id: frame.id, message };
-  }
-  if (frame.type !== 'event' || !('event' in frame) || !isEventName(frame.event)) return undefined;
-  const payload = events[frame.event].safeParse('payload' in frame ? frame.payload : undefined);
+  const frame = readServerFrame(text);
+  if (!frame) return undefined;
+  if (frame.type !== 'event') return frame;
+  if (!isEventName(frame.event)) return undefined;
+  const payload = events[frame.event].safeParse(frame.payload);
   return payload.success ? { type: 'event', event: { event: frame.event, payload: payload.data } as HostEvent } : undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { z } from 'zod';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
 import { methods, type EventName, type EventPayload, type Handlers } from '../../shared/contract.js';
+import { readInvokeFrame, writeFrame, type ServerFrame } from '../../shared/contracts/wire.js';
 import type { TerminalChannel } from '../core/terminal/terminalChannel.js';
 import { invokeMethod } from './dispatch.js';
 import type { DispatchLog, DispatchResult } from './dispatch.js';
@@ -17,18 +17,6 @@ const MAX_CLIENT_FRAME_BYTES = 4 * 1024 * 1024;
  */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-const InvokeFrameSchema = z.object({
-  type: z.literal('invoke'),
-  id: z.number().int().nonnegative(),
-  method: z.string(),
-  input: z.unknown(),
-});
-
-export type ServerFrame =
-  | { type: 'result'; id: number; output: unknown }
-  | { type: 'error'; id: number; message: string }
-  | { type: 'event'; event: EventName; payload: unknown };
-
 export interface WsBridge {
   /** Completes an upgrade the caller has already authorized. */
   accept(request: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -40,7 +28,7 @@ export interface WsBridge {
 
 /**
  * The contract over WebSocket: `invoke` frames in, `result`/`error`/`event` frames out (JSON
- * text), and terminal bytes as binary frames (shared/contracts/terminal.ts), never JSON.
+ * text), and terminal bytes as binary frames, never JSON (all of shared/contracts/wire.ts).
  */
 export function createWsBridge(opts: {
   handlers: Handlers;
@@ -75,13 +63,13 @@ export function createWsBridge(opts: {
       terminals.handleFrame(rawBytes(data));
       return;
     }
-    const frame = InvokeFrameSchema.safeParse(parseJson(rawText(data)));
-    if (!frame.success) {
+    const frame = readInvokeFrame(rawText(data));
+    if (!frame) {
       // A malformed frame is a client bug with no id to answer to: end the conversation.
       ws.close(1008, 'malformed frame');
       return;
     }
-    const { id, method, input } = frame.data;
+    const { id, method, input } = frame;
     const result =
       method === 'terminal.attach' && terminals
         ? await attachTerminal(terminals, input)
@@ -99,7 +87,7 @@ export function createWsBridge(opts: {
   }
 
   function send(ws: WebSocket, frame: ServerFrame): void {
-    sendText(ws, JSON.stringify(frame));
+    sendText(ws, writeFrame(frame));
   }
 
   function sendText(ws: WebSocket, text: string): void {
@@ -121,7 +109,7 @@ export function createWsBridge(opts: {
       let text: string | undefined;
       for (const [ws, scope] of scopes) {
         if (taskId !== null && !scope.isWatching(taskId)) continue;
-        text ??= JSON.stringify({ type: 'event', event, payload } satisfies ServerFrame);
+        text ??= writeFrame({ type: 'event', event, payload });
         sendText(ws, text);
       }
     },
@@ -152,12 +140,4 @@ function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
   return data.toString('utf8');
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

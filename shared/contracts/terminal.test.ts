@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FRAME_HEADER_BYTES, TerminalFrameType, decodeTerminalFrame, encodeTerminalFrame, terminalEvents, terminalMethods, type TerminalFrame } from './terminal.js';
+import { terminalEvents, terminalMethods } from './terminal.js';
+import { FRAME_HEADER_BYTES, TerminalFrameType, decodeTerminalFrame, encodeTerminalFrame, type TerminalFrame } from './wire.js';
 
 const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 

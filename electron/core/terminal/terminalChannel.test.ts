@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { decodeTerminalFrame, encodeTerminalFrame, type TerminalFrame } from '../../../shared/contracts/terminal.js';
+import { decodeTerminalFrame, encodeTerminalFrame, type TerminalFrame } from '../../../shared/contracts/wire.js';
 import { TerminalChannel } from './terminalChannel.js';
 import { TerminalService } from './terminalService.js';
 import { sleep, tempDir, testEnv, waitFor } from './testTerminals.js';

@@ -1,5 +1,5 @@
 import type { Failure } from '../../../shared/contract.js';
-import { decodeTerminalFrame, encodeTerminalFrame } from '../../../shared/contracts/terminal.js';
+import { decodeTerminalFrame, encodeTerminalFrame } from '../../../shared/contracts/wire.js';
 import type { Attachment, TerminalService } from './terminalService.js';
 
 export interface TerminalChannelOptions {
@@ -21,7 +21,7 @@ interface ChannelAttachment {
 
 /**
  * The terminal side of one client connection: turns the binary frames of
- * shared/contracts/terminal.ts into service calls and a session's output into frames. A client
+ * shared/contracts/wire.ts into service calls and a session's output into frames. A client
  * can only type into and ack the sessions it attached through this channel. Dispose it when the
  * connection closes, or its un-acked output would hold the ptys paused.
  */

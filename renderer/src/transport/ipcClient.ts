@@ -1,8 +1,8 @@
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../../shared/contract.js';
+import { bytesOf } from '../../../shared/contracts/wire.js';
 import type { FlotillaBridge } from './bridge.js';
 import { parseOutput, parsePayload } from './parseContract.js';
 import { TerminalRouter } from './terminalLink.js';
-import { bytesOf } from './terminalPort.js';
 import type { ConnectionStatus, UiClient } from './uiClient.js';
 
 /** Frames sent before main's port arrives wait; past this many something is wrong: drop. */

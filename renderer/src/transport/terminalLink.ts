@@ -1,4 +1,4 @@
-import { decodeTerminalFrame, encodeTerminalFrame, type TerminalFrame } from '../../../shared/contracts/terminal.js';
+import { decodeTerminalFrame, encodeTerminalFrame, type TerminalFrame } from '../../../shared/contracts/wire.js';
 
 /** Client → host frames: what a terminal view may send. */
 export type OutgoingTerminalFrame = Exclude<TerminalFrame, { type: 'output' }>;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { decodeTerminalFrame, encodeTerminalFrame, type TerminalFrame } from '../../../shared/contracts/terminal.js';
+import { decodeTerminalFrame, encodeTerminalFrame, type TerminalFrame } from '../../../shared/contracts/wire.js';
 import { makeTask } from '../testing/fixtures.js';
 import type { ConnectionStatus, UiClient } from './uiClient.js';
 import { CONNECTION_LOST_MESSAGE, createWsClient, type SocketFactory } from './wsClient.js';

@@ -6,6 +6,7 @@ import {
   type MethodName,
   type MethodOutput,
 } from '../../../shared/contract.js';
+import { readServerFrame, writeFrame, type ServerFrame } from '../../../shared/contracts/wire.js';
 import { backoffDelay } from './backoff.js';
 import { parseOutput, parsePayload } from './parseContract.js';
 import { TerminalRouter } from './terminalLink.js';
@@ -16,7 +17,7 @@ export interface SocketHandlers {
   onOpen(): void;
   /** Text frames: the contract (JSON). */
   onMessage(text: string): void;
-  /** Binary frames: terminal bytes (shared/contracts/terminal.ts). */
+  /** Binary frames: terminal bytes (shared/contracts/wire.ts). */
   onBinary(bytes: Uint8Array): void;
   /** Called once when the socket closes or fails to open. */
   onClose(): void;
@@ -41,11 +42,6 @@ interface PendingCall {
   settle: (frame: ServerFrame) => void;
   fail: (error: Error) => void;
 }
-
-type ServerFrame =
-  | { type: 'result'; id: number; output: unknown }
-  | { type: 'error'; id: number; message: string }
-  | { type: 'event'; event: string; payload: unknown };
 
 export const CONNECTION_LOST_MESSAGE = 'the connection to the Flotilla host was lost; the call may or may not have run';
 
@@ -120,7 +116,7 @@ export function createWsClient(options: WsClientOptions): UiClient {
   }
 
   function handleFrame(text: string): void {
-    const frame = readFrame(text);
+    const frame = readServerFrame(text);
     if (!frame) {
       console.warn('flotilla: ignored a malformed frame from the host');
       return;
@@ -146,7 +142,7 @@ export function createWsClient(options: WsClientOptions): UiClient {
     invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
       if (isDisposed) return Promise.reject(new Error('the client is closed'));
       const id = nextId++;
-      const frame = JSON.stringify({ type: 'invoke', id, method, input });
+      const frame = writeFrame({ type: 'invoke', id, method, input });
       return new Promise<MethodOutput<M>>((resolve, reject) => {
         const call: PendingCall = {
           frame,
@@ -202,30 +198,6 @@ export function createWsClient(options: WsClientOptions): UiClient {
       listeners.clear();
     },
   };
-}
-
-/** Checks the frame's shape only; outputs and payloads are parsed against the contract later. */
-function readFrame(text: string): ServerFrame | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const frame = value as Record<string, unknown>;
-  switch (frame.type) {
-    case 'result':
-      return typeof frame.id === 'number' ? { type: 'result', id: frame.id, output: frame.output } : null;
-    case 'error':
-      return typeof frame.id === 'number'
-        ? { type: 'error', id: frame.id, message: typeof frame.message === 'string' ? frame.message : 'the host reported an error' }
-        : null;
-    case 'event':
-      return typeof frame.event === 'string' ? { type: 'event', event: frame.event, payload: frame.payload } : null;
-    default:
-      return null;
-  }
 }
 
 /** The browser's WebSocket behind the small SocketLike interface. */
