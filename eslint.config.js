@@ -4,7 +4,9 @@ import tseslint from 'typescript-eslint';
 /**
  * Layering is enforced here and by the per-folder tsconfigs:
  * - shared/ imports only zod and itself (no Node, no DOM, no electron);
- * - electron/core never imports 'electron' (it must run under plain Node);
+ * - electron/core never imports 'electron' (it must run under plain Node), nor any transport:
+ *   core ← transport (what every transport shares) ← server (headless) and main (Electron);
+ * - electron/main reaches the host through core and transport, never the headless server;
  * - renderer/ never imports from electron/ (it talks to the host only through the contract).
  */
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'crypto', 'url', 'events', 'stream'];
@@ -42,14 +44,61 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/core/**/*.ts', 'electron/server/**/*.ts'],
+    files: ['electron/core/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'electron/core and electron/server run under plain Node: no electron imports.' }],
+          paths: [{ name: 'electron', message: 'electron/core runs under plain Node: no electron imports.' }],
           patterns: [
-            { group: ['**/main/**', '**/preload/**'], message: 'core/server cannot depend on the Electron adapter.' },
+            { group: ['**/main/**', '**/preload/**'], message: 'core cannot depend on the Electron adapter.' },
+            { group: ['**/server/**', '**/transport/**'], message: 'core is below every transport: it cannot import electron/server or electron/transport.' },
+            { group: ['**/renderer/**'], message: 'The host cannot import the renderer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/transport/**/*.ts'],
+    // Its tests may borrow the server's test host.
+    ignores: ['electron/transport/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'electron/transport is shared with the headless server: no electron imports.' }],
+          patterns: [
+            { group: ['**/main/**', '**/preload/**', '**/server/**'], message: 'transport is what main and server share: it imports neither.' },
+            { group: ['**/renderer/**'], message: 'The host cannot import the renderer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'electron/server runs under plain Node: no electron imports.' }],
+          patterns: [
+            { group: ['**/main/**', '**/preload/**'], message: 'server cannot depend on the Electron adapter.' },
+            { group: ['**/renderer/**'], message: 'The host cannot import the renderer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server/**'], message: 'main reaches the host through electron/core and electron/transport, never the headless server.' },
             { group: ['**/renderer/**'], message: 'The host cannot import the renderer.' },
           ],
         },

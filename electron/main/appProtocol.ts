@@ -1,6 +1,6 @@
 import { protocol } from 'electron';
-import { SECURITY_HEADERS } from '../server/contentSecurityPolicy.js';
-import { readStaticFile } from '../server/staticFiles.js';
+import { SECURITY_HEADERS } from '../transport/contentSecurityPolicy.js';
+import { readStaticFile } from '../transport/staticFiles.js';
 
 /**
  * The renderer is served from `flotilla://app/…`, never `file://`: a file URL would give

@@ -3,8 +3,8 @@ import type { BrowserWindow, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { Handlers } from '../../shared/contract.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type InvokeReply } from '../../shared/contracts/wire.js';
 import type { Host } from '../core/hostTypes.js';
-import { invokeMethod } from '../server/dispatch.js';
-import { EventScope, handlersFor } from '../server/eventScope.js';
+import { invokeMethod } from '../transport/dispatch.js';
+import { EventScope, handlersFor } from '../transport/eventScope.js';
 import { isAppUrl } from './appProtocol.js';
 import type { WindowTerminals } from './terminalPort.js';
 

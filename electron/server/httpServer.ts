@@ -3,12 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Host } from '../core/hostTypes.js';
-import { SECURITY_HEADERS } from './contentSecurityPolicy.js';
-import { invokeMethod } from './dispatch.js';
-import type { DispatchLog } from './dispatch.js';
+import { SECURITY_HEADERS } from '../transport/contentSecurityPolicy.js';
+import { invokeMethod } from '../transport/dispatch.js';
+import type { DispatchLog } from '../transport/dispatch.js';
 import { authCookie, checkRequest, checkSource, formatHostname, newToken, tokenMatches } from './requestGuard.js';
 import type { GuardConfig } from './requestGuard.js';
-import { readStaticFile } from './staticFiles.js';
+import { readStaticFile } from '../transport/staticFiles.js';
 import { createWsBridge } from './wsBridge.js';
 
 export interface StartServerOptions {

@@ -5,9 +5,9 @@ import type { RawData } from 'ws';
 import { methods, type EventName, type EventPayload, type Handlers } from '../../shared/contract.js';
 import { readInvokeFrame, writeFrame, type ServerFrame } from '../../shared/contracts/wire.js';
 import type { TerminalChannel } from '../core/terminal/terminalChannel.js';
-import { invokeMethod } from './dispatch.js';
-import type { DispatchLog, DispatchResult } from './dispatch.js';
-import { EventScope, handlersFor, watchedTaskOf } from './eventScope.js';
+import { invokeMethod } from '../transport/dispatch.js';
+import type { DispatchLog, DispatchResult } from '../transport/dispatch.js';
+import { EventScope, handlersFor, watchedTaskOf } from '../transport/eventScope.js';
 
 /** 4 MiB per client frame: a long prompt is kilobytes; anything near this is not a call. */
 const MAX_CLIENT_FRAME_BYTES = 4 * 1024 * 1024;

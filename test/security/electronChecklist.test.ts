@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { RENDERER_CSP, SECURITY_HEADERS } from '../../electron/server/contentSecurityPolicy.js';
+import { RENDERER_CSP, SECURITY_HEADERS } from '../../electron/transport/contentSecurityPolicy.js';
 
 /**
  * SECURITY.md's Electron checklist, checked on the source (no Electron binary runs here).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { invokeMethod } from './dispatch.js';
-import { createFakeHost } from './testing/fakeHost.js';
+import { createFakeHost } from '../server/testing/fakeHost.js';
 
 describe('invokeMethod', () => {
   it('parses the input with the contract before the handler sees it', async () => {
