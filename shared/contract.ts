@@ -6,7 +6,7 @@ import { TaskDiffSchema } from './model/diff.js';
 import { SettingKeySchema, SettingsSchema } from './model/settings.js';
 import { ApprovalPolicySchema, SandboxModeSchema } from './model/sandboxPolicy.js';
 import { resultOf } from './contracts/result.js';
-import { terminalEvents, terminalMethods } from './contracts/terminal.js';
+import { terminalConnectionMethods, terminalEvents, terminalMethods } from './contracts/terminal.js';
 
 /**
  * The one contract between the host and every client (renderer over IPC or WebSocket,
@@ -28,7 +28,8 @@ export const SandboxStatusSchema = z.object({
   reason: z.string().nullable(),
 });
 
-export const methods = {
+/** Methods of the host itself: answered by its one handler table (`Handlers`), over every transport. */
+export const hostMethods = {
   'app.info': {
     input: Empty,
     output: z.object({
@@ -100,18 +101,6 @@ export const methods = {
   },
   'tasks.diff': { input: TaskId, output: resultOf({ diff: TaskDiffSchema }) },
   /**
-   * The tasks whose command output this connection receives, replacing its previous set ([] for
-   * none). `tasks.onDidAppendEvent` events of kind `command_output` go only to connections
-   * watching their task; every other event goes to every connection. Per connection (WebSocket,
-   * or one Electron window): over plain HTTP it is refused. To follow a task without a gap, watch
-   * first, then read `tasks.events`, and drop live events whose seq was already read.
-   */
-  'tasks.watch': {
-    // 100: a client shows one task view or a few; a longer list is a bug, not a screen.
-    input: z.object({ taskIds: z.array(z.string().min(1)).max(100) }),
-    output: resultOf({}),
-  },
-  /**
    * The latest command start or agent message of every task whose agent is at work: what its
    * card's activity line shows after a reload, before new events arrive.
    */
@@ -167,6 +156,30 @@ export const methods = {
   ...terminalMethods,
 } as const;
 
+/**
+ * Methods whose effect belongs to the caller's connection (a WebSocket, or one Electron window),
+ * not to the host: each transport answers them for the connection that called
+ * (`ConnectionHandlers`); over plain HTTP there is no connection, and they are refused with
+ * `invalid_state`.
+ */
+export const connectionMethods = {
+  /**
+   * The tasks whose command output this connection receives, replacing its previous set ([] for
+   * none). `tasks.onDidAppendEvent` events of kind `command_output` go only to connections
+   * watching their task; every other event goes to every connection. To follow a task without a
+   * gap, watch first, then read `tasks.events`, and drop live events whose seq was already read.
+   */
+  'tasks.watch': {
+    // 100: a client shows one task view or a few; a longer list is a bug, not a screen.
+    input: z.object({ taskIds: z.array(z.string().min(1)).max(100) }),
+    output: resultOf({}),
+  },
+  ...terminalConnectionMethods,
+} as const;
+
+/** Every method a client can call, whichever side answers it. */
+export const methods = { ...hostMethods, ...connectionMethods } as const;
+
 export const events = {
   'tasks.onDidChange': z.object({ task: TaskSchema }),
   'tasks.onDidAppendEvent': z.object({ event: TaskEventSchema }),
@@ -177,6 +190,8 @@ export const events = {
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
+export type HostMethodName = keyof typeof hostMethods;
+export type ConnectionMethodName = keyof typeof connectionMethods;
 export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
 export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
 export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
@@ -194,10 +209,18 @@ export function isMethodName(name: unknown): name is MethodName {
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && Object.hasOwn(events, name);
 }
+export function isConnectionMethod(name: MethodName): name is ConnectionMethodName {
+  return Object.hasOwn(connectionMethods, name);
+}
 
 /** The host's handler table: a missing or mistyped handler is a compile error. */
 export type Handlers = {
-  [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>>;
+  [M in HostMethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>>;
+};
+
+/** One connection's answers to the per-connection methods; each transport builds one per connection. */
+export type ConnectionHandlers = {
+  [M in ConnectionMethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>>;
 };
 
 /** What every client sees, whatever the transport. */

@@ -104,6 +104,9 @@ export async function createHost(opts: {
     if (event === 'settings.onDidChange') runner.reschedule();
   });
 
+  // The contract's host methods. Its per-connection methods (`tasks.watch`, `terminal.attach`)
+  // are answered by each transport for the connection that calls (electron/transport/
+  // connectionScope.ts), with `openTerminalChannel` below for the terminal side.
   const handlers: Handlers = {
     'app.info': async () => ({
       version: VERSION,
@@ -125,9 +128,6 @@ export async function createHost(opts: {
     'tasks.get': async (input) => tasks.get(input.id),
     'tasks.events': async (input) => tasks.events(input.id, input.afterSeq),
     'tasks.diff': (input) => tasks.diff(input.id),
-    // Watching belongs to a connection (command output then goes to that connection): transports
-    // answer it with their own EventScope (electron/server/eventScope.ts); the plain table cannot.
-    'tasks.watch': async () => failure('invalid_state', 'watch tasks over the WebSocket or IPC channel'),
     'tasks.recentActivity': async () => {
       const working = taskStore.list().filter((task) => task.status === 'running' || task.status === 'needs_input');
       return { events: journal.lastOfKinds(working.map((task) => task.id), ['command_started', 'agent_message']) };
@@ -143,9 +143,6 @@ export async function createHost(opts: {
     'terminal.write': async (input) => terminalService.write(input.sessionId, input.data),
     'terminal.resize': async (input) => terminalService.resize(input.sessionId, input.cols, input.rows),
     'terminal.close': async (input) => terminals.close(input.sessionId),
-    // Attaching belongs to a connection (its output comes as binary frames on that connection):
-    // transports route it to their TerminalChannel; the plain table cannot stream.
-    'terminal.attach': async () => failure('invalid_state', 'attach to a terminal over the WebSocket or IPC channel'),
     'worktrees.usage': async () => ({ worktrees: await worktreeUsage({ home, tasks: taskStore, repos: repoStore }) }),
     'worktrees.remove': (input) =>
       removeWorktreeFolder({ home, tasks: taskStore, folder: input.path, isUncommittedWorkConfirmed: input.confirmUncommitted }),

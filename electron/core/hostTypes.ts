@@ -6,6 +6,7 @@ export type HostEventListener = <E extends EventName>(event: E, payload: EventPa
 /** The host as every transport sees it: one handler table and one event stream. */
 export interface Host {
   readonly home: string;
+  /** The contract's host methods; transports answer its per-connection methods themselves. */
   readonly handlers: Handlers;
   /**
    * The terminal side of one client connection: binary frames in and out, and `terminal.attach`

@@ -1,14 +1,16 @@
 import { MessageChannelMain } from 'electron';
 import type { BrowserWindow, MessagePortMain } from 'electron';
-import { methods } from '../../shared/contract.js';
+import { bytesOf, TERMINAL_PORT_CHANNEL } from '../../shared/contracts/wire.js';
 import type { Host } from '../core/hostTypes.js';
 import type { TerminalChannel } from '../core/terminal/terminalChannel.js';
-import { bytesOf, TERMINAL_PORT_CHANNEL, type InvokeReply } from '../../shared/contracts/wire.js';
 import { isAppUrl } from './appProtocol.js';
 
 export interface WindowTerminals {
-  /** `terminal.attach` from this window: output then streams over this window's port. */
-  attach(input: unknown): Promise<InvokeReply>;
+  /**
+   * The terminal channel of the page the window shows now (its `terminal.attach` streams over
+   * this window's port); null before the page has loaded.
+   */
+  channel(): TerminalChannel | null;
   dispose(): void;
 }
 
@@ -52,12 +54,7 @@ export function connectWindowTerminals(host: Host, window: BrowserWindow): Windo
   window.on('closed', drop);
 
   return {
-    async attach(input) {
-      const parsed = methods['terminal.attach'].input.safeParse(input);
-      if (!parsed.success) return { ok: false, message: `invalid input for terminal.attach: ${parsed.error.issues[0]?.message ?? 'bad input'}` };
-      if (!current) return { ok: false, message: 'the terminal channel of this window is not ready; reload the window' };
-      return { ok: true, output: await current.channel.attach(parsed.data.sessionId) };
-    },
+    channel: () => current?.channel ?? null,
     dispose: drop,
   };
 }

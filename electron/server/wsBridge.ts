@@ -2,12 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
-import { methods, type EventName, type EventPayload, type Handlers } from '../../shared/contract.js';
+import type { ConnectionHandlers, EventName, EventPayload, Handlers } from '../../shared/contract.js';
 import { readInvokeFrame, writeFrame, type ServerFrame } from '../../shared/contracts/wire.js';
 import type { TerminalChannel } from '../core/terminal/terminalChannel.js';
 import { invokeMethod } from '../transport/dispatch.js';
-import type { DispatchLog, DispatchResult } from '../transport/dispatch.js';
-import { EventScope, handlersFor, watchedTaskOf } from '../transport/eventScope.js';
+import type { DispatchLog } from '../transport/dispatch.js';
+import { ConnectionScope, handlersFor, watchedTaskOf } from '../transport/connectionScope.js';
 
 /** 4 MiB per client frame: a long prompt is kilobytes; anything near this is not a call. */
 const MAX_CLIENT_FRAME_BYTES = 4 * 1024 * 1024;
@@ -32,17 +32,20 @@ export interface WsBridge {
  */
 export function createWsBridge(opts: {
   handlers: Handlers;
-  /** One terminal channel per connection; without it, binary frames close the connection. */
+  /**
+   * One terminal channel per connection (`terminal.attach` streams on it); without it, binary
+   * frames close the connection.
+   */
   openTerminalChannel?: (sendFrame: (frame: Uint8Array) => void) => TerminalChannel;
   log?: DispatchLog;
 }): WsBridge {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
   /** What each open connection watches; a connection is here from its upgrade to its close. */
-  const scopes = new Map<WebSocket, EventScope>();
+  const scopes = new Map<WebSocket, ConnectionScope>();
 
   wss.on('connection', (ws) => {
     const terminals = opts.openTerminalChannel?.((frame) => sendBinary(ws, frame)) ?? null;
-    const scope = new EventScope();
+    const scope = new ConnectionScope(() => terminals);
     scopes.set(ws, scope);
     const handlers = handlersFor(opts.handlers, scope);
     ws.on('message', (data, isBinary) => void onMessage(ws, handlers, terminals, data, isBinary));
@@ -54,7 +57,13 @@ export function createWsBridge(opts: {
     });
   });
 
-  async function onMessage(ws: WebSocket, handlers: Handlers, terminals: TerminalChannel | null, data: RawData, isBinary: boolean): Promise<void> {
+  async function onMessage(
+    ws: WebSocket,
+    handlers: Handlers & ConnectionHandlers,
+    terminals: TerminalChannel | null,
+    data: RawData,
+    isBinary: boolean,
+  ): Promise<void> {
     if (isBinary) {
       if (!terminals) {
         ws.close(1003, 'binary frames are not used');
@@ -70,10 +79,7 @@ export function createWsBridge(opts: {
       return;
     }
     const { id, method, input } = frame;
-    const result =
-      method === 'terminal.attach' && terminals
-        ? await attachTerminal(terminals, input)
-        : await invokeMethod(handlers, method, input, opts.log);
+    const result = await invokeMethod(handlers, method, input, opts.log);
     send(ws, result.ok ? { type: 'result', id, output: result.output } : { type: 'error', id, message: result.message });
   }
 
@@ -121,13 +127,6 @@ export function createWsBridge(opts: {
       wss.close();
     },
   };
-}
-
-/** `terminal.attach` for this connection: its output then streams to this connection only. */
-async function attachTerminal(terminals: TerminalChannel, input: unknown): Promise<DispatchResult> {
-  const parsed = methods['terminal.attach'].input.safeParse(input);
-  if (!parsed.success) return { ok: false, status: 400, message: `invalid input for terminal.attach: ${parsed.error.issues[0]?.message ?? 'bad input'}` };
-  return { ok: true, output: await terminals.attach(parsed.data.sessionId) };
 }
 
 function rawBytes(data: RawData): Uint8Array {

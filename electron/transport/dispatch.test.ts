@@ -61,3 +61,17 @@ describe('invokeMethod', () => {
     expect(logged[1]).toBeInstanceOf(TypeError);
   });
 });
+
+describe('invokeMethod without a connection (plain HTTP)', () => {
+  it('refuses the per-connection methods as an expected failure', async () => {
+    const handlers = createFakeHost().handlers;
+    expect(await invokeMethod(handlers, 'tasks.watch', { taskIds: ['A'] })).toEqual({
+      ok: true,
+      output: { ok: false, kind: 'invalid_state', message: 'watch tasks over the WebSocket or IPC channel' },
+    });
+    expect(await invokeMethod(handlers, 'terminal.attach', { sessionId: '0f8fad5b-d9cb-469f-a165-70867728950e' })).toEqual({
+      ok: true,
+      output: { ok: false, kind: 'invalid_state', message: 'attach to a terminal over the WebSocket or IPC channel' },
+    });
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { terminalEvents, terminalMethods } from './terminal.js';
+import { terminalConnectionMethods, terminalEvents, terminalMethods } from './terminal.js';
 import { FRAME_HEADER_BYTES, TerminalFrameType, decodeTerminalFrame, encodeTerminalFrame, type TerminalFrame } from './wire.js';
 
 const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -72,12 +72,12 @@ describe('terminal contract schemas', () => {
   });
 
   it('only takes UUID session ids (they travel as 16 bytes)', () => {
-    expect(terminalMethods['terminal.attach'].input.safeParse({ sessionId: ID }).success).toBe(true);
-    expect(terminalMethods['terminal.attach'].input.safeParse({ sessionId: '../etc' }).success).toBe(false);
+    expect(terminalConnectionMethods['terminal.attach'].input.safeParse({ sessionId: ID }).success).toBe(true);
+    expect(terminalConnectionMethods['terminal.attach'].input.safeParse({ sessionId: '../etc' }).success).toBe(false);
   });
 
   it('answers with ok results or the contract failures', () => {
-    const output = terminalMethods['terminal.attach'].output;
+    const output = terminalConnectionMethods['terminal.attach'].output;
     expect(output.parse({ ok: true, snapshot: 'x', cols: 80, rows: 24 })).toEqual({ ok: true, snapshot: 'x', cols: 80, rows: 24 });
     expect(output.parse({ ok: false, kind: 'not_found', message: 'gone' })).toEqual({ ok: false, kind: 'not_found', message: 'gone' });
     expect(output.safeParse({ ok: false, kind: 'made_up', message: 'x' }).success).toBe(false);

@@ -72,6 +72,13 @@ export const terminalMethods = {
   'terminal.resize': { input: SessionRef.extend({ cols: Cols, rows: Rows }), output: resultOf({}) },
   /** Kills the terminal's processes and forgets it (not the Agent terminal: it lives as long as its task's worktree). */
   'terminal.close': { input: SessionRef, output: resultOf({}) },
+} as const;
+
+/**
+ * Per connection (see `connectionMethods` in shared/contract.ts): the session's output then
+ * streams as binary frames on the connection that attached, and only there.
+ */
+export const terminalConnectionMethods = {
   'terminal.attach': {
     input: SessionRef,
     output: resultOf({ snapshot: z.string(), cols: Cols, rows: Rows }),

@@ -203,12 +203,10 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
     'worktrees.usage': async () => ({ worktrees: [] }),
     'tasks.recentActivity': async () => ({ events: [] }),
     // As the real host: transports answer it per connection.
-    'tasks.watch': async () => failure('invalid_state', 'watch tasks over the WebSocket or IPC channel'),
     'worktrees.remove': async () => failure('invalid_input', 'the fake host has no worktrees'),
     'terminal.write': async () => failure('not_found', 'the fake host has no terminals'),
     'terminal.resize': async () => failure('not_found', 'the fake host has no terminals'),
     'terminal.close': async () => failure('not_found', 'the fake host has no terminals'),
-    'terminal.attach': async () => failure('not_found', 'the fake host has no terminals'),
     ...opts.overrides,
   };
 
