@@ -160,10 +160,10 @@ describe('Electron checklist (SECURITY.md)', () => {
     expect(RENDERER_CSP).not.toMatch(/unsafe-eval/);
     expect(RENDERER_CSP).not.toMatch(/script-src[^;]*unsafe-inline/);
     expect(SECURITY_HEADERS['Content-Security-Policy']).toBe(`${RENDERER_CSP}; frame-ancestors 'none'`);
-    const html = path.join(ROOT, 'renderer', 'index.html');
-    if (fs.existsSync(html)) {
+    // The source page and the built one the app loads (test/globalSetup.ts builds it when missing).
+    for (const html of [path.join(ROOT, 'renderer', 'index.html'), path.join(ROOT, 'out', 'renderer', 'index.html')]) {
       const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(fs.readFileSync(html, 'utf8'));
-      expect(meta, 'renderer/index.html has a CSP meta').not.toBeNull();
+      expect(meta, `${path.relative(ROOT, html)} has a CSP meta`).not.toBeNull();
       expect(directives(meta?.[1] ?? '')).toEqual(directives(RENDERER_CSP));
     }
   });

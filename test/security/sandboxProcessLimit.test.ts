@@ -9,6 +9,7 @@ import { bwrapArgs } from '../../electron/core/sandbox/bwrapArgs.js';
 import { defaultBwrapPath } from '../../electron/core/sandbox/probeSandbox.js';
 import { CommandCgroup, DEFAULT_MAX_PROCESSES, probeProcessLimiter, type ProcessLimiter } from '../../electron/core/sandbox/processLimit.js';
 import type { SandboxSpec } from '../../electron/core/sandbox/sandboxSpec.js';
+import { pidsCgroupOrSkip } from '../fixtures/pidsCgroupOrSkip.js';
 import { eventually, makeSandboxWorld, overrideEnv, type SandboxWorld } from './sandboxWorld.js';
 
 /** SECURITY.md promise 9: a fork bomb is contained, the task ends, the app stays responsive. */
@@ -128,9 +129,9 @@ describe('process-count limit', () => {
     expect(await eventually(() => countProcesses(token) === 0)).toBe(true);
   });
 
-  it.runIf(process.platform === 'linux')("a command cannot raise its own cgroup's limit", async () => {
-    if (limiter.kind !== 'cgroup') return;
-    const result = await world.run(`for f in ${limiter.parentDir}/flotilla-*/pids.max; do echo max > "$f" && echo RAISED; done`);
+  it.runIf(process.platform === 'linux')("a command cannot raise its own cgroup's limit", async (ctx) => {
+    const parentDir = pidsCgroupOrSkip(limiter, ctx);
+    const result = await world.run(`for f in ${parentDir}/flotilla-*/pids.max; do echo max > "$f" && echo RAISED; done`);
     expect(result.output).not.toContain('RAISED');
     expect(result.output).toMatch(/Read-only file system/);
   });
@@ -138,7 +139,8 @@ describe('process-count limit', () => {
   // The rlimit way is what non-root users get. As root it can be checked by dropping to nobody;
   // a cgroup of 512 is kept around it as a safety net, so a broken rlimit shows up as > 64 processes.
   it.runIf(process.getuid?.() === 0)('for a non-root user, an rlimit inside the user namespace contains the bomb', async (ctx) => {
-    if (limiter.kind !== 'cgroup') ctx.skip('no cgroup to keep a failing rlimit from taking the machine down');
+    // The cgroup is a safety net: without one a failing rlimit would take the machine down.
+    const parentDir = pidsCgroupOrSkip(limiter, ctx);
     const base = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-nproc-'));
     try {
       fs.chmodSync(base, 0o755);
@@ -151,8 +153,7 @@ describe('process-count limit', () => {
       const spec: SandboxSpec = { mode: 'workspace-write', worktreePath: worktree, readOnlyPaths: [], extraWritablePaths: [], homeDir, allowNetwork: false };
       const token = uniqueToken();
       const args = withoutMountsUnder(os.userInfo().homedir, bwrapArgs(spec, bomb(token), { hostEnv: { PATH: process.env.PATH }, maxProcesses: 64 }));
-      if (limiter.kind !== 'cgroup') return;
-      const net = CommandCgroup.create(limiter.parentDir, 512);
+      const net = CommandCgroup.create(parentDir, 512);
       // The launcher joins the cgroup as root, then drops to nobody before bwrap starts.
       const launch = net.wrap('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', defaultBwrapPath(), ...args]);
       const watch = watchHost(token);

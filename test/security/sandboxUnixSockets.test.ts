@@ -250,7 +250,8 @@ describe('allowlisted host sockets (unixSockets)', () => {
       return false;
     }
   })();
-  it.runIf(canWriteRun)('binds a listed socket into the hidden /run, and nothing else of /run', async () => {
+  it('binds a listed socket into the hidden /run, and nothing else of /run', async (ctx) => {
+    if (!canWriteRun) ctx.skip('cannot make a socket under the real /run here (only root can)');
     const runSocketPath = path.join('/run', `flotilla-test-${crypto.randomBytes(6).toString('hex')}.sock`);
     const runSocket = await listen(runSocketPath);
     try {

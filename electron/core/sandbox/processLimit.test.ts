@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pidsCgroupOrSkip } from '../../../test/fixtures/pidsCgroupOrSkip.js';
 import { CommandCgroup, pidsCgroupDirs, probeProcessLimiter, removeStaleCommandCgroups } from './processLimit.js';
 
 const dirs: string[] = [];
@@ -73,9 +74,9 @@ describe('probeProcessLimiter', () => {
 
 describe('CommandCgroup', async () => {
   const limiter = await probeProcessLimiter();
-  it.runIf(limiter.kind === 'cgroup')('caps, joins, kills what is left and removes itself', async () => {
-    if (limiter.kind !== 'cgroup') return;
-    const group = CommandCgroup.create(limiter.parentDir, 16);
+  it('caps, joins, kills what is left and removes itself', async (ctx) => {
+    const parentDir = pidsCgroupOrSkip(limiter, ctx);
+    const group = CommandCgroup.create(parentDir, 16);
     expect(fs.readFileSync(path.join(group.dir, 'pids.max'), 'utf8').trim()).toBe('16');
     // A launched shell joins before it starts anything: its daemon is in the cgroup too.
     const launch = group.wrap('/bin/sh', ['-c', 'sleep 300 & echo $!']);
@@ -120,9 +121,9 @@ describe('CommandCgroup.joinScript', () => {
 
 describe('the launcher joins before it runs anything', async () => {
   const limiter = await probeProcessLimiter();
-  it.runIf(limiter.kind === 'cgroup')('counts the command from its first fork: a cap of 4 stops the fourth process', async () => {
-    if (limiter.kind !== 'cgroup') return;
-    const group = CommandCgroup.create(limiter.parentDir, 4);
+  it('counts the command from its first fork: a cap of 4 stops the fourth process', async (ctx) => {
+    const parentDir = pidsCgroupOrSkip(limiter, ctx);
+    const group = CommandCgroup.create(parentDir, 4);
     try {
       // The launcher, which becomes this shell (1), and three sleeps (2-4) fit; the fourth is one too many.
       const launch = group.wrap('/bin/sh', ['-c', 'for i in 1 2 3 4; do sleep 30 > /dev/null 2>&1 & done']);
@@ -144,21 +145,21 @@ describe('the launcher joins before it runs anything', async () => {
 
 describe('removeStaleCommandCgroups', async () => {
   const limiter = await probeProcessLimiter();
-  it.runIf(limiter.kind === 'cgroup')('removes (and empties) the cgroups of processes that are gone, never a live one', async () => {
-    if (limiter.kind !== 'cgroup') return;
+  it('removes (and empties) the cgroups of processes that are gone, never a live one', async (ctx) => {
+    const parentDir = pidsCgroupOrSkip(limiter, ctx);
     const deadPid = await new Promise<number>((resolve) => {
       const child = spawn('/bin/true');
       child.on('exit', () => resolve(child.pid ?? 0));
     });
     // As a killed worker leaves it: a command cgroup named after its maker, a process inside.
-    const stale = path.join(limiter.parentDir, `flotilla-${deadPid}-1-deadbeef`);
+    const stale = path.join(parentDir, `flotilla-${deadPid}-1-deadbeef`);
     fs.mkdirSync(stale);
     const orphan = spawn('/bin/sh', ['-c', `echo $$ > "${stale}/cgroup.procs" && exec sleep 300`], { stdio: 'ignore' });
     const orphanExit = new Promise((resolve) => orphan.on('exit', (_code, signal) => resolve(signal)));
-    const live = CommandCgroup.create(limiter.parentDir, 4);
+    const live = CommandCgroup.create(parentDir, 4);
     try {
       await waitFor(() => fs.readFileSync(path.join(stale, 'cgroup.procs'), 'utf8').trim() !== '');
-      await removeStaleCommandCgroups(limiter.parentDir);
+      await removeStaleCommandCgroups(parentDir);
       expect(fs.existsSync(stale)).toBe(false);
       expect(await orphanExit).toBe('SIGKILL');
       expect(fs.existsSync(live.dir)).toBe(true);
@@ -168,10 +169,10 @@ describe('removeStaleCommandCgroups', async () => {
     }
   });
 
-  it.runIf(limiter.kind === 'cgroup')('never reuses a name, even for the same pid and sequence', async () => {
-    if (limiter.kind !== 'cgroup') return;
-    const a = CommandCgroup.create(limiter.parentDir, 4);
-    const b = CommandCgroup.create(limiter.parentDir, 4);
+  it('never reuses a name, even for the same pid and sequence', async (ctx) => {
+    const parentDir = pidsCgroupOrSkip(limiter, ctx);
+    const a = CommandCgroup.create(parentDir, 4);
+    const b = CommandCgroup.create(parentDir, 4);
     try {
       expect(path.basename(a.dir)).toMatch(new RegExp(`^flotilla-${process.pid}-\\d+-[0-9a-f]{8}$`));
       expect(a.dir).not.toBe(b.dir);

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { pidsCgroupOrSkip } from '../../../test/fixtures/pidsCgroupOrSkip.js';
 import { BASE_MOUNT_ARGS, isolationArgs } from './bwrapArgs.js';
 import { SandboxUnavailableError } from './commandSpawner.js';
 import { defaultBwrapPath } from './probeSandbox.js';
@@ -232,7 +233,15 @@ function taskSpec(overrides: { unixSockets?: string[]; extraWritablePaths?: stri
   return { worktreePath: path.join(root, 'wt'), homeDir: path.join(root, 'home'), extraWritablePaths: [], ...overrides };
 }
 
-describe.runIf(seccompUnsupportedReason() === null)('seccompFilterFile', () => {
+/** Where this platform has no seccomp filter, the tests that need one are reported skipped with why. */
+function skipWithoutSeccomp(ctx: TestContext): void {
+  const reason = seccompUnsupportedReason();
+  if (reason !== null) ctx.skip(reason);
+}
+
+describe('seccompFilterFile', () => {
+  beforeEach(skipWithoutSeccomp);
+
   it('writes each variant once, in a folder only this user can use, and rewrites a removed file', () => {
     const strict = seccompFilterFile(taskSpec());
     const open = seccompFilterFile(taskSpec({ unixSockets: ['/run/docker.sock'] }));
@@ -341,7 +350,12 @@ const PROBE = [
   'print("io_uring", "fd" if r >= 0 else errno.errorcode[ctypes.get_errno()])',
 ].join('\n');
 
-describe.runIf(seccompUnsupportedReason() === null && fs.existsSync('/usr/bin/python3'))('the filter under bwrap, for real', () => {
+describe('the filter under bwrap, for real', () => {
+  beforeEach((ctx) => {
+    skipWithoutSeccomp(ctx);
+    if (!fs.existsSync('/usr/bin/python3')) ctx.skip('the probe needs /usr/bin/python3');
+  });
+
   it('strict: EPERM for unix sockets and datagram pairs, stream pairs work, ENOSYS for io_uring', async () => {
     expect(await runFiltered(taskSpec(), `/usr/bin/python3 -c '${PROBE}'`)).toBe('unix EPERM\npair ok\ndgram pair EPERM\nio_uring ENOSYS\n');
   });
@@ -351,14 +365,15 @@ describe.runIf(seccompUnsupportedReason() === null && fs.existsSync('/usr/bin/py
   });
 });
 
-describe.runIf(seccompUnsupportedReason() === null)('the launcher that also joins a cgroup, for real', async () => {
+describe('the launcher that also joins a cgroup, for real', async () => {
   const limiter = await probeProcessLimiter();
+  beforeEach(skipWithoutSeccomp);
 
-  it.runIf(limiter.kind === 'cgroup')('filters the command and counts it (bwrap included) against the cap from the start', async () => {
-    if (limiter.kind !== 'cgroup') return;
+  it('filters the command and counts it (bwrap included) against the cap from the start', async (ctx) => {
+    const parentDir = pidsCgroupOrSkip(limiter, ctx);
     // bwrap (1), its pid 1 in the sandbox (2) and the command's shell (3) fit a cap of 5 with
     // two sleeps; the third fork fails. The sleeps die with the sandbox's pid namespace.
-    const group = CommandCgroup.create(limiter.parentDir, 5);
+    const group = CommandCgroup.create(parentDir, 5);
     try {
       const probe = fs.existsSync('/usr/bin/python3') ? `/usr/bin/python3 -c '${PROBE}'; ` : '';
       const output = await runFiltered(taskSpec(), `${probe}for i in 1 2 3; do sleep 30 > /dev/null 2>&1 & done`, group);
