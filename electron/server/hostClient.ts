@@ -1,8 +1,9 @@
 import http from 'node:http';
-import { WebSocket } from 'ws';
-import { events, isEventName, methods } from '../../shared/contract.js';
-import { parseJson, readServerFrame, writeFrame } from '../../shared/contracts/wire.js';
+import { EVENT_NAMES, methods } from '../../shared/contract.js';
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../shared/contract.js';
+import { createSocketClient, type SocketClient } from '../../shared/contracts/socketClient.js';
+import { parseJson } from '../../shared/contracts/wire.js';
+import { nodeSocketFactory, type SocketEnd } from './nodeSocket.js';
 import type { ServerInfo } from './serverFile.js';
 
 /** A call that did not produce an output: the host refused it, or could not be reached. */
@@ -43,71 +44,35 @@ export class HostClient {
     const { status, body } = reply.value;
     const json = parseJson(body);
     if (status !== 200) return { ok: false, message: errorText(status, json) };
-    const parsed = methods[method].output.safeParse(json);
-    if (!parsed.success) return { ok: false, message: `unexpected reply from the Flotilla host to ${method}` };
-    return { ok: true, value: parsed.data as MethodOutput<M> };
+    return parseReply(method, json);
   }
 
   /** Opens the event stream; resolves once the host accepted it. */
   openEvents(): Promise<CallResult<EventStream>> {
     const url = new URL('/api/ws', this.base);
     url.protocol = 'ws:';
-    const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${this.info.token}` } });
-    const listeners = new Set<(event: HostEvent) => void>();
-    /** Calls made on this connection, by frame id, waiting for their `result` or `error` frame. */
-    const calls = new Map<number, (reply: CallResult<unknown>) => void>();
-    let nextCallId = 1;
-    const closed = new Promise<string>((resolve) => {
-      ws.on('close', () => resolve('the connection to the Flotilla host closed'));
-      ws.on('error', (error) => resolve(`lost the connection to the Flotilla host: ${error.message}`));
+    // No reconnect: one connection per command, and a drop ends the command with its reason.
+    const connection = createSocketClient({
+      url: url.href,
+      createSocket: nodeSocketFactory({ headers: { Authorization: `Bearer ${this.info.token}` }, describeEnd: (end) => this.describeEnd(end) }),
     });
-    void closed.then((reason) => {
-      for (const settle of calls.values()) settle({ ok: false, message: reason });
-      calls.clear();
-    });
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return;
-      const frame = parseServerFrame(String(data));
-      if (frame?.type === 'event') {
-        for (const listener of listeners) listener(frame.event);
-      } else if (frame) {
-        const settle = calls.get(frame.id);
-        calls.delete(frame.id);
-        settle?.(frame.type === 'result' ? { ok: true, value: frame.output } : { ok: false, message: frame.message });
-      }
-    });
-    /** One contract call over this connection (for what belongs to a connection, like watching). */
-    const call = <M extends MethodName>(method: M, input: MethodInput<M>): Promise<CallResult<MethodOutput<M>>> =>
-      new Promise((resolve) => {
-        if (ws.readyState !== WebSocket.OPEN) return resolve({ ok: false, message: 'the connection to the Flotilla host closed' });
-        const id = nextCallId++;
-        calls.set(id, (reply) => {
-          if (!reply.ok) return resolve(reply);
-          const parsed = methods[method].output.safeParse(reply.value);
-          resolve(parsed.success ? { ok: true, value: parsed.data as MethodOutput<M> } : { ok: false, message: `unexpected reply from the Flotilla host to ${method}` });
-        });
-        ws.send(writeFrame({ type: 'invoke', id, method, input }));
-      });
     const stream: EventStream = {
-      on(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
+      on: (listener) => onEveryEvent(connection, listener),
       async watch(taskIds) {
-        const reply = await call('tasks.watch', { taskIds });
+        const reply = await callOn(connection, 'tasks.watch', { taskIds });
         if (!reply.ok) return reply;
         return reply.value.ok ? { ok: true, value: undefined } : { ok: false, message: reply.value.message };
       },
-      closed,
-      close: () => ws.close(),
+      closed: connection.closed,
+      close: () => connection.dispose(),
     };
     return new Promise((resolve) => {
-      ws.once('open', () => resolve({ ok: true, value: stream }));
-      ws.once('unexpected-response', (_req, res) => {
-        resolve({ ok: false, message: errorText(res.statusCode ?? 0, undefined) });
-        ws.terminate();
+      const off = connection.onStatus((status) => {
+        if (status !== 'connected') return;
+        off();
+        resolve({ ok: true, value: stream });
       });
-      ws.once('error', (error) => resolve({ ok: false, message: this.unreachable(error) }));
+      void connection.closed.then((message) => resolve({ ok: false, message }));
     });
   }
 
@@ -139,6 +104,17 @@ export class HostClient {
     });
   }
 
+  private describeEnd(end: SocketEnd): string {
+    switch (end.kind) {
+      case 'refused':
+        return errorText(end.status, undefined);
+      case 'failed':
+        return end.wasOpen ? `lost the connection to the Flotilla host: ${end.error.message}` : this.unreachable(end.error);
+      case 'closed':
+        return 'the connection to the Flotilla host closed';
+    }
+  }
+
   private unreachable(error: Error): string {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ECONNREFUSED' ? 'connection refused' : error.message;
@@ -152,16 +128,25 @@ function errorText(status: number, json: unknown): string {
   return message ?? `the Flotilla host answered HTTP ${status}`;
 }
 
-type ParsedFrame =
-  | { type: 'event'; event: HostEvent }
-  | { type: 'result'; id: number; output: unknown }
-  | { type: 'error'; id: number; message: string };
+/** One contract call over the event connection (for what belongs to a connection, like watching). */
+async function callOn<M extends MethodName>(connection: SocketClient, method: M, input: MethodInput<M>): Promise<CallResult<MethodOutput<M>>> {
+  try {
+    return parseReply(method, await connection.call(method, input));
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}
 
-function parseServerFrame(text: string): ParsedFrame | undefined {
-  const frame = readServerFrame(text);
-  if (!frame) return undefined;
-  if (frame.type !== 'event') return frame;
-  if (!isEventName(frame.event)) return undefined;
-  const payload = events[frame.event].safeParse(frame.payload);
-  return payload.success ? { type: 'event', event: { event: frame.event, payload: payload.data } as HostEvent } : undefined;
+function parseReply<M extends MethodName>(method: M, output: unknown): CallResult<MethodOutput<M>> {
+  const parsed = methods[method].output.safeParse(output);
+  if (!parsed.success) return { ok: false, message: `unexpected reply from the Flotilla host to ${method}` };
+  return { ok: true, value: parsed.data as MethodOutput<M> };
+}
+
+/** Every event of the connection, as one stream of HostEvents (parsed once per event). */
+function onEveryEvent(connection: SocketClient, listener: (event: HostEvent) => void): () => void {
+  const offs = EVENT_NAMES.map((event) => connection.on(event, (payload) => listener({ event, payload } as HostEvent)));
+  return () => {
+    for (const off of offs) off();
+  };
 }

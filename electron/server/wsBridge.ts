@@ -8,6 +8,7 @@ import type { TerminalChannel } from '../core/terminal/terminalChannel.js';
 import { invokeMethod } from '../transport/dispatch.js';
 import type { DispatchLog } from '../transport/dispatch.js';
 import { ConnectionScope, handlersFor, watchedTaskOf } from '../transport/connectionScope.js';
+import { rawBytes, rawText } from './nodeSocket.js';
 
 /** 4 MiB per client frame: a long prompt is kilobytes; anything near this is not a call. */
 const MAX_CLIENT_FRAME_BYTES = 4 * 1024 * 1024;
@@ -127,16 +128,4 @@ export function createWsBridge(opts: {
       wss.close();
     },
   };
-}
-
-function rawBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return data;
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
 }

@@ -1,7 +1,7 @@
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../../shared/contract.js';
+import { parseOutput, parsePayload } from '../../../shared/contracts/parseContract.js';
 import { bytesOf } from '../../../shared/contracts/wire.js';
 import type { FlotillaBridge } from './bridge.js';
-import { parseOutput, parsePayload } from './parseContract.js';
 import { TerminalRouter } from './terminalLink.js';
 import type { ConnectionStatus, UiClient } from './uiClient.js';
 
@@ -40,7 +40,7 @@ export function createIpcClient(
     },
     on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
       const off = bridge.on(event, (raw) => {
-        const payload = parsePayload(event, raw);
+        const payload = parsePayload(event, raw, (message) => console.warn(message));
         if (payload) listener(payload);
       });
       unsubscribers.add(off);
