@@ -167,7 +167,8 @@ export const connectionMethods = {
    * The tasks whose command output this connection receives, replacing its previous set ([] for
    * none). `tasks.onDidAppendEvent` events of kind `command_output` go only to connections
    * watching their task; every other event goes to every connection. To follow a task without a
-   * gap, watch first, then read `tasks.events`, and drop live events whose seq was already read.
+   * gap, watch first, then read `tasks.events`, and drop live events whose seq was already read
+   * (shared/contracts/followTaskEvents.ts).
    */
   'tasks.watch': {
     // 100: a client shows one task view or a few; a longer list is a bug, not a screen.

@@ -1,9 +1,9 @@
-import type { TaskEvent } from '../../shared/model/taskEvents.js';
+import type { Failure } from '../../shared/contract.js';
+import { followTaskEvents, type TaskEventFeed } from '../../shared/contracts/followTaskEvents.js';
 import { isActive, type TaskStatus } from '../../shared/model/taskLifecycle.js';
 import { foldTranscript } from '../../shared/model/transcript.js';
 import { EXIT_FAILURE, EXIT_OK } from './cliIo.js';
 import { arg, callFailed, expectedFailure, printed, type ClientCommand, type CommandContext } from './clientCommands.js';
-import type { CallResult } from './hostClient.js';
 import { createLogPrinter } from './logPrinter.js';
 import { formatItem } from './transcriptText.js';
 
@@ -27,47 +27,64 @@ export const taskLogCommand: ClientCommand = {
 };
 
 /**
- * Watch first, then read the history: output appended in between comes live and the printer
- * drops what the history already had (by seq), so nothing is lost or printed twice.
+ * Follows the task as the UI does (shared/contracts/followTaskEvents.ts: watch, then read the
+ * history, then live events merged by seq), over this command's one connection: nothing is lost
+ * or printed twice around the read, and a drop ends the command.
  */
 async function followLog(ctx: CommandContext, taskId: string): Promise<number> {
   const opened = await ctx.client.openEvents();
   if (!opened.ok) return callFailed(ctx, opened.message);
   const stream = opened.value;
   const printer = createLogPrinter({ write: (line) => ctx.io.stdout(line), isJson: ctx.isJson });
-  /** Live events that came before the history was printed; null once it was. */
-  let early: TaskEvent[] | null = [];
-  let settle: (result: CallResult<TaskStatus | null>) => void = () => {};
-  const settled = new Promise<CallResult<TaskStatus | null>>((resolve) => (settle = resolve));
+  let settle: (outcome: FollowOutcome) => void = () => {};
+  const settled = new Promise<FollowOutcome>((resolve) => (settle = resolve));
   const settleIfDone = () => {
     const status = printer.status;
-    if (status === null || !isActive(status)) settle({ ok: true, value: status });
+    if (status === null || !isActive(status)) settle({ kind: 'done', status });
   };
-  const off = stream.on((e) => {
-    if (e.event !== 'tasks.onDidAppendEvent' || e.payload.event.taskId !== taskId) return;
-    if (early) {
-      early.push(e.payload.event);
-      return;
-    }
-    printer.print([e.payload.event]);
-    settleIfDone();
+  void stream.closed.then((message) => settle({ kind: 'failed', message }));
+  const feed: TaskEventFeed = {
+    onAppend: (listener) =>
+      stream.on((e) => {
+        if (e.event === 'tasks.onDidAppendEvent') listener(e.payload.event);
+      }),
+    watch(id, onWatching) {
+      // The CLI has no reconnect: the watch holds until the stream closes, or the command fails.
+      void stream.watch([id]).then((watched) => (watched.ok ? onWatching() : settle({ kind: 'failed', message: watched.message })));
+      return () => {};
+    },
+    async read(id, afterSeq) {
+      const history = await ctx.client.invoke('tasks.events', afterSeq === undefined ? { id } : { id, afterSeq });
+      if (!history.ok) throw new Error(history.message);
+      return history.value;
+    },
+    // A drop closes the stream, which ends the command (above).
+    onLinkDown: () => () => {},
+    isConnected: () => true,
+  };
+  const stop = followTaskEvents(feed, taskId, {
+    events(batch) {
+      printer.print(batch);
+      settleIfDone();
+    },
+    loaded: settleIfDone,
+    failed: (message, failure) => settle(failure ? { kind: 'refused', failure } : { kind: 'failed', message }),
   });
-  void stream.closed.then((reason) => settle({ ok: false, message: reason }));
   try {
-    const watched = await stream.watch([taskId]);
-    if (!watched.ok) return callFailed(ctx, watched.message);
-    const history = await ctx.client.invoke('tasks.events', { id: taskId });
-    if (!history.ok) return callFailed(ctx, history.message);
-    if (!history.value.ok) return expectedFailure(ctx, history.value);
-    printer.print([...history.value.events, ...early]);
-    early = null;
-    settleIfDone();
-    const result = await settled;
+    const outcome = await settled;
     printer.end();
-    if (!result.ok) return callFailed(ctx, result.message);
-    return result.value === 'failed' ? EXIT_FAILURE : EXIT_OK;
+    if (outcome.kind === 'refused') return expectedFailure(ctx, outcome.failure);
+    if (outcome.kind === 'failed') return callFailed(ctx, outcome.message);
+    return outcome.status === 'failed' ? EXIT_FAILURE : EXIT_OK;
   } finally {
-    off();
+    stop();
     stream.close();
   }
 }
+
+type FollowOutcome =
+  | { kind: 'done'; status: TaskStatus | null }
+  /** The host refused the read (`{ ok: false, kind }`). */
+  | { kind: 'refused'; failure: Failure }
+  /** A call broke, or the connection ended. */
+  | { kind: 'failed'; message: string };
