@@ -1,4 +1,5 @@
-import { arg, callFailed, expectedFailure, printed, type ClientCommand } from './clientCommands.js';
+import { arg, type ClientCommand } from './clientCommands.js';
+import { printed, replied } from './commandReplies.js';
 import { formatTaskLine, taskJson } from './cliFormat.js';
 
 /** `flotilla task approve ID [--always]` and `flotilla task deny ID [--reason TEXT]`. */
@@ -10,11 +11,10 @@ export const APPROVAL_COMMANDS: Record<string, ClientCommand> = {
     positionals: ['ID'],
     async run(ctx) {
       const scope = ctx.values.always === true ? 'task' : 'once';
-      const reply = await ctx.client.invoke('tasks.approve', { id: arg(ctx, 0), scope });
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      if (!reply.value.ok) return expectedFailure(ctx, reply.value);
       const how = scope === 'task' ? 'for the rest of the task' : 'once';
-      return printed(ctx, taskJson(reply.value.task), `Approved ${how}: ${formatTaskLine(reply.value.task)}`);
+      return replied(ctx, ctx.client.invoke('tasks.approve', { id: arg(ctx, 0), scope }), ({ task }) =>
+        printed(ctx, taskJson(task), `Approved ${how}: ${formatTaskLine(task)}`),
+      );
     },
   },
   deny: {
@@ -24,10 +24,9 @@ export const APPROVAL_COMMANDS: Record<string, ClientCommand> = {
     positionals: ['ID'],
     async run(ctx) {
       const reason = typeof ctx.values.reason === 'string' ? ctx.values.reason : undefined;
-      const reply = await ctx.client.invoke('tasks.deny', { id: arg(ctx, 0), ...(reason ? { message: reason } : {}) });
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      if (!reply.value.ok) return expectedFailure(ctx, reply.value);
-      return printed(ctx, taskJson(reply.value.task), `Denied: ${formatTaskLine(reply.value.task)}`);
+      return replied(ctx, ctx.client.invoke('tasks.deny', { id: arg(ctx, 0), ...(reason ? { message: reason } : {}) }), ({ task }) =>
+        printed(ctx, taskJson(task), `Denied: ${formatTaskLine(task)}`),
+      );
     },
   },
 };

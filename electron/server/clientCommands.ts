@@ -3,10 +3,11 @@ import path from 'node:path';
 import type { Failure } from '../../shared/contract.js';
 import type { Task } from '../../shared/model/task.js';
 import { isActive } from '../../shared/model/taskLifecycle.js';
-import { formatDiff, formatRepoTable, formatTask, formatTaskLine, formatTaskTable, indentContinuation, taskJson } from './cliFormat.js';
+import { formatDiff, formatRepoTable, formatTask, formatTaskLine, formatTaskTable, taskJson } from './cliFormat.js';
 import { inertLine } from '../../shared/model/inertText.js';
 import { EXIT_FAILURE, EXIT_OK } from './cliIo.js';
 import type { CommandIo } from './cliIo.js';
+import { callFailed, printed, replied } from './commandReplies.js';
 import type { CallResult, EventStream, HostClient } from './hostClient.js';
 import { DEFAULT_RESUME_MESSAGE } from '../../shared/model/resume.js';
 import { ApprovalPolicySchema, SandboxModeSchema } from '../../shared/model/sandboxPolicy.js';
@@ -43,12 +44,9 @@ export const REPO_COMMANDS: Record<string, ClientCommand> = {
     options: {},
     positionals: ['PATH'],
     async run(ctx) {
-      const reply = await ctx.client.invoke('repos.add', { path: path.resolve(ctx.io.cwd, arg(ctx, 0)) });
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      const result = reply.value;
-      if (!result.ok) return expectedFailure(ctx, result);
-      const { repo } = result;
-      return printed(ctx, repo, inertLine(`Added ${repo.name} (${repo.id}) at ${repo.path}, branch ${repo.defaultBranch}`));
+      return replied(ctx, ctx.client.invoke('repos.add', { path: path.resolve(ctx.io.cwd, arg(ctx, 0)) }), ({ repo }) =>
+        printed(ctx, repo, inertLine(`Added ${repo.name} (${repo.id}) at ${repo.path}, branch ${repo.defaultBranch}`)),
+      );
     },
   },
   rename: {
@@ -57,10 +55,9 @@ export const REPO_COMMANDS: Record<string, ClientCommand> = {
     options: {},
     positionals: ['ID', 'NAME'],
     async run(ctx) {
-      const reply = await ctx.client.invoke('repos.rename', { id: arg(ctx, 0), name: arg(ctx, 1) });
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      if (!reply.value.ok) return expectedFailure(ctx, reply.value);
-      return printed(ctx, reply.value.repo, inertLine(`Renamed ${reply.value.repo.id} to ${reply.value.repo.name}`));
+      return replied(ctx, ctx.client.invoke('repos.rename', { id: arg(ctx, 0), name: arg(ctx, 1) }), ({ repo }) =>
+        printed(ctx, repo, inertLine(`Renamed ${repo.id} to ${repo.name}`)),
+      );
     },
   },
   remove: {
@@ -69,10 +66,9 @@ export const REPO_COMMANDS: Record<string, ClientCommand> = {
     options: {},
     positionals: ['ID'],
     async run(ctx) {
-      const reply = await ctx.client.invoke('repos.remove', { id: arg(ctx, 0) });
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      if (!reply.value.ok) return expectedFailure(ctx, reply.value);
-      return printed(ctx, { ok: true }, `Removed repo ${arg(ctx, 0)} from Flotilla (the repo on disk is untouched)`);
+      return replied(ctx, ctx.client.invoke('repos.remove', { id: arg(ctx, 0) }), () =>
+        printed(ctx, { ok: true }, `Removed repo ${arg(ctx, 0)} from Flotilla (the repo on disk is untouched)`),
+      );
     },
   },
   list: {
@@ -81,9 +77,7 @@ export const REPO_COMMANDS: Record<string, ClientCommand> = {
     options: {},
     positionals: [],
     async run(ctx) {
-      const reply = await ctx.client.invoke('repos.list', {});
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      return printed(ctx, reply.value.repos, formatRepoTable(reply.value.repos));
+      return replied(ctx, ctx.client.invoke('repos.list', {}), ({ repos }) => printed(ctx, repos, formatRepoTable(repos)));
     },
   },
 };
@@ -124,9 +118,7 @@ export const TASK_COMMANDS: Record<string, ClientCommand> = {
     options: {},
     positionals: [],
     async run(ctx) {
-      const reply = await ctx.client.invoke('tasks.list', {});
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      return printed(ctx, reply.value.tasks.map(taskJson), formatTaskTable(reply.value.tasks));
+      return replied(ctx, ctx.client.invoke('tasks.list', {}), ({ tasks }) => printed(ctx, tasks.map(taskJson), formatTaskTable(tasks)));
     },
   },
   show: {
@@ -135,10 +127,7 @@ export const TASK_COMMANDS: Record<string, ClientCommand> = {
     options: {},
     positionals: ['ID'],
     async run(ctx) {
-      const reply = await ctx.client.invoke('tasks.get', { id: arg(ctx, 0) });
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      if (!reply.value.ok) return expectedFailure(ctx, reply.value);
-      return printed(ctx, taskJson(reply.value.task), formatTask(reply.value.task));
+      return replied(ctx, ctx.client.invoke('tasks.get', { id: arg(ctx, 0) }), ({ task }) => printed(ctx, taskJson(task), formatTask(task)));
     },
   },
   diff: {
@@ -147,16 +136,15 @@ export const TASK_COMMANDS: Record<string, ClientCommand> = {
     options: {},
     positionals: ['ID'],
     async run(ctx) {
-      const reply = await ctx.client.invoke('tasks.diff', { id: arg(ctx, 0) });
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      if (!reply.value.ok) return expectedFailure(ctx, reply.value);
-      if (ctx.isJson) return printed(ctx, reply.value.diff, '');
-      const { text, notes } = formatDiff(reply.value.diff);
-      // Notes go to stderr so that stdout stays a patch `git apply` can read.
-      for (const note of notes) ctx.io.stderr(`flotilla: note: ${note}`);
-      // Exact into a file or pipe (`task diff 3 > fix.patch`), inert on a terminal.
-      if (text !== '') ctx.io.stdoutExact(text);
-      return EXIT_OK;
+      return replied(ctx, ctx.client.invoke('tasks.diff', { id: arg(ctx, 0) }), ({ diff }) => {
+        if (ctx.isJson) return printed(ctx, diff, '');
+        const { text, notes } = formatDiff(diff);
+        // Notes go to stderr so that stdout stays a patch `git apply` can read.
+        for (const note of notes) ctx.io.stderr(`flotilla: note: ${note}`);
+        // Exact into a file or pipe (`task diff 3 > fix.patch`), inert on a terminal.
+        if (text !== '') ctx.io.stdoutExact(text);
+        return EXIT_OK;
+      });
     },
   },
   merge: {
@@ -170,16 +158,10 @@ export const TASK_COMMANDS: Record<string, ClientCommand> = {
         : `--strategy must be merge or squash, not '${String(values.strategy)}'`,
     async run(ctx) {
       const strategy = ctx.values.strategy === 'squash' ? 'squash' : 'merge';
-      const reply = await ctx.client.invoke('tasks.merge', { id: arg(ctx, 0), strategy });
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      const result = reply.value;
-      if (!result.ok) return expectedFailure(ctx, result);
-      const kept = strategy === 'squash' ? 'branch deleted' : `branch ${result.task.branch} kept`;
-      return printed(
-        ctx,
-        { ok: true, commit: result.commit },
-        inertLine(`Merged ${result.task.id} into ${result.task.baseBranch} as ${result.commit} (${strategy}; ${kept})`),
-      );
+      return replied(ctx, ctx.client.invoke('tasks.merge', { id: arg(ctx, 0), strategy }), ({ task, commit }) => {
+        const kept = strategy === 'squash' ? 'branch deleted' : `branch ${task.branch} kept`;
+        return printed(ctx, { ok: true, commit }, inertLine(`Merged ${task.id} into ${task.baseBranch} as ${commit} (${strategy}; ${kept})`));
+      });
     },
   },
   start: {
@@ -225,10 +207,7 @@ function taskAction(verb: string, method: 'tasks.stop' | 'tasks.discard', done: 
     options: {},
     positionals: ['ID'],
     async run(ctx) {
-      const reply = await ctx.client.invoke(method, { id: arg(ctx, 0) });
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      if (!reply.value.ok) return expectedFailure(ctx, reply.value);
-      return printed(ctx, taskJson(reply.value.task), `${done} ${formatTaskLine(reply.value.task)}`);
+      return replied(ctx, ctx.client.invoke(method, { id: arg(ctx, 0) }), ({ task }) => printed(ctx, taskJson(task), `${done} ${formatTaskLine(task)}`));
     },
   };
 }
@@ -273,13 +252,11 @@ async function runTurnCommand(
     if (e.event === 'tasks.onDidChange') seen.set(e.payload.task.id, e.payload.task);
   });
   try {
-    const reply = await call(ctx.client);
-    if (!reply.ok) return callFailed(ctx, reply.message);
-    if (!reply.value.ok) return expectedFailure(ctx, reply.value);
-    const task = reply.value.task;
-    if (!stream) return printed(ctx, taskJson(task), `${done} ${formatTaskLine(task)}`);
-    if (!ctx.isJson) ctx.io.stdout(`${done} ${formatTaskLine(task)}`);
-    return await printWhenSettled(ctx, stream, seen.get(task.id) ?? task);
+    return await replied(ctx, call(ctx.client), ({ task }) => {
+      if (!stream) return printed(ctx, taskJson(task), `${done} ${formatTaskLine(task)}`);
+      if (!ctx.isJson) ctx.io.stdout(`${done} ${formatTaskLine(task)}`);
+      return printWhenSettled(ctx, stream, seen.get(task.id) ?? task);
+    });
   } finally {
     unsubscribe?.();
     stream?.close();
@@ -322,22 +299,3 @@ export function arg(ctx: CommandContext, index: number): string {
   return ctx.positionals[index] ?? '';
 }
 
-export function printed(ctx: CommandContext, json: unknown, human: string): number {
-  ctx.io.stdout(ctx.isJson ? JSON.stringify(json, null, 2) : human);
-  return EXIT_OK;
-}
-
-/** `flotilla: <message>`; a message quoting git over several lines goes on indented. */
-export function callFailed(ctx: CommandContext, message: string): number {
-  ctx.io.stderr(indentContinuation(`flotilla: ${message}`));
-  return EXIT_FAILURE;
-}
-
-/** A failure the host expected (`{ ok: false, kind }`): JSON on stdout with --json, one line on stderr always. */
-export function expectedFailure(ctx: CommandContext, result: Failure): number {
-  if (ctx.isJson) ctx.io.stdout(JSON.stringify(result, null, 2));
-  // File names are the agent's: one line each, so a name cannot start a line of its own.
-  const files = result.files && result.files.length > 0 ? ` (${result.files.map(inertLine).join(', ')})` : '';
-  ctx.io.stderr(indentContinuation(`flotilla: ${result.message}${files}`));
-  return EXIT_FAILURE;
-}

@@ -1,5 +1,6 @@
 import { SETTING_KEYS, type SettingKey } from '../../shared/model/settings.js';
-import { arg, callFailed, expectedFailure, printed, type ClientCommand } from './clientCommands.js';
+import { arg, type ClientCommand } from './clientCommands.js';
+import { callFailed, printed, replied } from './commandReplies.js';
 
 const KEY_LIST = SETTING_KEYS.join(', ');
 
@@ -15,11 +16,10 @@ export const CONFIG_COMMANDS: Record<string, ClientCommand> = {
     options: {},
     positionals: [],
     async run(ctx) {
-      const reply = await ctx.client.invoke('settings.get', {});
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      const { settings } = reply.value;
-      const width = Math.max(...SETTING_KEYS.map((k) => k.length));
-      return printed(ctx, settings, SETTING_KEYS.map((k) => `${k.padEnd(width)}  ${String(settings[k])}`).join('\n'));
+      return replied(ctx, ctx.client.invoke('settings.get', {}), ({ settings }) => {
+        const width = Math.max(...SETTING_KEYS.map((k) => k.length));
+        return printed(ctx, settings, SETTING_KEYS.map((k) => `${k.padEnd(width)}  ${String(settings[k])}`).join('\n'));
+      });
     },
   },
   get: {
@@ -30,10 +30,7 @@ export const CONFIG_COMMANDS: Record<string, ClientCommand> = {
     async run(ctx) {
       const key = arg(ctx, 0);
       if (!isSettingKey(key)) return callFailed(ctx, `unknown setting '${key}' (known: ${KEY_LIST})`);
-      const reply = await ctx.client.invoke('settings.get', {});
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      const value = reply.value.settings[key];
-      return printed(ctx, { [key]: value }, String(value));
+      return replied(ctx, ctx.client.invoke('settings.get', {}), ({ settings }) => printed(ctx, { [key]: settings[key] }, String(settings[key])));
     },
   },
   set: {
@@ -44,10 +41,9 @@ export const CONFIG_COMMANDS: Record<string, ClientCommand> = {
     async run(ctx) {
       const key = arg(ctx, 0);
       if (!isSettingKey(key)) return callFailed(ctx, `unknown setting '${key}' (known: ${KEY_LIST})`);
-      const reply = await ctx.client.invoke('settings.set', { key, value: arg(ctx, 1) });
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      if (!reply.value.ok) return expectedFailure(ctx, reply.value);
-      return printed(ctx, reply.value.settings, `${key} = ${String(reply.value.settings[key])}`);
+      return replied(ctx, ctx.client.invoke('settings.set', { key, value: arg(ctx, 1) }), ({ settings }) =>
+        printed(ctx, settings, `${key} = ${String(settings[key])}`),
+      );
     },
   },
 };

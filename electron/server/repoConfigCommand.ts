@@ -1,5 +1,6 @@
 import type { Repo } from '../../shared/model/task.js';
-import { arg, callFailed, expectedFailure, printed, type ClientCommand } from './clientCommands.js';
+import { arg, type ClientCommand } from './clientCommands.js';
+import { callFailed, printed, replied } from './commandReplies.js';
 
 /**
  * `flotilla repo config ID [--setup S] [--cleanup S] [--copy F,G] [--base B | --no-base]
@@ -42,16 +43,13 @@ export const repoConfigCommand: ClientCommand = {
       ...(typeof values['unix-socket'] === 'string' ? { unixSockets: splitList(values['unix-socket']) } : {}),
     };
     if (Object.keys(changes).length === 0) {
-      const reply = await ctx.client.invoke('repos.list', {});
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      const repo = reply.value.repos.find((r) => r.id === id);
-      if (!repo) return callFailed(ctx, `no repo with id "${id}"`);
-      return printed(ctx, repo.settings, formatSettings(repo));
+      return replied(ctx, ctx.client.invoke('repos.list', {}), ({ repos }) => {
+        const repo = repos.find((r) => r.id === id);
+        if (!repo) return callFailed(ctx, `no repo with id "${id}"`);
+        return printed(ctx, repo.settings, formatSettings(repo));
+      });
     }
-    const reply = await ctx.client.invoke('repos.configure', { id, ...changes });
-    if (!reply.ok) return callFailed(ctx, reply.message);
-    if (!reply.value.ok) return expectedFailure(ctx, reply.value);
-    return printed(ctx, reply.value.repo.settings, formatSettings(reply.value.repo));
+    return replied(ctx, ctx.client.invoke('repos.configure', { id, ...changes }), ({ repo }) => printed(ctx, repo.settings, formatSettings(repo)));
   },
 };
 

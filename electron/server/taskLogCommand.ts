@@ -3,7 +3,8 @@ import { followTaskEvents, type TaskEventFeed } from '../../shared/contracts/fol
 import { isActive, type TaskStatus } from '../../shared/model/taskLifecycle.js';
 import { foldTranscript } from '../../shared/model/transcript.js';
 import { EXIT_FAILURE, EXIT_OK } from './cliIo.js';
-import { arg, callFailed, expectedFailure, printed, type ClientCommand, type CommandContext } from './clientCommands.js';
+import { arg, type ClientCommand, type CommandContext } from './clientCommands.js';
+import { callFailed, expectedFailure, printed, replied } from './commandReplies.js';
 import { createLogPrinter } from './logPrinter.js';
 import { formatItem } from './transcriptText.js';
 
@@ -18,11 +19,9 @@ export const taskLogCommand: ClientCommand = {
   positionals: ['ID'],
   async run(ctx) {
     if (ctx.values.follow === true) return followLog(ctx, arg(ctx, 0));
-    const reply = await ctx.client.invoke('tasks.events', { id: arg(ctx, 0) });
-    if (!reply.ok) return callFailed(ctx, reply.message);
-    if (!reply.value.ok) return expectedFailure(ctx, reply.value);
-    const { events } = reply.value;
-    return printed(ctx, events, foldTranscript(events).map(formatItem).join('\n'));
+    return replied(ctx, ctx.client.invoke('tasks.events', { id: arg(ctx, 0) }), ({ events }) =>
+      printed(ctx, events, foldTranscript(events).map(formatItem).join('\n')),
+    );
   },
 };
 

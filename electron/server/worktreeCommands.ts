@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { arg, callFailed, expectedFailure, printed, type ClientCommand } from './clientCommands.js';
+import { arg, type ClientCommand } from './clientCommands.js';
+import { printed, replied } from './commandReplies.js';
 
 /** `flotilla worktrees list` and `flotilla worktrees remove PATH [--force]`: disk used by task worktrees. */
 export const WORKTREE_COMMANDS: Record<string, ClientCommand> = {
@@ -9,14 +10,13 @@ export const WORKTREE_COMMANDS: Record<string, ClientCommand> = {
     options: {},
     positionals: [],
     async run(ctx) {
-      const reply = await ctx.client.invoke('worktrees.usage', {});
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      const { worktrees } = reply.value;
-      const total = worktrees.reduce((sum, w) => sum + w.bytes, 0);
-      const lines = worktrees.map(
-        (w) => `${formatBytes(w.bytes).padStart(9)}  ${w.taskId ? `${w.taskId} (${w.taskStatus})` : 'no task'.padEnd(8)}  ${w.path}${uncommittedNote(w.uncommitted)}`,
-      );
-      return printed(ctx, worktrees, [...lines, `${formatBytes(total).padStart(9)}  in ${worktrees.length} worktree(s)`].join('\n'));
+      return replied(ctx, ctx.client.invoke('worktrees.usage', {}), ({ worktrees }) => {
+        const total = worktrees.reduce((sum, w) => sum + w.bytes, 0);
+        const lines = worktrees.map(
+          (w) => `${formatBytes(w.bytes).padStart(9)}  ${w.taskId ? `${w.taskId} (${w.taskStatus})` : 'no task'.padEnd(8)}  ${w.path}${uncommittedNote(w.uncommitted)}`,
+        );
+        return printed(ctx, worktrees, [...lines, `${formatBytes(total).padStart(9)}  in ${worktrees.length} worktree(s)`].join('\n'));
+      });
     },
   },
   remove: {
@@ -26,10 +26,9 @@ export const WORKTREE_COMMANDS: Record<string, ClientCommand> = {
     positionals: ['PATH'],
     async run(ctx) {
       const folder = path.resolve(ctx.io.cwd, arg(ctx, 0));
-      const reply = await ctx.client.invoke('worktrees.remove', { path: folder, confirmUncommitted: ctx.values.force === true });
-      if (!reply.ok) return callFailed(ctx, reply.message);
-      if (!reply.value.ok) return expectedFailure(ctx, reply.value);
-      return printed(ctx, { ok: true }, `Removed ${folder}`);
+      return replied(ctx, ctx.client.invoke('worktrees.remove', { path: folder, confirmUncommitted: ctx.values.force === true }), () =>
+        printed(ctx, { ok: true }, `Removed ${folder}`),
+      );
     },
   },
 };
