@@ -236,6 +236,14 @@ describe('flotilla (in-process)', () => {
       expect(JSON.parse(discarded.out)).toMatchObject({ id: queued.id, status: 'discarded' });
     });
 
+    it('repo add expands a leading ~ that no shell expanded (quoted, or after --opt=)', async () => {
+      const { io, out, err } = capture(home);
+      const code = await main(['repo', 'add', `~/${path.basename(repoDir)}`], { ...io, env: { ...io.env, HOME: path.dirname(repoDir) } });
+      expect(err).toEqual([]);
+      expect(code).toBe(0);
+      expect(out.join('\n')).toContain(`at ${repoDir}`);
+    });
+
     it('a second serve on the same home is refused while this one lives', async () => {
       const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
       const otherHome = tempDir('flotilla-cli-busy-');

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Failure } from '../../shared/contract.js';
 import type { Task } from '../../shared/model/task.js';
 import { isActive } from '../../shared/model/taskLifecycle.js';
@@ -7,6 +5,7 @@ import { formatDiff, formatRepoTable, formatTask, formatTaskLine, formatTaskTabl
 import { inertLine } from '../../shared/model/inertText.js';
 import { EXIT_FAILURE, EXIT_OK } from './cliIo.js';
 import type { CommandIo } from './cliIo.js';
+import { repoArgument, resolvePathArgument } from './cliPaths.js';
 import { callFailed, printed, replied } from './commandReplies.js';
 import type { CallResult, EventStream, HostClient } from './hostClient.js';
 import { DEFAULT_RESUME_MESSAGE } from '../../shared/model/resume.js';
@@ -44,7 +43,7 @@ export const REPO_COMMANDS: Record<string, ClientCommand> = {
     options: {},
     positionals: ['PATH'],
     async run(ctx) {
-      return replied(ctx, ctx.client.invoke('repos.add', { path: path.resolve(ctx.io.cwd, arg(ctx, 0)) }), ({ repo }) =>
+      return replied(ctx, ctx.client.invoke('repos.add', { path: resolvePathArgument(arg(ctx, 0), ctx.io) }), ({ repo }) =>
         printed(ctx, repo, inertLine(`Added ${repo.name} (${repo.id}) at ${repo.path}, branch ${repo.defaultBranch}`)),
       );
     },
@@ -218,7 +217,7 @@ async function createTask(ctx: CommandContext): Promise<number> {
     ctx,
     (client) =>
       client.invoke('tasks.create', {
-        repo: repoArgument(String(values.repo), ctx.io.cwd),
+        repo: repoArgument(String(values.repo), ctx.io),
         prompt: String(values.prompt),
         start: values.backlog !== true,
         ...(typeof values.sandbox === 'string' ? { sandbox: SandboxModeSchema.parse(values.sandbox) } : {}),
@@ -283,16 +282,6 @@ function waitUntilSettled(stream: EventStream, latest: Task): Promise<CallResult
     });
     void stream.closed.then((reason) => resolve({ ok: false, message: reason }));
   });
-}
-
-/**
- * `--repo` takes a repo id or a path. Anything that looks like a path, or names something
- * that exists, is resolved against the cwd here: the host has a different cwd.
- */
-export function repoArgument(value: string, cwd: string): string {
-  const resolved = path.resolve(cwd, value);
-  const looksLikePath = value.includes('/') || value.includes(path.sep) || value.startsWith('.') || value.startsWith('~');
-  return looksLikePath || fs.existsSync(resolved) ? resolved : value;
 }
 
 export function arg(ctx: CommandContext, index: number): string {

@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { resolvePathArgument } from './cliPaths.js';
 import { arg, type ClientCommand } from './clientCommands.js';
 import { printed, replied } from './commandReplies.js';
 
@@ -25,7 +25,7 @@ export const WORKTREE_COMMANDS: Record<string, ClientCommand> = {
     options: { force: { type: 'boolean' } },
     positionals: ['PATH'],
     async run(ctx) {
-      const folder = path.resolve(ctx.io.cwd, arg(ctx, 0));
+      const folder = resolvePathArgument(arg(ctx, 0), ctx.io);
       return replied(ctx, ctx.client.invoke('worktrees.remove', { path: folder, confirmUncommitted: ctx.values.force === true }), () =>
         printed(ctx, { ok: true }, `Removed ${folder}`),
       );
