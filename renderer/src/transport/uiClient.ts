@@ -1,12 +1,14 @@
 import type { ContractClient } from '../../../shared/contract.js';
+import type { SocketStatus } from '../../../shared/contracts/socketClient.js';
 import type { TerminalLink } from './terminalLink.js';
 
 /**
  * - `connecting`: the first attempt, nothing shown yet.
  * - `connected`: calls go through.
  * - `reconnecting`: the link dropped; events may be missed until the next `connected`.
+ * (The client core's `closed` comes only with `dispose`: the UI never shows it.)
  */
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
+export type ConnectionStatus = Exclude<SocketStatus, 'closed'>;
 
 /** The contract plus what the UI needs to know about the link itself. */
 export interface UiClient extends ContractClient {
