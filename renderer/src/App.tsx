@@ -12,6 +12,8 @@ import { SettingsDialog } from './features/settings/SettingsDialog.js';
 import { NewTaskDialog } from './features/task/NewTaskDialog.js';
 import { TaskView } from './features/task/TaskView.js';
 import { selectDialog, selectSelectedTask } from './state/selectors.js';
+import './components/banner.css';
+import './app.css';
 
 /** Shown once when the host says its sandbox cannot run: every task would fail. */
 function useSandboxWarning(): string | null {
@@ -45,7 +47,7 @@ export function App() {
       <TopBar />
       <ConnectionBanner />
       {sandboxWarning !== null && (
-        <div className="banner banner-danger" role="alert">
+        <div className="banner tone-danger" role="alert">
           Agents cannot run commands: {sandboxWarning}
         </div>
       )}

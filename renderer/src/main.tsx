@@ -1,5 +1,10 @@
 // Must stay the first import: see zodJitless.ts.
 import './zodJitless.js';
+// The shared sheets first: each component's own sheet comes after them and may refine them.
+import './theme/tokens.css';
+import './theme/base.css';
+import './theme/controls.css';
+import './theme/forms.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
@@ -14,7 +19,6 @@ import { startSync } from './state/startSync.js';
 import { loadThemePreference } from './state/theme.js';
 import { createClient } from './transport/createClient.js';
 import { scrubTokenFromAddressBar } from './transport/scrubToken.js';
-import './styles.css';
 
 /** Composition root of the UI: one store, one client, wired once for the page's life. */
 function start(): void {

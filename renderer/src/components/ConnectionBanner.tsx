@@ -1,5 +1,6 @@
 import { useAppStore } from '../appContext.js';
 import { selectConnection, selectLoadError } from '../state/selectors.js';
+import './banner.css';
 
 /** Slim strips under the top bar: the link state and a failed board load. */
 export function ConnectionBanner() {
@@ -8,12 +9,12 @@ export function ConnectionBanner() {
   return (
     <>
       {connection === 'reconnecting' && (
-        <div className="banner banner-warn" role="status">
+        <div className="banner tone-attention" role="status">
           Disconnected — reconnecting…
         </div>
       )}
       {loadError !== null && (
-        <div className="banner banner-danger" role="alert">
+        <div className="banner tone-danger" role="alert">
           {loadError}
         </div>
       )}

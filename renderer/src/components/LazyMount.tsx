@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import './lazyMount.css';
 
 /** 600 px: start rendering a bit before it scrolls in, so fast scrolling rarely sees a blank. */
 const LOOKAHEAD_MARGIN = '600px 0px';

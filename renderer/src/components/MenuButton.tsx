@@ -1,4 +1,5 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import './menu.css';
 
 export interface MenuItem {
   key: string;
@@ -147,7 +148,7 @@ export function MenuButton({
           id={menuId}
           role="menu"
           aria-label={label}
-          className="menu"
+          className="menu popup"
           style={position ? { top: position.top, left: position.left } : { visibility: 'hidden' }}
           onKeyDown={onMenuKeyDown}
           // The board's drag sensor listens on the card: a press in the menu is not a drag.

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useActions, useAppStore } from '../appContext.js';
 import { ALL_REPOS, describeRepoFilter, effectiveRepoIds, toggleRepo } from '../state/repoFilter.js';
 import { selectRepoFilter, selectRepos } from '../state/selectors.js';
+import './topBar.css';
 
 /**
  * "All repos" or a chosen few. A disclosure with real checkboxes (not a menu): several can be
@@ -53,7 +54,7 @@ export function RepoFilterButton() {
         <span className="caret" aria-hidden="true" />
       </button>
       {isOpen && (
-        <div className="popover" id={panelId} role="group" aria-label="Repos to show">
+        <div className="popover popup" id={panelId} role="group" aria-label="Repos to show">
           <label className="check-row">
             <input type="checkbox" checked={chosen === null} onChange={() => setRepoFilter(ALL_REPOS)} />
             All repos
@@ -66,7 +67,7 @@ export function RepoFilterButton() {
                 checked={chosen?.has(repo.id) ?? false}
                 onChange={() => setRepoFilter(toggleRepo(filter, repo.id, repos))}
               />
-              <span className="check-row-text">{repo.name}</span>
+              <span className="truncate">{repo.name}</span>
             </label>
           ))}
         </div>

@@ -1,6 +1,7 @@
 import { useActions, useAppStore } from '../appContext.js';
 import { selectTheme } from '../state/selectors.js';
 import { parseThemePreference } from '../state/theme.js';
+import './topBar.css';
 
 export function ThemeToggle() {
   const theme = useAppStore(selectTheme);

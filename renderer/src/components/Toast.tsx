@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useActions, useAppStore } from '../appContext.js';
 import { selectToast } from '../state/selectors.js';
 import { InertText } from './InertText.js';
+import './toast.css';
 
 /** 4 s: long enough to read a sentence twice; it also goes on the next toast. */
 const TOAST_MS = 4_000;

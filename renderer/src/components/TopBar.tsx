@@ -3,6 +3,7 @@ import { needsYouLabel } from '../state/notifications.js';
 import { selectNeedsYouCount } from '../state/selectors.js';
 import { RepoFilterButton } from './RepoFilterButton.js';
 import { ThemeToggle } from './ThemeToggle.js';
+import './topBar.css';
 
 /** Ctrl on Linux/Windows, ⌘ on macOS: what the shortcut hints say. */
 const MOD = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl+';

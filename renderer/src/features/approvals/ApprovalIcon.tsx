@@ -1,3 +1,5 @@
+import './approvals.css';
+
 /** A shield with an exclamation mark: "your sandbox, and a question about it". Decorative. */
 export function ApprovalIcon({ size = 14 }: { size?: number }) {
   return (

@@ -1,6 +1,7 @@
 import type { TranscriptItem } from '../../../../shared/model/transcript.js';
 import { InertText } from '../../components/InertText.js';
 import { approvalSummary, decisionState, decisionText } from './approvalText.js';
+import './approvals.css';
 
 type ApprovalItem = Extract<TranscriptItem, { type: 'approval' }>;
 
@@ -9,7 +10,7 @@ export function ApprovalLine({ item }: { item: ApprovalItem }) {
   const { request, decision } = item;
   const state = decisionState(decision);
   return (
-    <div className="line line-approval" data-decision={state} role="group" aria-label={`Approval: ${decisionText(decision)}`}>
+    <div className="line-approval" data-decision={state} role="group" aria-label={`Approval: ${decisionText(decision)}`}>
       <div className="line-approval-ask">
         {request.kind === 'escalation' ? `Asked for ${approvalSummary(request)} to run` : 'Asked to run'}{' '}
         <code className="mono">

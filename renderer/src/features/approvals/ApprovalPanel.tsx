@@ -7,6 +7,7 @@ import { ApprovalIcon } from './ApprovalIcon.js';
 import { approvalShortcutFor, type ApprovalShortcut } from './approvalShortcut.js';
 import { approvalHeadline, taskScopeText, wideningItems } from './approvalText.js';
 import { useIsArmed } from './useIsArmed.js';
+import './approvals.css';
 
 /**
  * The top of the task view while the agent waits: what it asks (the command, its reason, the
@@ -63,7 +64,7 @@ export function ApprovalPanel({ task, request, scope }: { task: Task; request: A
       <dl className="approval-facts">
         <dt>Command</dt>
         <dd>
-          <pre className="approval-command">
+          <pre className="approval-command code-block">
             <InertText text={request.command} />
           </pre>
         </dd>

@@ -8,6 +8,7 @@ import { useTaskCall } from '../task/useTaskCall.js';
 import { ApprovalIcon } from './ApprovalIcon.js';
 import { askText } from './approvalText.js';
 import { useIsArmed } from './useIsArmed.js';
+import './approvals.css';
 
 /**
  * The request on a Needs you card: what is asked, the command, and Approve (once) / Deny
@@ -44,7 +45,7 @@ export function CardApproval({ task, request }: { task: Task; request: ApprovalR
         <InertText text={request.command} />
       </code>
       {request.reason.trim() !== '' && (
-        <p className="card-approval-reason" title={visibleText(request.reason)}>
+        <p className="card-approval-reason truncate" title={visibleText(request.reason)}>
           “<InertText text={request.reason} />”
         </p>
       )}

@@ -1,5 +1,6 @@
 import type { Task } from '../../../../shared/model/task.js';
 import { policyBadges } from './approvalText.js';
+import './approvals.css';
 
 /** What is unusual about a task's sandbox, as small badges; nothing for the default policy. */
 export function PolicyBadges({ task }: { task: Pick<Task, 'policy' | 'grants'> }) {

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { APPROVAL_OPTIONS, MODE_OPTIONS, effectiveNetwork, optionOf, valueIn, withMode, type PolicyChoice } from './policyChoices.js';
+import './approvals.css';
 
 /**
  * The New task dialog's "Sandbox" group: mode, network, approval. Choosing full access shows

@@ -23,6 +23,7 @@ import { PolicyBadges } from '../approvals/PolicyBadges.js';
 import { BoardColumn, dropHintOf } from './BoardColumn.js';
 import { dropActionFor, dropActionLabel } from './dropRules.js';
 import { useMoveTask } from './useMoveTask.js';
+import './board.css';
 
 /** 5 s: fine enough for the seconds shown in a task's first minute; older cards tick once a minute. */
 const ELAPSED_TICK_MS = 5_000;
@@ -116,10 +117,10 @@ function CardGhost({ task }: { task: Task }) {
         <InertText text={task.title} />
       </div>
       <div className="card-meta">
-        <span className="card-repo">
+        <span className="card-repo truncate">
           <InertText text={task.repoName} />
         </span>
-        <span className="card-branch mono">
+        <span className="card-branch mono truncate">
           <InertText text={task.branch} />
         </span>
       </div>

@@ -5,6 +5,7 @@ import type { Task } from '../../../../shared/model/task.js';
 import { cardNow } from './cardClock.js';
 import type { DropAction } from './dropRules.js';
 import { TaskCard } from './TaskCard.js';
+import './board.css';
 
 const EMPTY_TEXT: Record<Column, string> = {
   backlog: 'Nothing waiting',

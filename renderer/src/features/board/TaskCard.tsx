@@ -16,6 +16,7 @@ import { PolicyBadges } from '../approvals/PolicyBadges.js';
 import { cardClock } from './cardClock.js';
 import { acceptedMoves, dropActionLabel } from './dropRules.js';
 import { useMoveTask } from './useMoveTask.js';
+import './board.css';
 
 /** Carried by a dragged card, read by the board when it is dropped. */
 export interface CardDragData {
@@ -100,17 +101,17 @@ const CardBody = memo(function CardBody({
         </MenuButton>
       </div>
       <div className="card-meta">
-        <span className="card-repo" title={visibleText(task.repoPath)}>
+        <span className="card-repo truncate" title={visibleText(task.repoPath)}>
           <InertText text={task.repoName} />
         </span>
-        <span className="card-branch mono" title={visibleText(task.branch)}>
+        <span className="card-branch mono truncate" title={visibleText(task.branch)}>
           <InertText text={task.branch} />
         </span>
       </div>
       {task.status === 'running' && <CardActivity taskId={task.id} />}
       {task.pendingApproval !== null && <CardApproval key={task.pendingApproval.requestId} task={task} request={task.pendingApproval} />}
       {showsReason(task.status) && task.statusReason && task.pendingApproval === null && (
-        <p className="card-reason" title={visibleText(task.statusReason)}>
+        <p className="card-reason truncate" title={visibleText(task.statusReason)}>
           <InertText text={task.statusReason} />
         </p>
       )}
@@ -121,11 +122,11 @@ const CardBody = memo(function CardBody({
         </span>
         <span className="card-foot-right">
           {tokens > 0 && (
-            <span className="card-tokens" title={describeUsage(task.usage)}>
+            <span className="meta-number" title={describeUsage(task.usage)}>
               {formatTokens(tokens)}
             </span>
           )}
-          <time className="card-elapsed" dateTime={new Date(clock.since).toISOString()} title={clock.title}>
+          <time className="meta-number" dateTime={new Date(clock.since).toISOString()} title={clock.title}>
             {clock.text}
           </time>
         </span>
@@ -138,7 +139,7 @@ const CardBody = memo(function CardBody({
 function CardActivity({ taskId }: { taskId: string }) {
   const line = useActivityLine(taskId);
   return (
-    <p className={`card-activity ${line?.kind === 'command' ? 'mono' : ''}`} title={line ? visibleText(line.text) : undefined}>
+    <p className={`card-activity truncate ${line?.kind === 'command' ? 'mono' : ''}`} title={line ? visibleText(line.text) : undefined}>
       {line ? <InertText text={line.text} /> : 'Working…'}
     </p>
   );

@@ -4,6 +4,7 @@ import { InertText } from '../../components/InertText.js';
 import { Modal } from '../../components/Modal.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { paletteItems, searchPalette, type PaletteItem } from './paletteSearch.js';
+import './palette.css';
 
 /**
  * Ctrl/Cmd+K: jump to any task by title, repo, branch or id, or run a command. A combobox
@@ -84,11 +85,11 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
             onClick={() => run(item)}
           >
             <span className="palette-option-main">
-              <span className="palette-option-label">
+              <span className="truncate">
                 <InertText text={item.label} />
               </span>
               {item.type === 'task' && (
-                <span className="palette-option-hint mono">
+                <span className="palette-option-hint mono truncate">
                   <InertText text={item.hint} />
                 </span>
               )}

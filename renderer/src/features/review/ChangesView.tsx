@@ -2,6 +2,7 @@ import { useClient } from '../../appContext.js';
 import { InertText } from '../../components/InertText.js';
 import { ChangeBadge, FileDiffView } from './FileDiffView.js';
 import { useTaskDiff } from './useTaskDiff.js';
+import './review.css';
 
 export function ChangesView({ taskId, version }: { taskId: string; version: string }) {
   const client = useClient();
@@ -41,7 +42,7 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
               document.getElementById(anchor(index))?.scrollIntoView({ block: 'start' });
             }}>
               <ChangeBadge change={file.change} />
-              <span className="mono file-link-path">
+              <span className="mono file-link-path truncate">
                 <InertText text={file.path} />
               </span>
               <span className="stat-add">+{file.additions}</span>

@@ -6,6 +6,7 @@ import { LazyMount } from '../../components/LazyMount.js';
 import { isGeneratedPath } from './isGeneratedPath.js';
 import { countPatchLines } from './patchLines.js';
 import { PatchView } from './PatchView.js';
+import './review.css';
 
 /** ~500 lines is more than a screenful twice over: past it, the user opts in. */
 export const COLLAPSE_OVER_LINES = 500;
@@ -43,7 +44,7 @@ export const FileDiffView = memo(function FileDiffView({ file, anchorId }: { fil
           onClick={() => setIsExpanded((v) => !v)}
         >
           <span className="chevron" aria-hidden="true" />
-          <span className="file-path mono">
+          <span className="file-path mono truncate">
             <InertText text={file.oldPath && file.oldPath !== file.path ? `${file.oldPath} → ${file.path}` : file.path} />
           </span>
         </button>

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { InertText } from '../../components/InertText.js';
 import { isInterestingHeader, parsePatch } from './patchLines.js';
+import './review.css';
 
 export function PatchView({ patch }: { patch: string }) {
   const lines = useMemo(() => parsePatch(patch).filter((l) => l.kind !== 'header' || isInterestingHeader(l.text)), [patch]);

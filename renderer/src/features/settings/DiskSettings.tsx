@@ -16,6 +16,7 @@ import {
 } from './diskRows.js';
 import { useWorktreeUsage, worktreesOf } from './useWorktreeUsage.js';
 import './settings.css';
+import './diskSettings.css';
 
 type RowState =
   | { status: 'idle'; error: string | null }
@@ -148,7 +149,7 @@ export function DiskSettings() {
   return (
     <section className="settings-section disk" aria-labelledby={titleId}>
       <div className="disk-toolbar">
-        <h3 className="section-title" id={titleId}>
+        <h3 className="section-title caps-label" id={titleId}>
           Worktrees on disk
         </h3>
         <span className="disk-progress" role="status">
@@ -338,7 +339,7 @@ function DiskTableRow({
       {state.status === 'confirm' && (
         <tr className="disk-detail-row">
           <td colSpan={COLUMNS}>
-            <div className="disk-confirm" role="group" aria-label={`Delete uncommitted work in ${name}?`} onKeyDown={onConfirmKeyDown}>
+            <div className="confirm-strip disk-confirm" role="group" aria-label={`Delete uncommitted work in ${name}?`} onKeyDown={onConfirmKeyDown}>
               <span>
                 Removing <strong>{name}</strong> deletes {state.lost}. Uncommitted work is on no branch and cannot be recovered.
               </span>
@@ -380,7 +381,7 @@ function CleanupConfirm({
 }) {
   return (
     <div
-      className="disk-confirm"
+      className="confirm-strip disk-confirm"
       role="group"
       aria-label="Clean up finished worktrees?"
       onKeyDown={(event) => {

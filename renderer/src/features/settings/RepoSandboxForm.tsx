@@ -76,7 +76,7 @@ export function RepoSandboxForm({ repo }: { repo: Repo }) {
   return (
     <form className="repo-sandbox" onSubmit={(e) => void submit(e)} noValidate>
       <fieldset className="repo-sandbox-fields" aria-label={`Sandbox settings for ${repo.name}`}>
-        <legend className="repo-sandbox-legend">Sandbox</legend>
+        <legend className="repo-sandbox-legend caps-label">Sandbox</legend>
         <label className="check-row check-row-field">
           <input
             id={ids.network}

@@ -4,6 +4,7 @@ import { useActions, useAppStore, useClient } from '../../appContext.js';
 import { selectRepos } from '../../state/selectors.js';
 import { errorMessage } from '../../state/startSync.js';
 import { RepoSandboxForm } from './RepoSandboxForm.js';
+import './settings.css';
 
 type RowMode = { type: 'view' } | { type: 'rename' } | { type: 'confirmRemove' };
 
@@ -15,7 +16,7 @@ export function ReposSettings() {
   const repos = useAppStore(selectRepos);
   return (
     <section className="settings-section" aria-labelledby="settings-repos-title">
-      <h3 className="section-title" id="settings-repos-title">
+      <h3 className="section-title caps-label" id="settings-repos-title">
         Repos
       </h3>
       {repos.length === 0 ? (
@@ -108,7 +109,7 @@ function RepoRow({ repo }: { repo: Repo }) {
       ) : (
         <div className="repo-row-main">
           <span className="repo-row-name">{repo.name}</span>
-          <span className="repo-row-path mono" title={repo.path}>
+          <span className="repo-row-path mono truncate" title={repo.path}>
             {repo.path}
           </span>
           {mode.type === 'view' && (
@@ -129,7 +130,7 @@ function RepoRow({ repo }: { repo: Repo }) {
         </div>
       )}
       {mode.type === 'confirmRemove' && (
-        <div className="repo-confirm" role="group" aria-label={`Remove ${repo.name}?`}>
+        <div className="confirm-strip" role="group" aria-label={`Remove ${repo.name}?`}>
           <span>Remove “{repo.name}” from Flotilla? The folder on disk is not touched.</span>
           <button type="button" className="btn btn-danger" disabled={isBusy} onClick={() => void remove()}>
             Remove repo

@@ -7,6 +7,7 @@ import { DiskSettings } from './DiskSettings.js';
 import { ReposSettings } from './ReposSettings.js';
 import { draftOf, planSave, type DraftField, type SettingsDraft } from './settingsForm.js';
 import { useSettings } from './useSettings.js';
+import './settings.css';
 
 type SaveState = { status: 'idle' } | { status: 'saving' } | { status: 'saved' } | { status: 'failed'; message: string };
 
@@ -168,7 +169,7 @@ function AgentSettingsForm({ settings }: { settings: Settings }) {
 
   return (
     <form className="form settings-section" onSubmit={submit} noValidate aria-labelledby="settings-agents-title">
-      <h3 className="section-title" id="settings-agents-title">
+      <h3 className="section-title caps-label" id="settings-agents-title">
         Agents
       </h3>
       <div className="field-row">

@@ -57,7 +57,7 @@ export const CommandBlock = memo(function CommandBlock({
         <span className={`badge tone-${badge.tone}`} title={badge.title}>
           {badge.text}
         </span>
-        {item.durationMs !== null && <span className="cmd-duration">{formatCommandDuration(item.durationMs)}</span>}
+        {item.durationMs !== null && <span className="meta-number">{formatCommandDuration(item.durationMs)}</span>}
       </div>
       {item.output !== '' && <CommandOutput output={item.output} receivedNewlines={receivedNewlines} isVisible={isVisible} />}
     </div>

@@ -76,7 +76,7 @@ export function CommandOutput(props: { output: string; receivedNewlines: number;
       )}
       {/* role=log names the region for assistive tech; live announcements are off: 100 lines a second would drown them. */}
       <pre
-        className={`cmd-out ${view.startsMidLine ? 'is-cut' : ''}`}
+        className={`cmd-out code-block ${view.startsMidLine ? 'is-cut' : ''}`}
         ref={ref}
         onScroll={onScroll}
         role="log"

@@ -4,6 +4,8 @@ import { canMerge, canTransition } from '../../../../shared/model/taskLifecycle.
 import { InertText } from '../../components/InertText.js';
 import { Modal } from '../../components/Modal.js';
 import { useTaskCall } from './useTaskCall.js';
+import './merge.css';
+import './finishDialog.css';
 
 type Choice = 'merge' | 'discard';
 

@@ -4,6 +4,7 @@ import { MergeStrategySchema, type MergeStrategy, type Task } from '../../../../
 import { useActions, useClient } from '../../appContext.js';
 import { InertText } from '../../components/InertText.js';
 import { errorMessage } from '../../state/startSync.js';
+import './merge.css';
 
 type MergeOutcome =
   | { type: 'idle' }

@@ -3,6 +3,7 @@ import { DEFAULT_RESUME_MESSAGE } from '../../../../shared/model/resume.js';
 import type { Task } from '../../../../shared/model/task.js';
 import { sendModeOf } from '../board/dropRules.js';
 import { useTaskCall } from './useTaskCall.js';
+import './taskComposer.css';
 
 /**
  * The bottom of the task view: a follow-up box for a task that finished a turn (Review,

@@ -18,6 +18,7 @@ import { tabIds, TaskTabs, type TaskTab } from './TaskTabs.js';
 import { Transcript } from './Transcript.js';
 import { useTaskCall } from './useTaskCall.js';
 import { useTranscript } from './useTranscript.js';
+import './taskView.css';
 
 /** The right-hand panel for one task. Keyed by task id by its parent, so state resets per task. */
 export function TaskView({ task }: { task: Task }) {
@@ -45,7 +46,7 @@ export function TaskView({ task }: { task: Task }) {
     <section ref={viewRef} role="region" aria-label={`Task: ${visibleText(task.title)}`} className="task-view">
       <header className="task-head">
         <div className="task-title-row">
-          <h2 className="task-title">
+          <h2 className="task-title truncate">
             <InertText text={task.title} />
           </h2>
           <StatusBadge status={task.status} />

@@ -7,6 +7,7 @@ import type { DecisionState } from '../approvals/approvalText.js';
 import { approvalsByCallId } from '../approvals/commandApprovals.js';
 import { CommandBlock } from './CommandBlock.js';
 import type { TranscriptView } from './useTranscript.js';
+import './transcript.css';
 
 function TranscriptEntry({
   item,
@@ -23,7 +24,7 @@ function TranscriptEntry({
     case 'user':
       return (
         <div className="msg msg-user">
-          <div className="msg-who">You</div>
+          <div className="msg-who caps-label">You</div>
           <div className="msg-text">
             <InertText text={item.text} />
           </div>
@@ -32,7 +33,7 @@ function TranscriptEntry({
     case 'agent':
       return (
         <div className="msg msg-agent">
-          <div className="msg-who">Agent</div>
+          <div className="msg-who caps-label">Agent</div>
           <div className="msg-text">
             <InertText text={item.text} />
           </div>
