@@ -1,10 +1,11 @@
 import { useId, useState } from 'react';
-import { MergeStrategySchema, type MergeStrategy, type Task } from '../../../../shared/model/task.js';
+import type { MergeStrategy, Task } from '../../../../shared/model/task.js';
 import { canMerge, canTransition } from '../../../../shared/model/taskLifecycle.js';
 import { InertText } from '../../components/InertText.js';
 import { Modal } from '../../components/Modal.js';
+import { MergeFailure } from './MergeFailure.js';
+import { MergeStrategySelect } from './MergeStrategySelect.js';
 import { useTaskCall } from './useTaskCall.js';
-import './merge.css';
 import './finishDialog.css';
 
 type Choice = 'merge' | 'discard';
@@ -20,7 +21,6 @@ export function FinishDialog({ task, onClose }: { task: Task; onClose: () => voi
   const [strategy, setStrategy] = useState<MergeStrategy>('merge');
   const call = useTaskCall();
   const [conflicts, setConflicts] = useState<readonly string[]>([]);
-  const strategyId = useId();
   const name = useId();
 
   async function confirm() {
@@ -56,18 +56,7 @@ export function FinishDialog({ task, onClose }: { task: Task; onClose: () => voi
         </label>
         {choice === 'merge' && isMergeable && (
           <div className="choice-extra">
-            <label htmlFor={strategyId} className="merge-label">
-              Merge strategy
-            </label>
-            <select
-              id={strategyId}
-              className="input input-sm"
-              value={strategy}
-              onChange={(e) => setStrategy(MergeStrategySchema.catch('merge').parse(e.target.value))}
-            >
-              <option value="merge">Merge commit</option>
-              <option value="squash">Squash</option>
-            </select>
+            <MergeStrategySelect value={strategy} onChange={setStrategy} />
           </div>
         )}
         <label className={`choice ${isDiscardable ? '' : 'is-disabled'}`}>
@@ -81,22 +70,7 @@ export function FinishDialog({ task, onClose }: { task: Task; onClose: () => voi
           </span>
         </label>
       </fieldset>
-      {call.error !== null && (
-        <div className="form-error" role="alert">
-          <p>
-            <InertText text={call.error} />
-          </p>
-          {conflicts.length > 0 && (
-            <ul className="conflict-files" aria-label="Conflicting files">
-              {conflicts.map((file) => (
-                <li key={file} className="mono">
-                  <InertText text={file} />
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      {call.error !== null && <MergeFailure message={call.error} files={conflicts} />}
       <div className="form-actions">
         <button type="button" className="btn" onClick={onClose}>
           Cancel

@@ -1,9 +1,10 @@
 import { useId, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/contract.js';
-import { MergeStrategySchema, type MergeStrategy, type Task } from '../../../../shared/model/task.js';
+import type { MergeStrategy, Task } from '../../../../shared/model/task.js';
 import { useActions, useClient } from '../../appContext.js';
-import { InertText } from '../../components/InertText.js';
 import { errorMessage } from '../../state/startSync.js';
+import { MergeFailure } from './MergeFailure.js';
+import { MergeStrategySelect } from './MergeStrategySelect.js';
 import './merge.css';
 
 type MergeOutcome =
@@ -22,7 +23,6 @@ export function MergeControls({ task }: { task: Task }) {
   const { receiveTask } = useActions();
   const [strategy, setStrategy] = useState<MergeStrategy>('merge');
   const [outcome, setOutcome] = useState<MergeOutcome>({ type: 'idle' });
-  const selectId = useId();
   const helpId = useId();
   const canMerge = task.status === 'review' && outcome.type !== 'merging';
 
@@ -53,19 +53,7 @@ export function MergeControls({ task }: { task: Task }) {
   return (
     <div className="merge">
       <div className="merge-row">
-        <label htmlFor={selectId} className="merge-label">
-          Merge strategy
-        </label>
-        <select
-          id={selectId}
-          className="input input-sm"
-          value={strategy}
-          aria-describedby={helpId}
-          onChange={(e) => setStrategy(MergeStrategySchema.catch('merge').parse(e.target.value))}
-        >
-          <option value="merge">Merge commit</option>
-          <option value="squash">Squash</option>
-        </select>
+        <MergeStrategySelect value={strategy} onChange={setStrategy} describedBy={helpId} />
         <button
           type="button"
           className="btn btn-primary"
@@ -82,22 +70,7 @@ export function MergeControls({ task }: { task: Task }) {
           : `One squashed commit on ${task.baseBranch}; the branch ${task.branch} is deleted.`}
         {task.status !== 'review' && ' Merging opens once the task is in Review.'}
       </p>
-      {outcome.type === 'failed' && (
-        <div className="form-error" role="alert">
-          <p>
-            <InertText text={outcome.message} />
-          </p>
-          {outcome.files.length > 0 && (
-            <ul className="conflict-files" aria-label="Conflicting files">
-              {outcome.files.map((file) => (
-                <li key={file} className="mono">
-                  <InertText text={file} />
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      {outcome.type === 'failed' && <MergeFailure message={outcome.message} files={outcome.files} />}
     </div>
   );
 }
