@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { ApprovalRequest } from '../../../../shared/model/approval.js';
 import type { Task } from '../../../../shared/model/task.js';
+import { FormError } from '../../components/FormError.js';
 import { InertText } from '../../components/InertText.js';
 import { useTaskCall } from '../task/useTaskCall.js';
 import { ApprovalIcon } from './ApprovalIcon.js';
@@ -155,11 +156,7 @@ export function ApprovalPanel({ task, request, scope }: { task: Task; request: A
           </div>
         </form>
       )}
-      {call.error !== null && (
-        <p className="form-error" role="alert">
-          {call.error}
-        </p>
-      )}
+      <FormError message={call.error} />
     </section>
   );
 }

@@ -1,36 +1,26 @@
 import { useState, type FormEvent } from 'react';
 import { useActions, useClient } from '../../appContext.js';
+import { DialogActions } from '../../components/DialogActions.js';
 import { Modal } from '../../components/Modal.js';
-import { errorMessage } from '../../state/startSync.js';
+import { useCall } from '../../components/useCall.js';
 
 export function AddRepoDialog({ onClose }: { onClose: () => void }) {
   const client = useClient();
   const { receiveRepo } = useActions();
   const [path, setPath] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
+  const call = useCall();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (path.trim() === '') {
-      setError('Enter the path of a local git repository.');
+      call.setError('Enter the path of a local git repository.');
       return;
     }
-    setIsBusy(true);
-    setError(null);
-    try {
-      // The path is sent as typed: spaces and unicode are legal in paths; the host resolves it.
-      const result = await client.invoke('repos.add', { path });
-      if (result.ok) {
-        receiveRepo(result.repo);
-        onClose();
-        return;
-      }
-      setError(result.message);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setIsBusy(false);
+    // The path is sent as typed: spaces and unicode are legal in paths; the host resolves it.
+    const result = await call.run(() => client.invoke('repos.add', { path }));
+    if (result.ok) {
+      receiveRepo(result.repo);
+      onClose();
     }
   }
 
@@ -47,23 +37,11 @@ export function AddRepoDialog({ onClose }: { onClose: () => void }) {
             placeholder="/home/me/projects/app"
             spellCheck={false}
             autoComplete="off"
-            aria-invalid={error !== null}
+            aria-invalid={call.error !== null}
           />
           <span className="field-hint">A local git repository with at least one commit.</span>
         </label>
-        {error !== null && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="form-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={isBusy}>
-            Add
-          </button>
-        </div>
+        <DialogActions error={call.error} onCancel={onClose} action={{ label: 'Add', isDisabled: call.isBusy }} />
       </form>
     </Modal>
   );

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Repo, RepoSettings } from '../../../../shared/model/task.js';
 import { useActions, useClient } from '../../appContext.js';
+import { FormError } from '../../components/FormError.js';
 import { errorMessage } from '../../state/startSync.js';
 import { planRepoSandboxSave, refusedLists, repoSandboxDraftOf, type RepoSandboxDraft } from './settingsForm.js';
 import './settings.css';
@@ -130,11 +131,7 @@ export function RepoSandboxForm({ repo }: { repo: Repo }) {
             </p>
           </div>
         </div>
-        {save.status === 'failed' && (
-          <p className="form-error" id={ids.error} role="alert">
-            {save.message}
-          </p>
-        )}
+        <FormError id={ids.error} message={save.status === 'failed' ? save.message : null} />
         <div className="repo-sandbox-actions">
           {/* Under both lists, on one line: what an allowlisted socket opens (README → Security). */}
           <p className="field-hint field-warning" id={ids.socketsWarning}>

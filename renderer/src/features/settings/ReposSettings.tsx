@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import type { Repo } from '../../../../shared/model/task.js';
 import { useActions, useAppStore, useClient } from '../../appContext.js';
+import { FormError } from '../../components/FormError.js';
+import { useCall } from '../../components/useCall.js';
 import { selectRepos } from '../../state/selectors.js';
-import { errorMessage } from '../../state/startSync.js';
 import { RepoSandboxForm } from './RepoSandboxForm.js';
 import './settings.css';
 
@@ -38,38 +39,28 @@ function RepoRow({ repo }: { repo: Repo }) {
   const { receiveRepo, receiveRepos } = useActions();
   const [mode, setMode] = useState<RowMode>({ type: 'view' });
   const [name, setName] = useState(repo.name);
-  const [error, setError] = useState<string | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
-
-  async function attempt(call: () => Promise<void>) {
-    setIsBusy(true);
-    setError(null);
-    try {
-      await call();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setIsBusy(false);
-    }
-  }
+  const call = useCall();
 
   const rename = (event: FormEvent) => {
     event.preventDefault();
-    void attempt(async () => {
+    void call.run(async () => {
       const result = await client.invoke('repos.rename', { id: repo.id, name });
-      if (!result.ok) return setError(result.message);
-      receiveRepo(result.repo);
-      setMode({ type: 'view' });
+      if (result.ok) {
+        receiveRepo(result.repo);
+        setMode({ type: 'view' });
+      }
+      return result;
     });
   };
 
   const remove = () =>
-    attempt(async () => {
+    call.run(async () => {
       const result = await client.invoke('repos.remove', { id: repo.id });
-      if (!result.ok) return setError(result.message);
+      if (!result.ok) return result;
       // The host also announces the new list; this makes the row go at once.
       const { repos } = await client.invoke('repos.list', {});
       receiveRepos(repos);
+      return result;
     });
 
   return (
@@ -92,7 +83,7 @@ function RepoRow({ repo }: { repo: Repo }) {
               }
             }}
           />
-          <button type="submit" className="btn" disabled={isBusy || name.trim() === ''}>
+          <button type="submit" className="btn" disabled={call.isBusy || name.trim() === ''}>
             Save
           </button>
           <button
@@ -132,7 +123,7 @@ function RepoRow({ repo }: { repo: Repo }) {
       {mode.type === 'confirmRemove' && (
         <div className="confirm-strip" role="group" aria-label={`Remove ${repo.name}?`}>
           <span>Remove “{repo.name}” from Flotilla? The folder on disk is not touched.</span>
-          <button type="button" className="btn btn-danger" disabled={isBusy} onClick={() => void remove()}>
+          <button type="button" className="btn btn-danger" disabled={call.isBusy} onClick={() => void remove()}>
             Remove repo
           </button>
           <button type="button" className="btn" onClick={() => setMode({ type: 'view' })}>
@@ -140,11 +131,7 @@ function RepoRow({ repo }: { repo: Repo }) {
           </button>
         </div>
       )}
-      {error !== null && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={call.error} />
       <RepoSandboxForm repo={repo} />
     </li>
   );

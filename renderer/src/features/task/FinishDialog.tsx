@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { MergeStrategy, Task } from '../../../../shared/model/task.js';
 import { canMerge, canTransition } from '../../../../shared/model/taskLifecycle.js';
 import { InertText } from '../../components/InertText.js';
+import { DialogActions } from '../../components/DialogActions.js';
 import { Modal } from '../../components/Modal.js';
 import { MergeFailure } from './MergeFailure.js';
 import { MergeStrategySelect } from './MergeStrategySelect.js';
@@ -71,20 +72,14 @@ export function FinishDialog({ task, onClose }: { task: Task; onClose: () => voi
         </label>
       </fieldset>
       {call.error !== null && <MergeFailure message={call.error} files={conflicts} />}
-      <div className="form-actions">
-        <button type="button" className="btn" onClick={onClose}>
-          Cancel
-        </button>
-        {choice === 'merge' ? (
-          <button type="button" className="btn btn-primary" onClick={confirm} disabled={call.isBusy || !isMergeable}>
-            Merge
-          </button>
-        ) : (
-          <button type="button" className="btn btn-danger" onClick={confirm} disabled={call.isBusy || !isDiscardable}>
-            Discard task
-          </button>
-        )}
-      </div>
+      <DialogActions
+        onCancel={onClose}
+        action={
+          choice === 'merge'
+            ? { label: 'Merge', isDisabled: call.isBusy || !isMergeable, onClick: () => void confirm() }
+            : { label: 'Discard task', tone: 'danger', isDisabled: call.isBusy || !isDiscardable, onClick: () => void confirm() }
+        }
+      />
     </Modal>
   );
 }

@@ -1,16 +1,18 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useActions, useAppStore, useClient } from '../../appContext.js';
+import { DialogActions } from '../../components/DialogActions.js';
+import { FormError } from '../../components/FormError.js';
 import { Modal } from '../../components/Modal.js';
 import { selectRepos } from '../../state/selectors.js';
-import { errorMessage } from '../../state/startSync.js';
 import { PolicyFields } from '../approvals/PolicyFields.js';
 import { DEFAULT_POLICY_CHOICE, policyBlocker, policyCreateInput, type PolicyChoice } from '../approvals/policyChoices.js';
 import { useBranches } from './useBranches.js';
+import { useTaskCall } from './useTaskCall.js';
 
 export function NewTaskDialog({ onClose }: { onClose: () => void }) {
   const client = useClient();
   const repos = useAppStore(selectRepos);
-  const { receiveTask, openTask, openDialog } = useActions();
+  const { openTask, openDialog } = useActions();
   const [repoChoice, setRepoChoice] = useState<string | null>(null);
   // Until the user picks, follow the first repo (the list can arrive after the dialog opens).
   const repoId = repoChoice ?? repos[0]?.id ?? null;
@@ -43,47 +45,37 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
       isCurrent = false;
     };
   }, [client]);
-  const [error, setError] = useState<string | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
+  const call = useTaskCall();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (repoId === null) {
-      setError('Add a repository first.');
+      call.setError('Add a repository first.');
       return;
     }
     if (prompt.trim() === '') {
-      setError('Write a prompt: it is what the agent will work on.');
+      call.setError('Write a prompt: it is what the agent will work on.');
       return;
     }
     // Ctrl+Enter submits even while the button is off: the same rule holds here.
     if (blocker !== null) {
-      setError(blocker);
+      call.setError(blocker);
       return;
     }
-    setIsBusy(true);
-    setError(null);
-    try {
-      const result = await client.invoke('tasks.create', {
+    const result = await call.run((c) =>
+      c.invoke('tasks.create', {
         repo: repoId,
         prompt,
         ...(title.trim() ? { title: title.trim() } : {}),
         ...(baseBranch ? { baseBranch } : {}),
         start: !isBacklog,
         ...policyCreateInput(policy),
-      });
-      if (result.ok) {
-        receiveTask(result.task);
-        // A backlog task is a note for later: stay on the board, ready for the next one.
-        if (!isBacklog) openTask(result.task.id);
-        onClose();
-        return;
-      }
-      setError(result.message);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setIsBusy(false);
+      }),
+    );
+    if (result.ok) {
+      // A backlog task is a note for later: stay on the board, ready for the next one.
+      if (!isBacklog) openTask(result.task.id);
+      onClose();
     }
   }
 
@@ -132,11 +124,7 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
             first.
           </p>
         )}
-        {branches.status === 'error' && (
-          <p className="form-error" role="alert">
-            {branches.message}
-          </p>
-        )}
+        <FormError message={branches.status === 'error' ? branches.message : null} />
         <label className="field">
           <span className="field-label">
             Title <span className="field-optional">(optional)</span>
@@ -161,7 +149,7 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
           choice={policy}
           onChange={(next) => {
             setPolicy(next);
-            setError(null);
+            call.setError(null);
           }}
         />
         <label className="check-row check-row-field">
@@ -170,23 +158,17 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
             Put in Backlog <span className="field-optional">— create it now, start it later</span>
           </span>
         </label>
-        {error !== null && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="form-actions">
-          <span className="form-note">
-            {isBacklog ? 'Waits in the Backlog until you start it.' : `Runs in its own worktree, ${policy.mode === 'full-access' ? 'without a sandbox' : 'sandboxed'}.`}{' '}
-            Ctrl+Enter to create.
-          </span>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={isBusy || blocker !== null} title={blocker ?? undefined}>
-            {isBacklog ? 'Add to Backlog' : 'Create task'}
-          </button>
-        </div>
+        <DialogActions
+          error={call.error}
+          note={
+            <>
+              {isBacklog ? 'Waits in the Backlog until you start it.' : `Runs in its own worktree, ${policy.mode === 'full-access' ? 'without a sandbox' : 'sandboxed'}.`}{' '}
+              Ctrl+Enter to create.
+            </>
+          }
+          onCancel={onClose}
+          action={{ label: isBacklog ? 'Add to Backlog' : 'Create task', isDisabled: call.isBusy || blocker !== null, title: blocker ?? undefined }}
+        />
       </form>
     </Modal>
   );

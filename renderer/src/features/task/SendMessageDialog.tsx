@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Task } from '../../../../shared/model/task.js';
 import { visibleText } from '../../../../shared/model/visibleText.js';
+import { DialogActions } from '../../components/DialogActions.js';
 import { Modal } from '../../components/Modal.js';
 import type { SendMode } from '../board/dropRules.js';
 import { useTaskCall } from './useTaskCall.js';
@@ -53,20 +54,12 @@ export function SendMessageDialog({ task, mode, onClose }: { task: Task; mode: S
             }}
           />
         </label>
-        {call.error !== null && (
-          <p className="form-error" role="alert">
-            {call.error}
-          </p>
-        )}
-        <div className="form-actions">
-          <span className="form-note">Ctrl+Enter to send.</span>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={call.isBusy || message.trim() === ''}>
-            {copy.action}
-          </button>
-        </div>
+        <DialogActions
+          error={call.error}
+          note="Ctrl+Enter to send."
+          onCancel={onClose}
+          action={{ label: copy.action, isDisabled: call.isBusy || message.trim() === '' }}
+        />
       </form>
     </Modal>
   );

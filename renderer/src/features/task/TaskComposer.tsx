@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { DEFAULT_RESUME_MESSAGE } from '../../../../shared/model/resume.js';
 import type { Task } from '../../../../shared/model/task.js';
+import { FormError } from '../../components/FormError.js';
 import { sendModeOf } from '../board/dropRules.js';
 import { useTaskCall } from './useTaskCall.js';
 import './taskComposer.css';
@@ -64,11 +65,7 @@ export function TaskComposer({ task }: { task: Task }) {
           {isResume ? 'Resume' : 'Send'}
         </button>
       </div>
-      {call.error !== null && (
-        <p className="form-error" role="alert">
-          {call.error}
-        </p>
-      )}
+      <FormError message={call.error} />
     </form>
   );
 }

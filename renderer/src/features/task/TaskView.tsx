@@ -3,6 +3,7 @@ import { describePolicy } from '../../../../shared/model/sandboxPolicy.js';
 import type { Task } from '../../../../shared/model/task.js';
 import { canTransition, isActive, isFinal } from '../../../../shared/model/taskLifecycle.js';
 import { useActions, useClient } from '../../appContext.js';
+import { FormError } from '../../components/FormError.js';
 import { describeUsage, formatTokens } from '../../components/formatTokens.js';
 import { InertText } from '../../components/InertText.js';
 import { visibleText } from '../../../../shared/model/visibleText.js';
@@ -116,11 +117,7 @@ export function TaskView({ task }: { task: Task }) {
             <InertText text={task.statusReason} />
           </p>
         )}
-        {action.error !== null && (
-          <p className="form-error" role="alert">
-            {action.error}
-          </p>
-        )}
+        <FormError message={action.error} />
         {task.status !== 'discarded' && task.status !== 'backlog' && <MergeControls task={task} />}
       </header>
       {task.pendingApproval !== null && (

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { TranscriptItem } from '../../../../shared/model/transcript.js';
+import { FormError } from '../../components/FormError.js';
 import { InertText } from '../../components/InertText.js';
 import { useStickToBottom } from '../../components/useStickToBottom.js';
 import { ApprovalLine } from '../approvals/ApprovalLine.js';
@@ -79,11 +80,7 @@ export function Transcript({ view, isVisible }: { view: TranscriptView; isVisibl
   const approvals = useMemo(() => approvalsByCallId(view.items), [view.items]);
   return (
     <div className="transcript" ref={ref} onScroll={onScroll}>
-      {view.error !== null && (
-        <p className="form-error" role="alert">
-          {view.error}
-        </p>
-      )}
+      <FormError message={view.error} />
       {!view.isLoaded && <p className="muted">Loading transcript…</p>}
       {view.isLoaded && view.items.length === 0 && view.error === null && <p className="muted">Nothing has happened yet.</p>}
       {view.items.map((item) => (

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ShellKind, TerminalInfo } from '../../../../shared/contracts/terminal.js';
 import { useClient } from '../../appContext.js';
+import { DialogActions } from '../../components/DialogActions.js';
+import { FormError } from '../../components/FormError.js';
 import { Modal } from '../../components/Modal.js';
 import { AgentTerminalView } from './AgentTerminalView.js';
 import { exitText } from './exitText.js';
@@ -157,11 +159,7 @@ export function TerminalPanel({ taskId, isVisible }: { taskId: string; isVisible
           Open unsandboxed shell…
         </button>
       </div>
-      {error !== null && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {isAgentActive && (
         <AgentTerminalView
           client={client}
@@ -186,21 +184,17 @@ export function TerminalPanel({ taskId, isVisible }: { taskId: string; isVisible
             This shell runs in the task's worktree <strong>without the sandbox</strong>: whatever runs in it can read and change
             everything your user can, and reach the network. Use it for your own commands only.
           </p>
-          <div className="form-actions">
-            <button type="button" className="btn" onClick={() => setIsConfirmingUnsandboxed(false)}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="btn btn-danger"
-              onClick={() => {
+          <DialogActions
+            onCancel={() => setIsConfirmingUnsandboxed(false)}
+            action={{
+              label: 'Open unsandboxed shell',
+              tone: 'danger',
+              onClick: () => {
                 setIsConfirmingUnsandboxed(false);
                 void open('unsandboxed');
-              }}
-            >
-              Open unsandboxed shell
-            </button>
-          </div>
+              },
+            }}
+          />
         </Modal>
       )}
     </div>

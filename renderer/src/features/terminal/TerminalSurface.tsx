@@ -4,6 +4,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { FormError } from '../../components/FormError.js';
 import type { TerminalLink } from '../../transport/terminalLink.js';
 import type { UiClient } from '../../transport/uiClient.js';
 import { useSettings } from '../settings/useSettings.js';
@@ -197,11 +198,7 @@ export function TerminalSurface({ client, link, sessionId, label }: { client: Ui
           />
         </div>
       )}
-      {error !== null && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div ref={hostRef} className="terminal-xterm" role="group" aria-label={label} data-session-id={sessionId} />
     </div>
   );
