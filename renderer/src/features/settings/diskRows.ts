@@ -130,3 +130,22 @@ export function folderName(fullPath: string): string {
   const parts = fullPath.split(/[\\/]/).filter(Boolean);
   return parts[parts.length - 1] ?? fullPath;
 }
+
+/** "1 worktree", "3 worktrees": the counts the Disk tab says. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * What "Clean up finished" did: "Removed 2 worktrees; 1.2 MB freed.", then what failed and what
+ * was kept, each only when there is some.
+ */
+export function cleanupNotice({ removed, freed, failed, skippedDirty }: { removed: number; freed: number; failed: number; skippedDirty: number }): string {
+  return [
+    `Removed ${plural(removed, 'worktree')}; ${formatBytes(freed)} freed.`,
+    failed > 0 ? `${plural(failed, 'worktree')} could not be removed: see ${failed === 1 ? 'its row' : 'their rows'}.` : '',
+    skippedDirty > 0 ? `Kept ${plural(skippedDirty, 'worktree')} with uncommitted work: remove ${skippedDirty === 1 ? 'it' : 'them'} one by one.` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
