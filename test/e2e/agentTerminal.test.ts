@@ -1,19 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Terminal } from '@xterm/xterm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../fixtures/browser.js';
 import { startFlotilla, type FlotillaServer } from '../fixtures/flotillaProcess.js';
 import { startModelServer, type ModelServer } from '../fixtures/modelServer.js';
 import { makeTempRepo, type TempRepo } from '../fixtures/tempRepo.js';
-
-/** Set by the UI under `?e2e` (renderer/src/features/terminal/TerminalSurface.tsx). */
-declare global {
-  interface Window {
-    __flotillaTerminals?: Map<string, Terminal>;
-  }
-}
+import { screenText as readScreen } from './support/terminalScreen.js';
 
 /** The Agent tab in a real browser against `flotilla serve`: the agent's commands, live and in colour. */
 
@@ -53,7 +46,7 @@ beforeAll(async () => {
   flotilla = await startFlotilla({ env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-test' } });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  // The token becomes a cookie; `?e2e` then exposes each xterm's buffer on window.
+  // The token becomes a cookie.
   await page.goto(flotilla.url);
   await page.waitForURL(`${flotilla.origin}/`);
 });
@@ -65,33 +58,25 @@ afterAll(async () => {
   await repo?.cleanup();
 });
 
-/** The shown terminal's lines, read from xterm's buffer (what the user sees). */
+/** The shown terminal's lines (what the user sees). */
 function screenText(): Promise<string> {
-  return page.evaluate(() => {
-    const term = [...(window.__flotillaTerminals?.values() ?? [])].at(-1);
-    if (!term) return '';
-    const buffer = term.buffer.active;
-    const lines: string[] = [];
-    for (let y = 0; y < buffer.length; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
-    return lines.join('\n');
-  });
+  return readScreen(page);
 }
 
-/** The foreground palette colour of `word` in the command's output line `plain red green` (1 = red, 2 = green), or null. */
+/**
+ * The foreground palette colour of `word` in the command's output line `plain red green`
+ * (1 = red, 2 = green), or null: the `xterm-fg-N` class of the run of cells that holds it.
+ */
 function colourOf(word: string): Promise<number | null> {
   return page.evaluate((wanted) => {
-    const term = [...(window.__flotillaTerminals?.values() ?? [])].at(-1);
-    if (!term) return null;
-    const buffer = term.buffer.active;
-    for (let y = 0; y < buffer.length; y++) {
-      const line = buffer.getLine(y);
-      const text = line?.translateToString(true) ?? '';
+    for (const row of Array.from(document.querySelectorAll('.terminal-xterm .xterm-rows > div'))) {
+      const text = (row.textContent ?? '').replace(/\u00a0/g, ' ');
       // Not the header above it, which spells the escape sequences out.
       if (!text.startsWith('plain ')) continue;
-      const x = text.indexOf(wanted);
-      if (x < 0) return null;
-      const cell = line?.getCell(x);
-      return cell?.isFgPalette() ? cell.getFgColor() : null;
+      const run = Array.from(row.children).find((cells) => (cells.textContent ?? '').includes(wanted));
+      if (!run) return null;
+      const palette = /\bxterm-fg-(\d+)\b/.exec(run.className);
+      return palette ? Number(palette[1]) : null;
     }
     return null;
   }, word);
@@ -112,7 +97,7 @@ function shot(name: string): Promise<Buffer> {
 describe('the Agent tab', () => {
   it('says calmly that no command has run yet', async () => {
     const task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repo.path, '--prompt', 'Say hello', '--wait']);
-    await page.goto(`${flotilla.origin}/?e2e`);
+    await page.goto(`${flotilla.origin}/`);
     await openTerminalOf(task);
     const agentTab = page.getByRole('tab', { name: 'Agent' });
     expect(await agentTab.getAttribute('aria-selected')).toBe('true');
@@ -123,7 +108,7 @@ describe('the Agent tab', () => {
   it("shows the agent's commands in colour, each with its header and exit line", async () => {
     const task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repo.path, '--prompt', 'Paint the words', '--wait']);
     expect(task.status).toBe('review');
-    await page.goto(`${flotilla.origin}/?e2e`);
+    await page.goto(`${flotilla.origin}/`);
     await openTerminalOf(task);
     // The first tab, chosen by default once the agent has run something.
     const tabs = page.getByRole('tablist', { name: 'Terminals' }).getByRole('tab');
@@ -152,7 +137,7 @@ describe('the Agent tab', () => {
 
   it("passes what the user types to the running command's prompt", async () => {
     const task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repo.path, '--prompt', 'Ask before going on']);
-    await page.goto(`${flotilla.origin}/?e2e`);
+    await page.goto(`${flotilla.origin}/`);
     await openTerminalOf(task);
     // The Agent terminal appears with the command, without a reload.
     await page.getByRole('group', { name: 'Agent terminal' }).waitFor({ timeout: 15_000 });

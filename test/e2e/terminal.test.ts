@@ -1,19 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Terminal } from '@xterm/xterm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../fixtures/browser.js';
 import { startFlotilla, type FlotillaServer } from '../fixtures/flotillaProcess.js';
 import { startModelServer, type ModelServer } from '../fixtures/modelServer.js';
 import { makeTempRepo, type TempRepo } from '../fixtures/tempRepo.js';
-
-/** Set by the UI under `?e2e` (renderer/src/features/terminal/TerminalSurface.tsx). */
-declare global {
-  interface Window {
-    __flotillaTerminals?: Map<string, Terminal>;
-  }
-}
+import { screenText as readScreen } from './support/terminalScreen.js';
 
 /** A task's interactive terminal in a real browser against `flotilla serve`: type, read, reload, Ctrl-C. */
 
@@ -36,7 +29,7 @@ beforeAll(async () => {
   task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repo.path, '--prompt', 'look around', '--wait']);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  // The token becomes a cookie; `?e2e` then exposes each xterm's buffer on window.
+  // The token becomes a cookie.
   await page.goto(flotilla.url);
   await page.waitForURL(`${flotilla.origin}/`);
 });
@@ -48,17 +41,9 @@ afterAll(async () => {
   await repo?.cleanup();
 });
 
-/** The active terminal's screen as text, read from xterm's buffer (what the user sees). */
+/** The active terminal's screen as text (what the user sees). */
 function screenText(): Promise<string> {
-  return page.evaluate(() => {
-    const terms = [...(window.__flotillaTerminals?.values() ?? [])];
-    const term = terms.at(-1);
-    if (!term) return '';
-    const buffer = term.buffer.active;
-    const lines: string[] = [];
-    for (let y = 0; y < buffer.length; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
-    return lines.join('\n');
-  });
+  return readScreen(page);
 }
 
 async function openTerminalTab(): Promise<void> {
@@ -75,7 +60,7 @@ function shot(name: string): Promise<Buffer> {
 
 describe('the Terminal tab', () => {
   it('opens a sandboxed shell, types `echo hi` and reads `hi` back from the screen', async () => {
-    await page.goto(`${flotilla.origin}/?e2e`);
+    await page.goto(`${flotilla.origin}/`);
     await openTerminalTab();
     await page.getByRole('button', { name: 'Open a shell in the sandbox' }).click();
     await page.locator('.terminal-xterm .xterm').waitFor();
