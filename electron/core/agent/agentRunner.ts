@@ -5,6 +5,7 @@ import { isWorkerPtyMessage, isWorkerToHost, type WorkerEvent, type WorkerStartC
 import type { ApprovalDecision, TaskGrants } from '../../../shared/model/approval.js';
 import type { CommandPtyHost } from './commandPtyHost.js';
 import { CommandPtyBridge } from './commandPtyBridge.js';
+import { errorMessage } from '../util/errorMessage.js';
 
 export type TurnOutcome =
   | { kind: 'done'; history: unknown[]; usage: { inputTokens: number; outputTokens: number } }
@@ -53,7 +54,7 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
   try {
     script = opts.workerScript ?? builtScript('electron/core/agent/agentWorker.js');
   } catch (error) {
-    const reason = `agent worker not started: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = `agent worker not started: ${errorMessage(error)}`;
     return { done: Promise.resolve({ kind: 'crashed', reason }), stop: () => {}, decide: () => {}, pid: undefined };
   }
 
@@ -61,7 +62,7 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
   try {
     child = opts.pool?.take() ?? forkWorker(script, opts.env);
   } catch (error) {
-    const reason = `agent worker not started: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = `agent worker not started: ${errorMessage(error)}`;
     return { done: Promise.resolve({ kind: 'crashed', reason }), stop: () => {}, decide: () => {}, pid: undefined };
   }
 

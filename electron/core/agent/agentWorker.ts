@@ -8,6 +8,7 @@ import { oneLine } from './apiErrorReason.js';
 import { warmUpHttp } from './httpWarmUp.js';
 import { PtyCommands } from './ptyCommands.js';
 import { isHostToWorker, type WorkerStartConfig, type WorkerToHost } from './workerProtocol.js';
+import { errorMessage } from '../util/errorMessage.js';
 
 /**
  * The agent worker: a child process the host forks for one turn of one task (see
@@ -98,7 +99,7 @@ async function runTurn(config: WorkerStartConfig): Promise<void> {
     send(end);
   } catch (error) {
     if (isStopping) return;
-    const reason = oneLine(`agent worker error: ${error instanceof Error ? error.message : String(error)}`);
+    const reason = oneLine(`agent worker error: ${errorMessage(error)}`);
     send({ type: 'turn_failed', kind: 'internal', reason, history: config.history });
   }
   await exitAfterFlush(0);
@@ -121,7 +122,7 @@ async function stop(): Promise<void> {
 }
 
 function reportCrash(error: unknown): void {
-  const reason = oneLine(`agent worker crashed: ${error instanceof Error ? error.message : String(error)}`);
+  const reason = oneLine(`agent worker crashed: ${errorMessage(error)}`);
   // The earlier turns' history stays valid: this turn's items are lost, not the task's.
   send({ type: 'turn_failed', kind: 'internal', reason, history: startConfig?.history ?? [] });
   void exitAfterFlush(1);

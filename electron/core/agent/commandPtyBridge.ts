@@ -1,6 +1,7 @@
 import { failure } from '../../../shared/contract.js';
 import type { CommandPty, CommandPtyHost } from './commandPtyHost.js';
 import type { HostPtyMessage, WorkerPtyMessage } from './workerProtocol.js';
+import { errorMessage } from '../util/errorMessage.js';
 
 interface BridgedPty {
   /** null while the host is still opening it. */
@@ -73,7 +74,7 @@ export class CommandPtyBridge {
         },
       });
     } catch (error) {
-      opened = failure('invalid_state', error instanceof Error ? error.message : String(error));
+      opened = failure('invalid_state', errorMessage(error));
     }
     if (!opened.ok) {
       this.ptys.delete(ptyId);

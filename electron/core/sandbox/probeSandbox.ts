@@ -4,6 +4,7 @@ import path from 'node:path';
 import { BASE_MOUNT_ARGS, isolationArgs } from './bwrapArgs.js';
 import { SANDBOX_EXEC_PATH } from './seatbeltProfile.js';
 import { SECCOMP_BWRAP_ARGS, SECCOMP_FD, seccompFilterFile, seccompUnsupportedReason } from './seccompFilter.js';
+import { errorMessage } from '../util/errorMessage.js';
 
 export interface SandboxStatus {
   isAvailable: boolean;
@@ -115,7 +116,7 @@ function startProbe(probe: ProbeCommand): Promise<SandboxStatus> {
   try {
     if (probe.seccompFilterFile) filterFd = fs.openSync(probe.seccompFilterFile(), 'r');
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     return Promise.resolve({ isAvailable: false, reason: `sandbox unavailable: cannot write the seccomp filter: ${detail}` });
   }
   // stdio[SECCOMP_FD] is the filter: bwrap gets it on the fd its --seccomp names (no shell needed here).

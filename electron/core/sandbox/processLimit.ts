@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from '../util/errorMessage.js';
 
 /**
  * How the number of processes (threads included) of one command is capped, so that a fork
@@ -120,7 +121,7 @@ async function tryCgroup(parentDir: string): Promise<string | null> {
   try {
     group = CommandCgroup.create(parentDir, 8);
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return errorMessage(error);
   }
   try {
     const launch = group.wrap('/bin/sh', ['-c', 'exit 0']);

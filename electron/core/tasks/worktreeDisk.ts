@@ -8,6 +8,7 @@ import { isFinal, type TaskStatus } from '../../../shared/model/taskLifecycle.js
 import { firstLines, runGit } from '../git/runGit.js';
 import { uncommittedPaths } from '../git/worktreeRecovery.js';
 import type { TaskStore } from '../store/taskStore.js';
+import { errorMessage } from '../util/errorMessage.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -163,7 +164,7 @@ async function uncommittedIn(folder: string, timeoutMs: number): Promise<{ paths
   try {
     return { paths: await uncommittedPaths(folder, { timeoutMs }), error: null };
   } catch (error) {
-    return { paths: [], error: firstLines(error instanceof Error ? error.message : String(error), 1) };
+    return { paths: [], error: firstLines(errorMessage(error), 1) };
   }
 }
 

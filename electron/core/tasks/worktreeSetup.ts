@@ -6,12 +6,22 @@ import { isSafeRelativePath } from '../repos/repoService.js';
 import { runSandboxed, SandboxUnavailableError } from '../sandbox/runSandboxed.js';
 import { isWithin } from '../sandbox/writablePaths.js';
 import type { ScriptSandbox } from './taskSandbox.js';
+import { errorMessage } from '../util/errorMessage.js';
 
 /** The call id of the setup script in a task's journal; its success means "setup done". */
 export const SETUP_CALL_ID = 'setup';
 const CLEANUP_CALL_ID = 'cleanup';
 /** 60 s: a cleanup script must not hold up a merge for long. */
 const CLEANUP_TIMEOUT_MS = 60_000;
+
+/** How a repo script runs: in the task's sandbox, bounded in time, journalled like a command. */
+interface ScriptRunOptions {
+  /** Asked for only when there is a script to run. */
+  sandbox: () => Promise<ScriptSandbox>;
+  timeoutMs: number;
+  signal: AbortSignal;
+  record: (body: TaskEventBody) => void;
+}
 
 export type ScriptOutcome =
   /** It ran (exit code null: killed by a limit, a stop, or it could not be started). */
@@ -27,16 +37,13 @@ export type ScriptOutcome =
  * sandbox (`sandbox`, see scriptSandbox in taskSandbox.ts), never on the host; its output is
  * journalled like a command. Returns null when there was nothing to run.
  */
-export async function prepareWorktree(opts: {
-  repoPath: string;
-  worktreePath: string;
-  settings: RepoSettings;
-  /** Asked for only when there is a script to run. */
-  sandbox: () => Promise<ScriptSandbox>;
-  timeoutMs: number;
-  signal: AbortSignal;
-  record: (body: TaskEventBody) => void;
-}): Promise<ScriptOutcome | null> {
+export async function prepareWorktree(
+  opts: ScriptRunOptions & {
+    repoPath: string;
+    worktreePath: string;
+    settings: RepoSettings;
+  },
+): Promise<ScriptOutcome | null> {
   copyFiles(opts);
   if (opts.settings.setupScript.trim() === '') return null;
   return runScript({ ...opts, callId: SETUP_CALL_ID, label: 'setup script', script: opts.settings.setupScript });
@@ -92,15 +99,7 @@ function copyFiles(opts: { repoPath: string; worktreePath: string; settings: Rep
   }
 }
 
-async function runScript(opts: {
-  script: string;
-  callId: string;
-  label: string;
-  sandbox: () => Promise<ScriptSandbox>;
-  timeoutMs: number;
-  signal: AbortSignal;
-  record: (body: TaskEventBody) => void;
-}): Promise<ScriptOutcome> {
+async function runScript(opts: ScriptRunOptions & { script: string; callId: string; label: string }): Promise<ScriptOutcome> {
   const started = Date.now();
   // Intent before action, as for the agent's commands.
   opts.record({ kind: 'command_started', callId: opts.callId, command: `${opts.label}: ${opts.script}` });
@@ -118,7 +117,7 @@ async function runScript(opts: {
     opts.record({ kind: 'command_finished', callId: opts.callId, exitCode: result.exitCode, durationMs: result.durationMs, isKilled: result.isKilled });
     return { kind: 'ran', exitCode: result.exitCode, isKilled: result.isKilled };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     // It never ran: say why in its output, and close it so it is not "outcome unknown".
     opts.record({ kind: 'command_output', callId: opts.callId, chunk: `${reason}\n` });
     opts.record({ kind: 'command_finished', callId: opts.callId, exitCode: null, durationMs: Date.now() - started, isKilled: false });

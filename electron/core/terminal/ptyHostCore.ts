@@ -2,6 +2,7 @@ import * as nodePty from 'node-pty';
 import type { IPty } from 'node-pty';
 import { HostedPty, type HostedPtyOptions } from './hostedPty.js';
 import { isHostToPtyHost, type HostToPtyHost, type PtyHostToHost, type PtySpawnRequest } from './ptyHostProtocol.js';
+import { errorMessage } from '../util/errorMessage.js';
 
 export type SpawnPty = (request: PtySpawnRequest) => IPty;
 
@@ -67,7 +68,7 @@ export class PtyHostCore {
     try {
       pty = (this.opts.spawnPty ?? spawnWithNodePty)(request);
     } catch (error) {
-      this.opts.send({ type: 'spawn_failed', id: request.id, reason: error instanceof Error ? error.message : String(error) });
+      this.opts.send({ type: 'spawn_failed', id: request.id, reason: errorMessage(error) });
       return;
     }
     const hosted = new HostedPty(request.id, pty, this.opts.send, () => this.ptys.delete(request.id), this.opts);

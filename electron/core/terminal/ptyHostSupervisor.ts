@@ -2,6 +2,7 @@ import { failure, type Failure } from '../../../shared/contract.js';
 import { forkPtyHost, type PtyHostConnection, type StartPtyHost } from './ptyHostProcess.js';
 import type { HostToPtyHost, PtyHostToHost } from './ptyHostProtocol.js';
 import type { TerminalExit } from './terminalSession.js';
+import { errorMessage } from '../util/errorMessage.js';
 
 /**
  * Keeps a pty host process for the terminal service: starts it on the first spawn, starts a new
@@ -70,7 +71,7 @@ export class PtyHostSupervisor {
     try {
       generation = this.ensurePtyHost();
     } catch (error) {
-      return failure('invalid_state', `the pty host did not start: ${error instanceof Error ? error.message : String(error)}`);
+      return failure('invalid_state', `the pty host did not start: ${errorMessage(error)}`);
     }
     const env = { TERM: 'xterm-256color', ...spec.env };
     const ack = (chars: number) => {

@@ -9,7 +9,7 @@ import { DEFAULT_SCROLLBACK_LINES, type CreateScreenMirror } from './screenMirro
 import type { FeedCommandConsumer, FeedCommandHandle, OpenFeedOptions, RunInFeedOptions } from './terminalFeed.js';
 import { TerminalFeeds, type SessionScreenOptions } from './terminalFeeds.js';
 import type { TerminalRecorder } from './terminalRecorder.js';
-import { TerminalSession, type TerminalExit, type TerminalViewer, type ViewerAttachment } from './terminalSession.js';
+import { TerminalSession, type TerminalExit, type TerminalSessionOptions, type TerminalViewer, type ViewerAttachment } from './terminalSession.js';
 import { TerminalTap } from './terminalTap.js';
 
 export type { TerminalExit, TerminalViewer, ViewerAttachment } from './terminalSession.js';
@@ -62,14 +62,7 @@ export interface OpenTerminalOptions {
   rows: number;
 }
 
-export interface TerminalSessionInfo {
-  sessionId: string;
-  /** 0 for a feed (it has no program of its own). */
-  pid: number;
-  cwd: string;
-  argv: string[];
-  cols: number;
-  rows: number;
+export interface TerminalSessionInfo extends Pick<TerminalSessionOptions, 'sessionId' | 'pid' | 'cwd' | 'argv' | 'cols' | 'rows'> {
   /** null while the program runs. */
   exit: TerminalExit | null;
 }

@@ -17,6 +17,7 @@ export interface TerminalViewer {
 
 export interface TerminalSessionOptions {
   sessionId: string;
+  /** 0 for a feed (it has no program of its own). */
   pid: number;
   cwd: string;
   argv: string[];
