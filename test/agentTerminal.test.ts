@@ -157,8 +157,9 @@ describe("the agent's commands on a pty", () => {
     const recorded = events.events.map((e) => e.body as { kind: string; sessionId?: string; terminal?: string; recording?: string }).find((b) => b.kind === 'terminal_recorded');
     expect(recorded).toMatchObject({ sessionId, terminal: 'agent' });
     const file = path.join(flotilla.home, recorded?.recording ?? 'missing');
+    // Written behind the stream (every 200 ms); 20 s for a loaded machine.
     let recording = '';
-    for (let i = 0; i < 50 && !recording.includes('is-a-tty'); i++) {
+    for (const deadline = Date.now() + 20_000; !recording.includes('is-a-tty') && Date.now() < deadline; ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       recording = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     }

@@ -102,9 +102,9 @@ describe('a task terminal', () => {
     // Never the bytes themselves in the journal.
     expect(JSON.stringify(events)).not.toContain('sum=42');
     const file = path.join(flotilla.home, recorded?.recording ?? 'missing');
-    // Written behind the stream (every 200 ms): wait for the last echo to land.
+    // Written behind the stream (every 200 ms): wait for the last echo to land (20 s for a loaded machine).
     let text = '';
-    for (let i = 0; i < 50 && !text.includes('from-second-7'); i++) {
+    for (const deadline = Date.now() + 20_000; !text.includes('from-second-7') && Date.now() < deadline; ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     }

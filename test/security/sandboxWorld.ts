@@ -124,7 +124,7 @@ export function hostPidsMatching(token: string): number[] {
 }
 
 /** Polls until `check` holds or `ms` pass; returns whether it held. */
-export async function eventually(check: () => boolean, ms = 3_000): Promise<boolean> {
+export async function eventually(check: () => boolean, ms = 15_000): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) return false;

@@ -6,6 +6,7 @@ import type { ApprovalDecision, TaskGrants } from '../../../shared/model/approva
 import type { CommandPtyHost } from './commandPtyHost.js';
 import { CommandPtyBridge } from './commandPtyBridge.js';
 import { errorMessage } from '../util/errorMessage.js';
+import { tailStderr } from '../util/stderrTail.js';
 
 export type TurnOutcome =
   | { kind: 'done'; history: unknown[]; usage: { inputTokens: number; outputTokens: number } }
@@ -42,8 +43,6 @@ export interface StartAgentTurnOptions {
 
 /** 1 s: the worker needs ~0.7 s at most to kill its command and report it. */
 const STOP_KILL_AFTER_MS = 1_000;
-/** 4 KiB of the worker's stderr explain a crash; more would flood a task card. */
-const STDERR_TAIL_CHARS = 4_096;
 
 /**
  * Runs one agent turn in its own process (agentWorker.js): a crash, a hang or a flood there
@@ -70,7 +69,6 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
   let isStopRequested = false;
   let isFinished = false;
   let exitInfo = '';
-  let stderrTail = '';
   let killTimer: NodeJS.Timeout | null = null;
   let resolveDone: (outcome: TurnOutcome) => void = () => {};
   const done = new Promise<TurnOutcome>((resolve) => (resolveDone = resolve));
@@ -93,14 +91,10 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
     ptys.dispose();
     if (outcome) return resolveDone(outcome);
     if (isStopRequested) return resolveDone({ kind: 'stopped' });
-    const lastLine = stderrTail.trim().split('\n').at(-1);
-    resolveDone({ kind: 'crashed', reason: lastLine ? `${fallbackReason}: ${lastLine}` : fallbackReason });
+    resolveDone({ kind: 'crashed', reason: stderr.explain(fallbackReason) });
   };
 
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
-  });
+  const stderr = tailStderr(child);
   child.on('message', (raw: unknown) => {
     if (!isWorkerToHost(raw)) return;
     // Even after the outcome: a command still running must be able to end properly.

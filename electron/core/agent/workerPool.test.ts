@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive, waitFor } from '../terminal/testTerminals.js';
 import { WorkerPool } from './agentRunner.js';
 
 /** A stand-in worker: stays alive on its IPC channel until killed, like the real one before `start`. */
@@ -10,16 +11,14 @@ const script = path.join(dir, 'idleWorker.cjs');
 fs.writeFileSync(script, "process.on('message', () => {});\n");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const isAlive = (pid: number | undefined) => {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const tick = () => new Promise((resolve) => setTimeout(resolve, 50));
+/**
+ * Gone for good: reaped, so the pool's ChildProcess has seen its exit too. 10 s: a SIGKILLed
+ * child is reaped in milliseconds, but a loaded machine may not run this process for a while.
+ */
+const untilGone = (pid: number | undefined) => waitFor(`process ${pid} to be gone`, () => !isRunning(pid), 10_000);
+const isRunning = (pid: number | undefined) => pid !== undefined && isAlive(pid);
+/** Runs after what the pool queued with setImmediate (take() warms the next spare that way). */
+const afterPoolImmediates = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('WorkerPool', () => {
   it('hands out the warmed spare, then forks the next one', async () => {
@@ -28,14 +27,14 @@ describe('WorkerPool', () => {
     const spare = pool.sparePid;
     const taken = pool.take();
     expect(taken.pid).toBe(spare);
-    await tick();
+    await afterPoolImmediates();
     const next = pool.sparePid;
     expect(next).toBeDefined();
     expect(next).not.toBe(taken.pid);
     taken.kill('SIGKILL');
     pool.dispose();
-    await tick();
-    expect(isAlive(next)).toBe(false);
+    await untilGone(next);
+    expect(isRunning(next)).toBe(false);
   });
 
   it('never hands out a spare that died while waiting', async () => {
@@ -43,7 +42,7 @@ describe('WorkerPool', () => {
     pool.warm();
     const spare = pool.sparePid;
     if (spare !== undefined) process.kill(spare, 'SIGKILL');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await untilGone(spare);
     const taken = pool.take();
     expect(taken.pid).not.toBe(spare);
     expect(taken.connected).toBe(true);
@@ -58,26 +57,26 @@ describe('WorkerPool with a spare that is not always wanted', () => {
     const pool = new WorkerPool({ env: process.env, workerScript: script, wantsSpare: () => isWanted });
     pool.warm();
     const first = pool.sparePid;
-    expect(isAlive(first)).toBe(true);
+    expect(isRunning(first)).toBe(true);
 
     // Every slot taken: the spare is memory no turn can use.
     isWanted = false;
     pool.trim();
     expect(pool.sparePid).toBeUndefined();
-    await tick();
-    expect(isAlive(first)).toBe(false);
+    await untilGone(first);
+    expect(isRunning(first)).toBe(false);
     pool.warm();
     expect(pool.sparePid).toBeUndefined();
 
     // A turn that starts anyway gets a fresh worker, and no spare follows it.
     const taken = pool.take();
     expect(taken.connected).toBe(true);
-    await tick();
+    await afterPoolImmediates();
     expect(pool.sparePid).toBeUndefined();
 
     isWanted = true;
     pool.warm();
-    expect(isAlive(pool.sparePid)).toBe(true);
+    expect(isRunning(pool.sparePid)).toBe(true);
     taken.kill('SIGKILL');
     pool.dispose();
   });

@@ -1,6 +1,7 @@
 import type { SandboxSpec } from '../sandbox/sandboxSpec.js';
 import type { ApprovalDecision, ApprovalRequest, TaskGrants } from '../../../shared/model/approval.js';
 import type { ApprovalPolicy } from '../../../shared/model/sandboxPolicy.js';
+import { isRecord } from '../util/isRecord.js';
 
 /**
  * The messages between the host and one agent worker process (one per running turn),
@@ -126,8 +127,4 @@ export function isHostToWorker(value: unknown): value is HostToWorker {
   if (value.type === 'approval_decision') return typeof value.requestId === 'string' && isRecord(value.decision) && isRecord(value.grants);
   if (typeof value.type === 'string' && HOST_PTY_TYPES.has(value.type)) return typeof value.ptyId === 'string';
   return value.type === 'start' && isRecord(value.config) && typeof value.config.worktreePath === 'string';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

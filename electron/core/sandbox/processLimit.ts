@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../util/errorMessage.js';
+import { isWithin } from './writablePaths.js';
 
 /**
  * How the number of processes (threads included) of one command is capped, so that a fork
@@ -294,8 +295,4 @@ export class CommandCgroup {
 /** mountinfo escapes space, tab, newline and backslash as \ooo. */
 function unescapeMountinfo(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
-}
-
-function isWithin(p: string, dir: string): boolean {
-  return dir === '/' || p === dir || p.startsWith(`${dir}/`);
 }

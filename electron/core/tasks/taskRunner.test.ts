@@ -93,7 +93,7 @@ async function worktreeFor(id: string): Promise<Task> {
   return task;
 }
 
-async function until(check: () => boolean, ms = 2_000): Promise<void> {
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   expect(check()).toBe(true);

@@ -179,7 +179,7 @@ describe('pty host (a real child process with real ptys)', () => {
     // no one acks, so only the exit watch can drain that tail before node-pty closes the pty.
     const pty = spawn('sh', ['-c', `head -c ${FLOW_HIGH_WATERMARK_CHARS + 500} /dev/zero | tr "\\0" x; sleep 0.2; echo END; exit 7`]);
     await waitFor('the first pause', () => pty.isPaused);
-    await waitFor('exit', () => pty.exit !== null, 5_000);
+    await waitFor('exit', () => pty.exit !== null);
     expect(pty.exit).toEqual({ exitCode: 7, signal: 0 });
     expect(pty.output === `${'x'.repeat(FLOW_HIGH_WATERMARK_CHARS + 500)}END\r\n`).toBe(true);
     expect(pty.resumes).toBe(1);
@@ -206,16 +206,16 @@ describe('pty host (a real child process with real ptys)', () => {
     expect(isAlive(backgroundPid)).toBe(true);
     host.send({ type: 'kill', id: pty.id });
     // The shell ignores the hang-up: the SIGKILL after the grace period ends it.
-    await waitFor('exit', () => pty.exit !== null, 5_000);
-    await waitFor('the background sleep to die', () => !isAlive(backgroundPid), 2_000);
+    await waitFor('exit', () => pty.exit !== null);
+    await waitFor('the background sleep to die', () => !isAlive(backgroundPid));
   });
 
   it('resizes the pty', async () => {
     const pty = spawn('sh', ['-i'], { cols: 80, rows: 24 });
     ackImmediately(pty);
     await waitFor('the prompt', () => pty.output.includes('$ '));
+    // The pty host handles messages in order: the size is set before `stty` is typed.
     host.send({ type: 'resize', id: pty.id, cols: 132, rows: 43 });
-    await sleep(50);
     pty.write('stty size\r');
     await waitFor('stty', () => pty.output.includes('43 132'));
   });

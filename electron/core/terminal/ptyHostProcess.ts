@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { builtScript } from '../util/paths.js';
 import { isPtyHostToHost, type HostToPtyHost, type PtyHostToHost } from './ptyHostProtocol.js';
+import { tailStderr } from '../util/stderrTail.js';
 
 /** The host's handle on a running pty host, whatever started it (fork here, utilityProcess in Electron). */
 export interface PtyHostConnection {
@@ -22,8 +23,6 @@ export interface ForkPtyHostOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** 4 KiB of the pty host's stderr explain a crash. */
-const STDERR_TAIL_CHARS = 4_096;
 
 /** Starts the pty host as a plain Node child process (headless mode and tests). */
 export function forkPtyHost(opts: ForkPtyHostOptions = {}): PtyHostConnection {
@@ -38,13 +37,9 @@ export function forkPtyHost(opts: ForkPtyHostOptions = {}): PtyHostConnection {
   let messageListener: (message: PtyHostToHost) => void = () => {};
   let exitListener: (reason: string) => void = () => {};
   let exitReason = '';
-  let stderrTail = '';
   let hasClosed = false;
 
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
-  });
+  const stderr = tailStderr(child);
   child.on('message', (raw: unknown) => {
     if (isPtyHostToHost(raw)) messageListener(raw);
   });
@@ -54,8 +49,7 @@ export function forkPtyHost(opts: ForkPtyHostOptions = {}): PtyHostConnection {
   const close = (reason: string) => {
     if (hasClosed) return;
     hasClosed = true;
-    const lastLine = stderrTail.trim().split('\n').at(-1);
-    exitListener(lastLine ? `${reason}: ${lastLine}` : reason);
+    exitListener(stderr.explain(reason));
   };
   // 'close' comes after 'exit' and after the IPC channel is drained: no message is lost.
   child.on('close', () => close(exitReason || 'exited'));

@@ -1,3 +1,5 @@
+import { isRecord } from '../util/isRecord.js';
+
 /**
  * The messages between the host and the pty host process (ptyHost.ts), over the fork IPC
  * channel (or an Electron utilityProcess port). One pty host serves every terminal; each pty is
@@ -72,8 +74,4 @@ export function isHostToPtyHost(value: unknown): value is HostToPtyHost {
 
 export function isPtyHostToHost(value: unknown): value is PtyHostToHost {
   return isRecord(value) && typeof value.id === 'string' && typeof value.type === 'string' && PTY_HOST_TO_HOST_TYPES.has(value.type);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

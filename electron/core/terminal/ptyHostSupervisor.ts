@@ -20,8 +20,9 @@ export interface PtyEndpoint {
 
 export interface PtySpec {
   cwd: string;
-  /** The program and its arguments. */
+  /** The program and its arguments, e.g. ['bash', '-l'] or a bwrap command line. */
   argv: string[];
+  /** The program's whole environment. TERM defaults to xterm-256color. */
   env: Record<string, string>;
   cols: number;
   rows: number;

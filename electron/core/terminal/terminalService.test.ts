@@ -259,7 +259,7 @@ describe('TerminalService', () => {
     expect(viewer.exit?.reason).toMatch(/^pty host crashed/);
     expect(service.write(sessionId, 'x')).toMatchObject({ ok: false, kind: 'invalid_state' });
     // The hung-up pty takes the program with it.
-    await waitFor('the orphaned program to die', () => !isAlive(programPid), 5_000);
+    await waitFor('the orphaned program to die', () => !isAlive(programPid));
 
     const next = await open(['sh', '-c', 'echo again']);
     await waitFor('exit', () => exits.has(next));
@@ -272,7 +272,7 @@ describe('TerminalService', () => {
     const sessionId = await open(['sleep', '60']);
     expect(service.list().map((s) => s.sessionId)).toEqual([sessionId]);
     expect(service.kill(sessionId)).toEqual({ ok: true });
-    await waitFor('exit', () => exits.has(sessionId), 5_000);
+    await waitFor('exit', () => exits.has(sessionId));
     expect(exits.get(sessionId)?.signal).toBe(1); // SIGHUP
     expect(service.write(sessionId, 'x')).toMatchObject({ ok: false, kind: 'invalid_state' });
     expect(service.close(sessionId)).toEqual({ ok: true });
@@ -388,7 +388,7 @@ describe('TerminalService feeds (a terminal showing commands that run on ptys of
     const feedId = openFeed();
     const first = await runIn(feedId, ['sleep', '60']);
     expect(service.kill(feedId)).toEqual({ ok: true });
-    await waitFor('the kill', () => first.state.exit !== null, 5_000);
+    await waitFor('the kill', () => first.state.exit !== null);
     expect(first.state.exit?.signal).toBe(1); // SIGHUP
 
     const second = await runIn(feedId, ['sh', '-c', 'echo up; sleep 60']);
@@ -399,7 +399,7 @@ describe('TerminalService feeds (a terminal showing commands that run on ptys of
 
     const third = await runIn(feedId, ['sleep', '60']);
     expect(service.close(feedId)).toEqual({ ok: true });
-    await waitFor('the close', () => third.state.exit !== null, 5_000);
+    await waitFor('the close', () => third.state.exit !== null);
     expect(service.get(feedId)).toBeNull();
     expect(await service.runInFeed(feedId, { argv: ['true'], env: testEnv(), cwd: dir }, consumer().callbacks)).toMatchObject({ ok: false, kind: 'not_found' });
     expect(service.writeFeed(feedId, 'x')).toMatchObject({ ok: false, kind: 'not_found' });

@@ -4,7 +4,7 @@ import { failure, type Failure } from '../../../shared/contract.js';
 import { HeadlessMirror } from './headlessMirror.js';
 import { MirrorWorker } from './mirrorWorkerClient.js';
 import type { StartPtyHost } from './ptyHostProcess.js';
-import { PtyHostSupervisor } from './ptyHostSupervisor.js';
+import { PtyHostSupervisor, type PtySpec } from './ptyHostSupervisor.js';
 import { DEFAULT_SCROLLBACK_LINES, type CreateScreenMirror } from './screenMirror.js';
 import type { FeedCommandConsumer, FeedCommandHandle, OpenFeedOptions, RunInFeedOptions } from './terminalFeed.js';
 import { TerminalFeeds, type SessionScreenOptions } from './terminalFeeds.js';
@@ -50,16 +50,9 @@ export interface TerminalServiceOptions {
   spawnTimeoutMs?: number;
 }
 
-export interface OpenTerminalOptions {
+export interface OpenTerminalOptions extends PtySpec {
   /** A UUID (the binary frames carry it as 16 bytes). Default: a new one. */
   sessionId?: string;
-  cwd: string;
-  /** The program and its arguments, e.g. ['bash', '-l'] or a bwrap command line. */
-  argv: string[];
-  /** The program's whole environment. TERM defaults to xterm-256color. */
-  env: Record<string, string>;
-  cols: number;
-  rows: number;
 }
 
 export interface TerminalSessionInfo extends Pick<TerminalSessionOptions, 'sessionId' | 'pid' | 'cwd' | 'argv' | 'cols' | 'rows'> {
