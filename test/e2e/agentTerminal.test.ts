@@ -1,14 +1,18 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../fixtures/browser.js';
 import { startFlotilla, type FlotillaServer } from '../fixtures/flotillaProcess.js';
 import { startModelServer, type ModelServer } from '../fixtures/modelServer.js';
 import { makeTempRepo, type TempRepo } from '../fixtures/tempRepo.js';
+import { waitForStatus } from './support/board.js';
 import { screenText as readScreen } from './support/terminalScreen.js';
+import { shotPath, signedInPage } from './support/world.js';
 
-/** The Agent tab in a real browser against `flotilla serve`: the agent's commands, live and in colour. */
+/**
+ * The Agent tab in a real browser against `flotilla serve`: the agent's commands, live and in
+ * colour. The host is shared; each test runs its own task and opens its own page. The screen is
+ * read from the rows xterm draws.
+ */
 
 interface TaskJson {
   id: string;
@@ -20,6 +24,7 @@ let model: ModelServer;
 let flotilla: FlotillaServer;
 let repo: TempRepo;
 let browser: Browser;
+/** The test's own page, opened once its task exists. */
 let page: Page;
 
 beforeAll(async () => {
@@ -45,10 +50,6 @@ beforeAll(async () => {
   repo = await makeTempRepo();
   flotilla = await startFlotilla({ env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-test' } });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  // The token becomes a cookie.
-  await page.goto(flotilla.url);
-  await page.waitForURL(`${flotilla.origin}/`);
 });
 
 afterAll(async () => {
@@ -82,6 +83,11 @@ function colourOf(word: string): Promise<number | null> {
   }, word);
 }
 
+/** A page of its own on the shared host, at 1440×900. */
+async function openPage(): Promise<void> {
+  page = await signedInPage(browser, flotilla, { viewport: { width: 1440, height: 900 } });
+}
+
 async function openTerminalOf(task: TaskJson): Promise<void> {
   await page.getByRole('article', { name: task.title }).getByRole('button').first().click();
   const view = page.getByRole('region', { name: `Task: ${task.title}` });
@@ -89,15 +95,13 @@ async function openTerminalOf(task: TaskJson): Promise<void> {
 }
 
 function shot(name: string): Promise<Buffer> {
-  const dir = path.join(process.cwd(), 'test-results');
-  fs.mkdirSync(dir, { recursive: true });
-  return page.screenshot({ path: path.join(dir, name) });
+  return page.screenshot({ path: shotPath(name) });
 }
 
 describe('the Agent tab', () => {
   it('says calmly that no command has run yet', async () => {
     const task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repo.path, '--prompt', 'Say hello', '--wait']);
-    await page.goto(`${flotilla.origin}/`);
+    await openPage();
     await openTerminalOf(task);
     const agentTab = page.getByRole('tab', { name: 'Agent' });
     expect(await agentTab.getAttribute('aria-selected')).toBe('true');
@@ -108,7 +112,7 @@ describe('the Agent tab', () => {
   it("shows the agent's commands in colour, each with its header and exit line", async () => {
     const task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repo.path, '--prompt', 'Paint the words', '--wait']);
     expect(task.status).toBe('review');
-    await page.goto(`${flotilla.origin}/`);
+    await openPage();
     await openTerminalOf(task);
     // The first tab, chosen by default once the agent has run something.
     const tabs = page.getByRole('tablist', { name: 'Terminals' }).getByRole('tab');
@@ -137,7 +141,7 @@ describe('the Agent tab', () => {
 
   it("passes what the user types to the running command's prompt", async () => {
     const task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repo.path, '--prompt', 'Ask before going on']);
-    await page.goto(`${flotilla.origin}/`);
+    await openPage();
     await openTerminalOf(task);
     // The Agent terminal appears with the command, without a reload.
     await page.getByRole('group', { name: 'Agent terminal' }).waitFor({ timeout: 15_000 });
@@ -146,18 +150,9 @@ describe('the Agent tab', () => {
     await page.keyboard.type('yes');
     await page.keyboard.press('Enter');
     await expect.poll(screenText, { timeout: 15_000 }).toMatch(/^answer=yes$/m);
-    const done = await waitForStatus(task.id, 'review');
+    const done = await waitForStatus<TaskJson>(flotilla, task.id, 'review');
     expect(done.status).toBe('review');
     const lastInput = JSON.stringify(model.requests.at(-1)?.body);
     expect(lastInput).toContain('answer=yes');
   });
 });
-
-async function waitForStatus(taskId: string, status: string): Promise<TaskJson> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const task = await flotilla.cliJson<TaskJson>(['task', 'show', taskId]);
-    if (task.status === status || Date.now() > deadline) return task;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

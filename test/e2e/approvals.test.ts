@@ -4,9 +4,12 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../fixtures/browser.js';
-import { makeTempHome, startFlotilla, type FlotillaServer } from '../fixtures/flotillaProcess.js';
+import { makeTempHome, type FlotillaServer } from '../fixtures/flotillaProcess.js';
 import { startModelServer, type ModelServer } from '../fixtures/modelServer.js';
-import { makeTempRepo, type TempRepo } from '../fixtures/tempRepo.js';
+import type { TempRepo } from '../fixtures/tempRepo.js';
+import { boardOf, taskByTitle as findTask } from './support/board.js';
+import type { HostApi } from './support/host.js';
+import { hostPool, openWorld, shotPath, type HostPool } from './support/world.js';
 
 /**
  * Approvals and sandbox policies in a real browser against `flotilla serve`, real bwrap and a
@@ -14,6 +17,8 @@ import { makeTempRepo, type TempRepo } from '../fixtures/tempRepo.js';
  * with the request, is approved once from the board and then for the task from the task view
  * by keyboard, and reaches Review with the command's output; a denial carries its message to
  * the agent; Approval = Never never asks; network and full access show on cards and headers.
+ * Each test has its own host and repo; the model server, the loopback listener and the browser
+ * are shared.
  */
 
 interface TaskJson {
@@ -27,13 +32,10 @@ interface TaskJson {
 }
 
 let model: ModelServer;
-let flotilla: FlotillaServer;
 let listener: net.Server;
 let outside: string;
-let repo: TempRepo;
 let browser: Browser;
-let page: Page;
-const shots = path.join(process.cwd(), 'test-results');
+let hosts: HostPool;
 
 beforeAll(async () => {
   listener = net.createServer((socket) => socket.end('hello from the host\n'));
@@ -97,52 +99,72 @@ beforeAll(async () => {
       },
     ],
   });
-  repo = await makeTempRepo({ name: 'shop', files: { 'README.md': '# shop\n' } });
-  flotilla = await startFlotilla({ env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-test' } });
-  expect((await flotilla.cli(['repo', 'add', repo.path])).code).toBe(0);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  // Headless Chromium has no notification UI: record what the app shows instead, and make the
-  // window look unattended (notifications are only for a user who is away).
-  await page.addInitScript(() => {
-    const shown: Array<{ title: string; body: string }> = [];
-    class RecordedNotification {
-      static permission = 'granted';
-      static requestPermission(): Promise<string> {
-        return Promise.resolve('granted');
-      }
-      onclick: (() => void) | null = null;
-      constructor(title: string, options?: { body?: string }) {
-        shown.push({ title, body: options?.body ?? '' });
-      }
-      close(): void {}
-    }
-    Object.defineProperty(window, 'Notification', { value: RecordedNotification, configurable: true, writable: true });
-    Object.defineProperty(window, 'shownNotifications', { value: shown });
-    document.hasFocus = () => false;
-  });
-  await page.goto(flotilla.url);
-  await page.getByRole('region', { name: 'Backlog' }).waitFor();
-  fs.mkdirSync(shots, { recursive: true });
+  hosts = hostPool({ model });
 });
 
 afterAll(async () => {
+  await hosts?.close();
   await browser?.close();
-  await flotilla?.stop();
   await model?.close();
   listener?.close();
-  await repo?.cleanup();
 });
 
-const column = (name: string) => page.getByRole('region', { name, exact: true });
-const card = (columnName: string, title: string) => column(columnName).getByRole('article', { name: title, exact: true });
-const taskView = (title: string) => page.getByRole('region', { name: `Task: ${title}` });
+/**
+ * Headless Chromium has no notification UI: record what the app shows instead, and make the
+ * window look unattended (notifications are only for a user who is away).
+ */
+function recordNotifications(): void {
+  const shown: Array<{ title: string; body: string }> = [];
+  class RecordedNotification {
+    static permission = 'granted';
+    static requestPermission(): Promise<string> {
+      return Promise.resolve('granted');
+    }
+    onclick: (() => void) | null = null;
+    constructor(title: string, options?: { body?: string }) {
+      shown.push({ title, body: options?.body ?? '' });
+    }
+    close(): void {}
+  }
+  Object.defineProperty(window, 'Notification', { value: RecordedNotification, configurable: true, writable: true });
+  Object.defineProperty(window, 'shownNotifications', { value: shown });
+  document.hasFocus = () => false;
+}
+
+// The test's own host, repo and page; set by `openApprovals` at the start of each test.
+let flotilla: FlotillaServer;
+let api: HostApi;
+let repo: TempRepo;
+let page: Page;
+
+/** The test's host and repo shop, the board open at 1440×900; `prepare` runs while the page loads. */
+async function openApprovals(prepare: () => Promise<unknown> = async () => {}): Promise<void> {
+  const world = await openWorld({
+    browser,
+    hosts,
+    page: { viewport: { width: 1440, height: 900 }, initScript: recordNotifications },
+    prepare: async (host) => {
+      ({ flotilla, api } = host);
+      repo = await host.repo({ name: 'shop', files: { 'README.md': '# shop\n' } });
+      await prepare();
+    },
+  });
+  page = world.page;
+}
+
+const card = (columnName: string, title: string) => boardOf(page).card(columnName, title);
+const taskView = (title: string) => boardOf(page).taskView(title);
 
 async function taskByTitle(title: string): Promise<TaskJson> {
-  const tasks = await flotilla.cliJson<TaskJson[]>(['task', 'list']);
-  const found = tasks.find((t) => t.title === title);
-  if (!found) throw new Error(`no task titled ${title}`);
+  const found = await findTask<TaskJson>(flotilla, title);
   return flotilla.cliJson<TaskJson>(['task', 'show', found.id]);
+}
+
+/** "Fetch the fixtures", waiting for its first answer (download the test fixtures). */
+async function fetchTaskAsking(): Promise<{ id: string }> {
+  const task = await api.newTask({ repo: repo.path, prompt: 'Fetch the fixtures for the tests', title: 'Fetch the fixtures' });
+  return api.task(task.id, (t) => t.pendingApproval !== null);
 }
 
 function notifications(): Promise<Array<{ title: string; body: string }>> {
@@ -157,7 +179,7 @@ async function setTheme(theme: 'light' | 'dark'): Promise<void> {
 async function shootBothThemes(target: Locator, name: string): Promise<void> {
   for (const theme of ['light', 'dark'] as const) {
     await setTheme(theme);
-    await target.screenshot({ path: path.join(shots, `${name}-${theme}.png`) });
+    await target.screenshot({ path: shotPath(`${name}-${theme}.png`) });
   }
   await setTheme('light');
 }
@@ -175,6 +197,8 @@ async function createInDialog(title: string, prompt: string, policy: (dialog: Lo
 
 describe('approvals in the browser', () => {
   it('creates a task with the default policy; its request for network waits in Needs you', async () => {
+    await openApprovals();
+
     await page.getByRole('button', { name: 'New task' }).click();
     const dialog = page.getByRole('dialog', { name: 'New task' });
     const sandbox = dialog.getByRole('group', { name: 'Sandbox' });
@@ -203,11 +227,13 @@ describe('approvals in the browser', () => {
     await expect.poll(() => page.title()).toBe('(1) Flotilla');
     await expect.poll(async () => (await notifications()).map((n) => n.title)).toContain('Approval needed: Fetch the fixtures');
 
-    await page.screenshot({ path: path.join(shots, 'approvals-board.png') });
+    await page.screenshot({ path: shotPath('approvals-board.png') });
     await shootBothThemes(asking, 'approvals-card');
   });
 
   it('approves once from the board: the command runs with network, and the next request asks again', async () => {
+    await openApprovals(fetchTaskAsking);
+
     const asking = card('Needs you', 'Fetch the fixtures');
     await asking.getByRole('button', { name: 'Approve', exact: true }).click();
     // Once means once: the agent's second network command waits for the user again.
@@ -222,6 +248,13 @@ describe('approvals in the browser', () => {
   });
 
   it('reviews the request in the task view; typing never approves; Shift+A approves for the task', async () => {
+    // Where the previous step leaves it: the first request approved once, the second waiting.
+    await openApprovals(async () => {
+      const asked = await fetchTaskAsking();
+      await api.invoke('tasks.approve', { id: asked.id, scope: 'once' });
+      await api.task(asked.id, (t) => t.pendingApproval?.reason === 'check the checksum');
+    });
+
     await card('Needs you', 'Fetch the fixtures').getByRole('button', { name: 'Fetch the fixtures' }).click();
     const view = taskView('Fetch the fixtures');
     const panel = view.getByRole('region', { name: 'Approval request' });
@@ -239,7 +272,7 @@ describe('approvals in the browser', () => {
     const approveOnce = panel.getByRole('button', { name: 'Approve once' });
     await expect.poll(() => approveOnce.isEnabled()).toBe(true);
     await shootBothThemes(view, 'approvals-panel');
-    await page.screenshot({ path: path.join(shots, 'approvals-task-view.png') });
+    await page.screenshot({ path: shotPath('approvals-task-view.png') });
 
     // D opens the denial with focus in its message; letters typed there are text, not answers.
     await panel.getByRole('heading').click();
@@ -275,6 +308,8 @@ describe('approvals in the browser', () => {
   });
 
   it('denies with a message from the task view: the agent is told, and nothing is written', async () => {
+    await openApprovals();
+
     await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repo.path, '--prompt', 'Warm the cache for the build', '--title', 'Warm the build cache']);
     const asking = card('Needs you', 'Warm the build cache');
     await asking.getByText('Approval needed').waitFor({ timeout: 30_000 });
@@ -297,6 +332,8 @@ describe('approvals in the browser', () => {
   });
 
   it('a task created with Approval = Never never asks: the agent is told no', async () => {
+    await openApprovals();
+
     await createInDialog('Fetch quietly', 'Fetch quietly, no questions', async (dialog) => {
       await dialog.getByLabel('Approval', { exact: true }).selectOption({ label: 'Never' });
     });
@@ -316,6 +353,8 @@ describe('approvals in the browser', () => {
   });
 
   it('Approval = Untrusted: reads run, a write waits; A approves it once from the task view', async () => {
+    await openApprovals();
+
     await createInDialog('Edit carefully', 'Edit carefully, one file', async (dialog) => {
       await dialog.getByLabel('Approval', { exact: true }).selectOption({ label: 'Untrusted: ask before every command that can change things' });
     });
@@ -341,6 +380,8 @@ describe('approvals in the browser', () => {
   });
 
   it('a task created with network on says so on its card and in its header', async () => {
+    await openApprovals();
+
     await createInDialog('Check online', 'Check online that the host answers', async (dialog) => {
       await dialog.getByLabel('Allow network for this task').check();
     });
@@ -355,6 +396,8 @@ describe('approvals in the browser', () => {
   });
 
   it('full access needs the confirmation before Create, and its card wears a red No sandbox badge', async () => {
+    await openApprovals();
+
     await page.getByRole('button', { name: 'New task' }).click();
     const dialog = page.getByRole('dialog', { name: 'New task' });
     await dialog.getByLabel('Title').fill('Tidy up the repo');
@@ -395,6 +438,6 @@ describe('approvals in the browser', () => {
     await view.getByText('This agent has network access: it runs without a sandbox.').waitFor();
     await view.getByText('full-access (no sandbox)', { exact: false }).waitFor();
     await shootBothThemes(done, 'approvals-no-sandbox-card');
-    await page.screenshot({ path: path.join(shots, 'approvals-board-after.png') });
+    await page.screenshot({ path: shotPath('approvals-board-after.png') });
   });
 });

@@ -1,20 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../fixtures/browser.js';
-import { startFlotilla, type FlotillaServer } from '../fixtures/flotillaProcess.js';
+import type { FlotillaServer } from '../fixtures/flotillaProcess.js';
 import { startModelServer, type ModelServer } from '../fixtures/modelServer.js';
-import { makeTempRepo, type TempRepo } from '../fixtures/tempRepo.js';
+import type { TempRepo } from '../fixtures/tempRepo.js';
+import { boardOf, closedOrFailed, drag, taskByTitle } from './support/board.js';
+import type { NewTask } from './support/host.js';
+import { hostPool, openWorld, shotPath, type HostPool, type TestHost, type World } from './support/world.js';
 
 /**
  * The board of a fleet in a real browser against `flotilla serve`: a Backlog card dragged into
  * In progress with real mouse moves, the command palette, a follow-up from the task view, the
  * keyboard Move menu, refused drops, settings, the repo filter, and screenshots of a busy board.
+ * Each test has its own host and repos (shop, admin); the model server and browser are shared.
  */
 
 interface TaskJson {
   id: string;
+  title: string;
   status: string;
   worktreePath: string;
 }
@@ -24,12 +29,8 @@ const RUNNING_SLEEP = 'sleep 93.713';
 const STOPPABLE_SLEEP = 'sleep 94.127';
 
 let model: ModelServer;
-let flotilla: FlotillaServer;
-let shop: TempRepo;
-let admin: TempRepo;
 let browser: Browser;
-let page: Page;
-const shots = path.join(process.cwd(), 'test-results');
+let hosts: HostPool;
 
 beforeAll(async () => {
   model = await startModelServer({
@@ -58,57 +59,78 @@ beforeAll(async () => {
       { name: 'broken', match: 'Always fails', steps: [{ type: 'fault', status: 400, body: JSON.stringify({ error: { message: 'scripted refusal', type: 'invalid_request_error' } }) }] },
     ],
   });
-  shop = await makeTempRepo({ name: 'shop', files: { 'README.md': '# shop\n' } });
-  admin = await makeTempRepo({ name: 'admin', files: { 'README.md': '# admin\n' } });
-  flotilla = await startFlotilla({ env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-test' } });
-  for (const repo of [shop, admin]) expect((await flotilla.cli(['repo', 'add', repo.path])).code).toBe(0);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(flotilla.url);
-  await page.getByRole('region', { name: 'Backlog' }).waitFor();
-  fs.mkdirSync(shots, { recursive: true });
+  hosts = hostPool({ model });
 });
 
 afterAll(async () => {
+  await hosts?.close();
   await browser?.close();
-  await flotilla?.stop();
   await model?.close();
-  await shop?.cleanup();
-  await admin?.cleanup();
 });
 
-const column = (name: string) => page.getByRole('region', { name, exact: true });
-const card = (columnName: string, title: string) => column(columnName).getByRole('article', { name: title, exact: true });
-
-/** Presses, moves in small steps (dnd-kit needs real pointer moves past its 6 px threshold), releases. */
-async function drag(from: Locator, to: Locator, shotBeforeDrop?: string): Promise<void> {
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  if (!a || !b) throw new Error('drag: an element is not visible');
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2 + 4, { steps: 3 });
-  await page.mouse.move(b.x + b.width / 2, b.y + Math.min(b.height / 2, 160), { steps: 15 });
-  if (shotBeforeDrop) await page.screenshot({ path: path.join(shots, shotBeforeDrop) });
-  await page.mouse.up();
+/** The test's host with its repos shop and admin. */
+interface BoardHost extends TestHost {
+  shop: TempRepo;
+  admin: TempRepo;
+  /** Creates a task; with `isSettled`, returns it once its turn is over. */
+  newTask: (input: NewTask, isSettled?: boolean) => Promise<{ id: string; status: string }>;
 }
 
-/** Waits for a dialog to close; if it shows an error instead, fails with the error's words. */
-async function closedOrFailed(dialog: Locator): Promise<void> {
-  const alert = dialog.getByRole('alert');
-  await Promise.race([dialog.waitFor({ state: 'hidden' }), alert.waitFor()]);
-  if (await dialog.isVisible()) throw new Error(`the dialog stayed open: ${await alert.innerText()}`);
+type Board = World & BoardHost & ReturnType<typeof boardOf>;
+
+/**
+ * The test's own host with the repos shop and admin, and the board open at 1440×900; `prepare`
+ * makes the tasks the test starts from while the page loads.
+ */
+async function openBoard(prepare: (host: BoardHost) => Promise<unknown> = async () => {}): Promise<Board> {
+  const world = await openWorld({
+    browser,
+    hosts,
+    page: { viewport: { width: 1440, height: 900 } },
+    prepare: async (host): Promise<BoardHost> => {
+      const [shop, admin] = await Promise.all([
+        host.repo({ name: 'shop', files: { 'README.md': '# shop\n' } }),
+        host.repo({ name: 'admin', files: { 'README.md': '# admin\n' } }),
+      ]);
+      const newTask = async (input: NewTask, isSettled = false) => {
+        const task = await host.api.newTask(input);
+        return isSettled ? host.api.task(task.id) : task;
+      };
+      const boardHost = { ...host, shop, admin, newTask };
+      await prepare(boardHost);
+      return boardHost;
+    },
+  });
+  return { ...world.prepared, page: world.page, prepared: undefined, ...boardOf(world.page) };
 }
 
-async function taskByTitle(title: string): Promise<TaskJson & { title: string }> {
-  const tasks = await flotilla.cliJson<Array<TaskJson & { title: string }>>(['task', 'list']);
-  const found = tasks.find((t) => t.title === title);
-  if (!found) throw new Error(`no task titled ${title}`);
-  return found;
+/** "Write the notes" after its first turn, in Review (NOTES.md holds one line). */
+async function notesInReview(host: BoardHost): Promise<void> {
+  const task = await host.newTask({ repo: host.shop.path, prompt: 'Write NOTES.md with one line', title: 'Write the notes' }, true);
+  expect(task.status).toBe('review');
 }
+
+/** "Look around", after its turn, in Review. */
+async function lookAroundInReview(host: BoardHost): Promise<{ id: string }> {
+  const task = await host.newTask({ repo: host.admin.path, prompt: 'Look around the repo', title: 'Look around' }, true);
+  expect(task.status).toBe('review');
+  return task;
+}
+
+/** "Rewrite the admin login", stopped by the user while its command ran: in Needs you. */
+async function stoppedTask(board: Board): Promise<void> {
+  const task = await board.newTask({ repo: board.admin.path, prompt: 'Stop me when you like', title: 'Rewrite the admin login' });
+  await board.card('In progress', 'Rewrite the admin login').getByText(`$ ${STOPPABLE_SLEEP}`).waitFor({ timeout: 20_000 });
+  await board.api.invoke('tasks.stop', { id: task.id });
+  await board.card('Needs you', 'Rewrite the admin login').waitFor();
+}
+
+const taskNamed = (flotilla: FlotillaServer, title: string) => taskByTitle<TaskJson>(flotilla, title);
 
 describe('the board of a fleet', () => {
   it('creates a task in the Backlog from Ctrl+N', async () => {
+    const { page, flotilla, card } = await openBoard();
     await page.locator('body').click({ position: { x: 700, y: 600 } });
     await page.keyboard.press('Control+n');
     const dialog = page.getByRole('dialog', { name: 'New task' });
@@ -119,50 +141,66 @@ describe('the board of a fleet', () => {
     await dialog.getByRole('button', { name: 'Add to Backlog' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await card('Backlog', 'Write the notes').getByText('Backlog', { exact: true }).waitFor();
-    expect((await taskByTitle('Write the notes')).status).toBe('backlog');
+    expect((await taskNamed(flotilla, 'Write the notes')).status).toBe('backlog');
   });
 
   it('drags the Backlog card into In progress with the mouse: it starts, runs and reaches Review', async () => {
-    await drag(card('Backlog', 'Write the notes'), column('In progress'), 'board-drag.png');
+    const { page, flotilla, card, column } = await openBoard((host) =>
+      host.newTask({ repo: host.shop.path, prompt: 'Write NOTES.md with one line', title: 'Write the notes', start: false }),
+    );
+    await card('Backlog', 'Write the notes').waitFor();
+
+    await drag(page, card('Backlog', 'Write the notes'), column('In progress'), () => page.screenshot({ path: shotPath('board-drag.png') }));
     await card('Review', 'Write the notes').waitFor({ timeout: 30_000 });
-    const task = await taskByTitle('Write the notes');
+    const task = await taskNamed(flotilla, 'Write the notes');
     expect(task.status).toBe('review');
     expect(fs.readFileSync(path.join(task.worktreePath, 'NOTES.md'), 'utf8')).toBe('first\n');
     await card('Review', 'Write the notes').getByText(/\d+(\.\d)?k? tok/).waitFor();
   });
 
   it('refuses a drop the column does not allow: the card stays and a toast says why', async () => {
-    await drag(card('Review', 'Write the notes'), column('Backlog'), 'board-drag-refused.png');
+    const { page, card, column } = await openBoard(notesInReview);
+    await card('Review', 'Write the notes').waitFor();
+
+    await drag(page, card('Review', 'Write the notes'), column('Backlog'), () => page.screenshot({ path: shotPath('board-drag-refused.png') }));
     await page.locator('.toast').getByText('A task cannot go back to the Backlog once it has started.').waitFor();
     await card('Review', 'Write the notes').waitFor();
     expect(await column('Backlog').getByRole('article').count()).toBe(0);
   });
 
   it('opens the command palette with Ctrl+K and jumps to the task', async () => {
+    const { page, card } = await openBoard(notesInReview);
+    await card('Review', 'Write the notes').waitFor();
+
     await page.keyboard.press('Control+k');
     const palette = page.getByRole('dialog', { name: 'Command palette' });
     const input = palette.getByRole('combobox');
     await input.fill('notes');
     await palette.getByRole('option', { name: /Write the notes/ }).waitFor();
-    await page.screenshot({ path: path.join(shots, 'board-palette.png') });
+    await page.screenshot({ path: shotPath('board-palette.png') });
     await input.press('Enter');
     await palette.waitFor({ state: 'hidden' });
     await page.getByRole('region', { name: 'Task: Write the notes' }).getByText('Wrote NOTES.md with one line.').waitFor();
   });
 
   it('sends a follow-up from the task view and sees the second turn finish', async () => {
+    const { page, flotilla, card, taskView } = await openBoard(notesInReview);
+    await card('Review', 'Write the notes').getByRole('button', { name: 'Write the notes' }).click();
+    await taskView('Write the notes').getByText('Wrote NOTES.md with one line.').waitFor();
+
     const view = page.getByRole('region', { name: 'Task: Write the notes' });
     await view.getByLabel('Message', { exact: true }).fill('Add a second line');
-    await page.screenshot({ path: path.join(shots, 'board-task-view.png') });
+    await page.screenshot({ path: shotPath('board-task-view.png') });
     await view.getByRole('button', { name: 'Send' }).click();
     await view.getByText('Added the second line.').waitFor({ timeout: 30_000 });
     await card('Review', 'Write the notes').waitFor({ timeout: 30_000 });
-    const task = await taskByTitle('Write the notes');
+    const task = await taskNamed(flotilla, 'Write the notes');
     expect(fs.readFileSync(path.join(task.worktreePath, 'NOTES.md'), 'utf8')).toBe('first\nsecond\n');
     await view.getByRole('button', { name: 'Close' }).click();
   });
 
   it('moves a card with the keyboard: M opens its Move to menu, Start runs it', async () => {
+    const { page, flotilla, card, admin } = await openBoard();
     const created = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', admin.path, '--prompt', 'Look around the repo', '--title', 'Look around', '--backlog']);
     expect(created.status).toBe('backlog');
     const backlogCard = card('Backlog', 'Look around');
@@ -170,22 +208,32 @@ describe('the board of a fleet', () => {
     await page.keyboard.press('m');
     const menu = page.getByRole('menu', { name: 'Move to…' });
     await expect.poll(() => menu.getByRole('menuitem').first().evaluate((el) => el === document.activeElement)).toBe(true);
-    await page.screenshot({ path: path.join(shots, 'board-menu.png') });
+    await page.screenshot({ path: shotPath('board-menu.png') });
     await menu.getByRole('menuitem', { name: /Start/ }).press('Enter');
     await card('Review', 'Look around').waitFor({ timeout: 30_000 });
   });
 
   it('asks "Merge or discard?" on a drop into Done, and merges', async () => {
-    await drag(card('Review', 'Look around'), column('Done'));
+    const { page, card, column } = await openBoard(lookAroundInReview);
+    await card('Review', 'Look around').waitFor();
+
+    await drag(page, card('Review', 'Look around'), column('Done'));
     const dialog = page.getByRole('dialog', { name: 'Merge or discard?' });
     await dialog.getByLabel('Merge strategy').selectOption('squash');
-    await page.screenshot({ path: path.join(shots, 'board-merge-dialog.png') });
+    await page.screenshot({ path: shotPath('board-merge-dialog.png') });
     await dialog.getByRole('button', { name: 'Merge' }).click();
     await closedOrFailed(dialog);
     await card('Done', 'Look around').getByText('Merged').waitFor();
   });
 
   it('shows a busy board: live activity, reasons, tokens, the needs-you count; light and dark', async () => {
+    // A task in Review and one Done, as on a board that has been in use for a while.
+    const { page, flotilla, card, shop, admin } = await openBoard(async (host) => {
+      const [, looked] = await Promise.all([notesInReview(host), lookAroundInReview(host)]);
+      await host.api.invoke('tasks.merge', { id: looked.id, strategy: 'squash' });
+    });
+    await card('Done', 'Look around').waitFor();
+
     await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', shop.path, '--prompt', 'Take your time with the refactor', '--title', 'Refactor the cart']);
     const stoppable = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', admin.path, '--prompt', 'Stop me when you like', '--title', 'Rewrite the admin login']);
     await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', shop.path, '--prompt', 'Always fails, sadly', '--title', 'Upgrade the payment SDK']);
@@ -206,13 +254,17 @@ describe('the board of a fleet', () => {
 
     for (const theme of ['light', 'dark'] as const) {
       await page.getByLabel('Theme').selectOption(theme);
-      await page.screenshot({ path: path.join(shots, `board-${theme}.png`) });
+      await page.screenshot({ path: shotPath(`board-${theme}.png`) });
     }
     await page.getByLabel('Theme').selectOption('light');
   });
 
   it('resumes a stopped task from the board with a message', async () => {
-    await drag(card('Needs you', 'Rewrite the admin login'), column('In progress'));
+    const board = await openBoard();
+    const { page, card, column } = board;
+    await stoppedTask(board);
+
+    await drag(page, card('Needs you', 'Rewrite the admin login'), column('In progress'));
     const dialog = page.getByRole('dialog', { name: 'Resume task' });
     await expect.poll(() => dialog.getByLabel('Message').inputValue()).toBe('Continue where you left off.');
     await dialog.getByRole('button', { name: 'Resume' }).click();
@@ -221,6 +273,12 @@ describe('the board of a fleet', () => {
   });
 
   it('filters the board by repo, and remembers the choice', async () => {
+    const { page, card } = await openBoard(async (host) => {
+      await host.newTask({ repo: host.admin.path, prompt: 'Later: Look around the docs', title: 'Document the admin API', start: false });
+      await host.newTask({ repo: host.shop.path, prompt: 'Later: Look around the tests', title: 'Speed up the slow checkout tests', start: false });
+    });
+    await card('Backlog', 'Speed up the slow checkout tests').waitFor();
+
     await page.getByRole('button', { name: 'Repos shown: All repos' }).click();
     await page.getByRole('group', { name: 'Repos to show' }).getByLabel('admin').check();
     await page.keyboard.press('Escape');
@@ -236,6 +294,7 @@ describe('the board of a fleet', () => {
   });
 
   it('edits settings (timeout in minutes), with errors inline', async () => {
+    const { page, flotilla } = await openBoard();
     await page.getByRole('button', { name: 'Settings' }).click();
     const dialog = page.getByRole('dialog', { name: 'Settings' });
     await expect.poll(() => dialog.getByLabel('Command timeout (minutes)').inputValue()).toBe('10');
@@ -247,7 +306,7 @@ describe('the board of a fleet', () => {
     await dialog.getByLabel('Command timeout (minutes)').fill('15');
     await dialog.getByRole('button', { name: 'Save settings' }).click();
     await dialog.getByText('Saved.').waitFor();
-    await page.screenshot({ path: path.join(shots, 'board-settings.png') });
+    await page.screenshot({ path: shotPath('board-settings.png') });
     expect((await flotilla.cli(['config', 'get', 'maxRunning'])).stdout.trim()).toBe('6');
     expect((await flotilla.cli(['config', 'get', 'commandTimeoutMs'])).stdout.trim()).toBe('900000');
     await dialog.getByRole('button', { name: 'Close' }).click();
@@ -255,11 +314,16 @@ describe('the board of a fleet', () => {
   });
 
   it('fits a small window with the task view open', async () => {
+    const { page, card } = await openBoard(async (host) => {
+      const failed = await host.newTask({ repo: host.shop.path, prompt: 'Always fails, sadly', title: 'Upgrade the payment SDK' }, true);
+      expect(failed.status).toBe('failed');
+    });
+
     await page.setViewportSize({ width: 1024, height: 700 });
     await card('Needs you', 'Upgrade the payment SDK').getByRole('button', { name: 'Upgrade the payment SDK' }).click();
     const view = page.getByRole('region', { name: 'Task: Upgrade the payment SDK' });
     await view.getByRole('button', { name: 'Resume' }).waitFor();
-    await page.screenshot({ path: path.join(shots, 'board-narrow.png') });
+    await page.screenshot({ path: shotPath('board-narrow.png') });
     // Nothing in the top bar is pushed out of the window.
     const newTask = await page.getByRole('button', { name: 'New task' }).boundingBox();
     expect((newTask?.x ?? Infinity) + (newTask?.width ?? 0)).toBeLessThanOrEqual(1024);

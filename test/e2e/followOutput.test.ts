@@ -4,15 +4,16 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../fixtures/browser.js';
-import { FLOTILLA_BIN, startFlotilla, type FlotillaServer } from '../fixtures/flotillaProcess.js';
+import { FLOTILLA_BIN, type FlotillaServer } from '../fixtures/flotillaProcess.js';
 import { startModelServer, type ModelServer } from '../fixtures/modelServer.js';
-import { makeTempRepo, type TempRepo } from '../fixtures/tempRepo.js';
+import { hostPool, openWorld, type HostPool } from './support/world.js';
 
 /**
  * A running command's output goes only to those who follow its task: the task view shows it
  * live, `task log --follow` prints it live, and a board with no task open receives none of it
  * (while still seeing the task's activity and status). The command waits for a flag file the
  * test writes, so "live" means output printed after the view and the CLI were already following.
+ * Each test runs its own task on its own host.
  */
 
 interface TaskJson {
@@ -28,12 +29,8 @@ const BEFORE = 'waiting for-the-flag';
 const AFTER = 'got the-flag';
 
 let model: ModelServer;
-let flotilla: FlotillaServer;
-let repo: TempRepo;
 let browser: Browser;
-let viewPage: Page;
-let boardPage: Page;
-let task: TaskJson;
+let hosts: HostPool;
 
 /** Counts, inside the page, the command output frames its WebSockets receive. */
 const OUTPUT_FRAME_COUNTER = `(() => {
@@ -57,28 +54,49 @@ beforeAll(async () => {
   model = await startModelServer({
     scenarios: [{ name: 'flag', steps: [{ type: 'shell', command: COMMAND }, { type: 'message', text: 'The flag came.' }] }],
   });
-  repo = await makeTempRepo({ files: { 'README.md': '# flags\n' } });
-  flotilla = await startFlotilla({ env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-test' } });
   browser = await launchChromium();
-  viewPage = await browser.newPage();
-  boardPage = await browser.newPage();
-  for (const page of [viewPage, boardPage]) {
-    await page.addInitScript(OUTPUT_FRAME_COUNTER);
-    await page.goto(flotilla.url);
-    await page.getByRole('region', { name: 'In progress' }).waitFor();
-  }
+  hosts = hostPool({ model });
 });
 
 afterAll(async () => {
+  await hosts?.close();
   await browser?.close();
-  await flotilla?.stop();
   await model?.close();
-  await repo?.cleanup();
 });
+
+interface Following {
+  flotilla: FlotillaServer;
+  /** The page that opens the task. */
+  viewPage: Page;
+  /** A page that only shows the board. */
+  boardPage: Page;
+  /** The running task: its command printed BEFORE and waits for flag.txt. */
+  task: TaskJson;
+}
+
+/** Its own host and repo, two pages counting output frames, and the task started. */
+async function startFollowing(): Promise<Following> {
+  const world = await openWorld({ browser, hosts, page: { initScript: OUTPUT_FRAME_COUNTER } });
+  const repo = await world.repo({ files: { 'README.md': '# flags\n' } });
+  const boardPage = await world.openPage({ initScript: OUTPUT_FRAME_COUNTER });
+  for (const page of [world.page, boardPage]) await page.getByRole('region', { name: 'In progress' }).waitFor();
+  const task = await world.api.newTask({ repo: repo.path, prompt: 'Wait for a flag file', title: TITLE });
+  return { flotilla: world.flotilla, viewPage: world.page, boardPage, task };
+}
+
+/** The task view open on the running command, which has printed BEFORE. */
+async function openCommand(viewPage: Page) {
+  const card = viewPage.getByRole('region', { name: 'In progress' }).getByRole('article', { name: TITLE });
+  await card.waitFor({ timeout: 30_000 });
+  await card.getByRole('button').first().click();
+  const command = viewPage.getByRole('region', { name: `Task: ${TITLE}` }).getByRole('group', { name: `Command: ${COMMAND}` });
+  await command.getByText(BEFORE).waitFor({ timeout: 30_000 });
+  return command;
+}
 
 describe('following a running command’s output', () => {
   it('the task view shows the output so far, then what the command prints next, live', async () => {
-    task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repo.path, '--prompt', 'Wait for a flag file', '--title', TITLE]);
+    const { viewPage } = await startFollowing();
     const card = viewPage.getByRole('region', { name: 'In progress' }).getByRole('article', { name: TITLE });
     await card.waitFor({ timeout: 30_000 });
     await card.getByRole('button').first().click();
@@ -88,6 +106,9 @@ describe('following a running command’s output', () => {
   });
 
   it('task log --follow prints the history, then the live output, and returns when the task settles', async () => {
+    const { flotilla, viewPage, task } = await startFollowing();
+    await openCommand(viewPage);
+
     const cli = spawn(process.execPath, [FLOTILLA_BIN, 'task', 'log', task.id, '--follow'], {
       env: { ...process.env, FLOTILLA_HOME: flotilla.home },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,6 +134,12 @@ describe('following a running command’s output', () => {
   });
 
   it('a board with no task open got the task’s status but none of its output', async () => {
+    const { viewPage, boardPage, task } = await startFollowing();
+    // The view follows the command while it prints the rest; the board only shows the board.
+    const command = await openCommand(viewPage);
+    fs.writeFileSync(path.join(task.worktreePath, 'flag.txt'), 'go\n');
+    await command.getByText(AFTER).waitFor({ timeout: 30_000 });
+
     await boardPage.getByRole('region', { name: 'Review' }).getByRole('article', { name: TITLE }).waitFor({ timeout: 30_000 });
     expect(await outputFrames(viewPage)).toBeGreaterThan(0);
     expect(await outputFrames(boardPage)).toBe(0);

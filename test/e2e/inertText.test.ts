@@ -1,11 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium } from '../fixtures/browser.js';
 import { startFlotilla, type FlotillaServer } from '../fixtures/flotillaProcess.js';
 import { startModelServer, type ModelServer } from '../fixtures/modelServer.js';
 import { makeTempRepo, type TempRepo } from '../fixtures/tempRepo.js';
+import { shotPath, signedInPage } from './support/world.js';
 
 /**
  * SECURITY.md test 17 in the UI, against `flotilla serve` in a real browser: the model writes
@@ -13,7 +12,8 @@ import { makeTempRepo, type TempRepo } from '../fixtures/tempRepo.js';
  * its command line and output, a file's content, an approval's command and reason, and a
  * failure reason. Cards, transcript, approval panel and diff show each hidden character as a
  * visible mark (⟨ESC⟩ ⟨BEL⟩ ⟨CR⟩, ⟨U+202E⟩), and no raw one is left in the page's text or attributes.
- * Screenshots of the card and the transcript in both themes go to test-results/.
+ * Screenshots of the card and the transcript in both themes go to test-results/. The tasks are
+ * made once for the file and only looked at; each test opens its own page.
  */
 
 interface TaskJson {
@@ -38,9 +38,9 @@ let model: ModelServer;
 let flotilla: FlotillaServer;
 let repo: TempRepo;
 let browser: Browser;
-let page: Page;
 let banner: TaskJson;
-const shots = path.join(process.cwd(), 'test-results');
+/** The test's own page on the shared host; the tasks it looks at are never changed. */
+let page: Page;
 
 beforeAll(async () => {
   model = await startModelServer({
@@ -70,10 +70,10 @@ beforeAll(async () => {
   await flotilla.cliJson(['task', 'new', '--repo', repo.path, '--prompt', 'Fetch with a reason', '--title', 'Fetch with a reason']);
   await flotilla.cliJson(['task', 'new', '--repo', repo.path, '--prompt', 'Refuse politely', '--title', 'Refuse politely', '--wait']);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(flotilla.url);
-  await page.getByRole('region', { name: 'Backlog' }).waitFor();
-  fs.mkdirSync(shots, { recursive: true });
+});
+
+beforeEach(async () => {
+  page = await signedInPage(browser, flotilla, { viewport: { width: 1440, height: 900 } });
 });
 
 afterAll(async () => {
@@ -104,7 +104,7 @@ async function setTheme(theme: 'light' | 'dark'): Promise<void> {
 async function shootBothThemes(target: Locator, name: string): Promise<void> {
   for (const theme of ['light', 'dark'] as const) {
     await setTheme(theme);
-    await target.screenshot({ path: path.join(shots, `${name}-${theme}.png`) });
+    await target.screenshot({ path: shotPath(`${name}-${theme}.png`) });
   }
   await setTheme('light');
 }
@@ -145,10 +145,11 @@ describe('hidden characters the model wrote show as marks', () => {
     await view.locator('.cmd-out').getByText('banner ⟨U+202E⟩evil').waitFor();
     await expectPageInert('the transcript');
     await shootBothThemes(view.locator('.transcript'), 'inert-transcript');
-    await page.screenshot({ path: path.join(shots, 'inert-task-view.png') });
+    await page.screenshot({ path: shotPath('inert-task-view.png') });
   });
 
   it('in the diff: the changed line shows the escape it writes', async () => {
+    await cardOf(banner.id).locator('.card-open').click();
     const view = page.getByRole('region', { name: /^Task: Banner/ });
     await view.getByRole('tab', { name: /Changes/ }).click();
     const line = view.locator('.pl-add .pl-text').first();

@@ -4,15 +4,16 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../fixtures/browser.js';
-import { startFlotilla, type FlotillaServer } from '../fixtures/flotillaProcess.js';
 import { startModelServer, type ModelServer } from '../fixtures/modelServer.js';
-import { makeTempRepo, type TempRepo } from '../fixtures/tempRepo.js';
+import type { TempRepo } from '../fixtures/tempRepo.js';
+import { hostPool, openWorld, shotPath, type HostPool } from './support/world.js';
 
 /**
  * Settings → Disk in a real browser against `flotilla serve`: the worktrees Flotilla keeps, with
  * their size, owner and uncommitted work; a task in Review cannot be removed from there, a
  * leftover folder is cleaned up (and gone from disk), and a leftover worktree holding
- * uncommitted work is deleted only after a confirmation that names the file.
+ * uncommitted work is deleted only after a confirmation that names the file. Each test has its
+ * own host, task and leftovers.
  */
 
 interface TaskJson {
@@ -22,20 +23,8 @@ interface TaskJson {
 }
 
 let model: ModelServer;
-let flotilla: FlotillaServer;
-let repo: TempRepo;
 let browser: Browser;
-let page: Page;
-let task: TaskJson;
-/** A folder no task owns (left by a crash), not a git worktree: 300 KB of data. */
-let plain: string;
-/** A git worktree no task owns, holding an uncommitted file. */
-let crashed: string;
-const shots = path.join(process.cwd(), 'test-results');
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@t.invalid', ...args], { cwd, encoding: 'utf8' });
-}
+let hosts: HostPool;
 
 beforeAll(async () => {
   model = await startModelServer({
@@ -49,34 +38,64 @@ beforeAll(async () => {
       },
     ],
   });
-  repo = await makeTempRepo({ name: 'shop', files: { 'README.md': '# shop\n' } });
-  flotilla = await startFlotilla({ env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-test' } });
-  expect((await flotilla.cli(['repo', 'add', repo.path])).code).toBe(0);
-  task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repo.path, '--title', 'Write the notes', '--prompt', 'Write NOTES.md', '--wait']);
-  expect(task.status).toBe('review');
-
-  // Leftovers beside the task's worktree, under FLOTILLA_HOME/worktrees/<repo-id>/.
-  const repoDir = path.dirname(task.worktreePath);
-  plain = path.join(repoDir, 'half-created');
-  fs.mkdirSync(plain, { recursive: true });
-  fs.writeFileSync(path.join(plain, 'blob.bin'), Buffer.alloc(300 * 1024, 7));
-  crashed = path.join(repoDir, 'crashed-task');
-  git(repo.path, 'worktree', 'add', '-q', '-b', 'leftover', crashed);
-  fs.writeFileSync(path.join(crashed, 'unsaved notes.txt'), 'not committed anywhere\n');
-
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  await page.goto(flotilla.url);
-  await page.getByRole('region', { name: 'Backlog' }).waitFor();
-  fs.mkdirSync(shots, { recursive: true });
+  hosts = hostPool({ model });
 });
 
 afterAll(async () => {
+  await hosts?.close();
   await browser?.close();
-  await flotilla?.stop();
   await model?.close();
-  await repo?.cleanup();
 });
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@t.invalid', ...args], { cwd, encoding: 'utf8' });
+}
+
+// The test's own host, repo, task and leftovers; set by `openDisk` at the start of each test.
+let page: Page;
+let repo: TempRepo;
+let task: TaskJson;
+/** A folder no task owns (left by a crash), not a git worktree: 300 KB of data. */
+let plain: string;
+/** A git worktree no task owns, holding an uncommitted file. */
+let crashed: string;
+
+/**
+ * A host with the task "Write the notes" in Review and, beside its worktree under
+ * FLOTILLA_HOME/worktrees/<repo-id>/, the leftovers asked for; the board open at 1280×860, and
+ * with `isDiskOpen` Settings → Disk open and measured.
+ */
+async function openDisk(opts: { leftovers: ReadonlyArray<'plain' | 'crashed'>; isDiskOpen: boolean }): Promise<void> {
+  const world = await openWorld({
+    browser,
+    hosts,
+    page: { viewport: { width: 1280, height: 860 } },
+    prepare: async (host) => {
+      repo = await host.repo({ name: 'shop', files: { 'README.md': '# shop\n' } });
+      task = await host.api.task((await host.api.newTask({ repo: repo.path, title: 'Write the notes', prompt: 'Write NOTES.md' })).id);
+      expect(task.status).toBe('review');
+    },
+  });
+  page = world.page;
+
+  const repoDir = path.dirname(task.worktreePath);
+  plain = path.join(repoDir, 'half-created');
+  crashed = path.join(repoDir, 'crashed-task');
+  if (opts.leftovers.includes('plain')) {
+    fs.mkdirSync(plain, { recursive: true });
+    fs.writeFileSync(path.join(plain, 'blob.bin'), Buffer.alloc(300 * 1024, 7));
+  }
+  if (opts.leftovers.includes('crashed')) {
+    git(repo.path, 'worktree', 'add', '-q', '-b', 'leftover', crashed);
+    fs.writeFileSync(path.join(crashed, 'unsaved notes.txt'), 'not committed anywhere\n');
+  }
+  if (!opts.isDiskOpen) return;
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await dialog().getByRole('tab', { name: 'Disk' }).click();
+  await expect.poll(() => table().getByRole('row').count()).toBe(2 + opts.leftovers.length);
+  await dialog().getByRole('status').filter({ hasText: 'Measuring' }).waitFor({ state: 'hidden' });
+}
 
 const dialog = () => page.getByRole('dialog', { name: 'Settings' });
 const table = () => dialog().getByRole('table');
@@ -85,6 +104,8 @@ const row = (folder: string): Locator => table().getByRole('row').filter({ has: 
 
 describe('Settings → Disk', () => {
   it('lists each worktree with its repo, task, size and uncommitted work, largest first', async () => {
+    await openDisk({ leftovers: ['plain', 'crashed'], isDiskOpen: false });
+
     await page.getByRole('button', { name: 'Settings' }).click();
     await dialog().getByRole('tab', { name: 'General' }).waitFor();
     // Keyboard: the tab list is one tab stop; the arrow key moves to Disk and opens it.
@@ -112,13 +133,15 @@ describe('Settings → Disk', () => {
     expect(await row('crashed-task').innerText()).toContain('1 file');
     expect(await row('crashed-task').locator('.badge').getAttribute('title')).toBe('1 uncommitted file: unsaved notes.txt');
 
-    await page.screenshot({ path: path.join(shots, 'settings-disk-light.png') });
+    await page.screenshot({ path: shotPath('settings-disk-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: path.join(shots, 'settings-disk-dark.png') });
+    await page.screenshot({ path: shotPath('settings-disk-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('cleans up the finished leftovers only: the folder is gone from disk, work in progress is kept', async () => {
+    await openDisk({ leftovers: ['plain', 'crashed'], isDiskOpen: true });
+
     const cleanUp = dialog().getByRole('button', { name: 'Clean up finished (1)' });
     await cleanUp.click();
     const confirm = dialog().getByRole('group', { name: 'Clean up finished worktrees?' });
@@ -134,12 +157,14 @@ describe('Settings → Disk', () => {
   });
 
   it('deletes uncommitted work only after a confirmation that names it', async () => {
+    await openDisk({ leftovers: ['crashed'], isDiskOpen: true });
+
     const remove = row('crashed-task').getByRole('button', { name: 'Remove crashed-task' });
     await remove.focus();
     await page.keyboard.press('Enter');
     const confirm = dialog().getByRole('group', { name: 'Delete uncommitted work in crashed-task?' });
     expect(await confirm.innerText()).toContain('deletes 1 uncommitted file: unsaved notes.txt');
-    await page.screenshot({ path: path.join(shots, 'settings-disk-confirm.png') });
+    await page.screenshot({ path: shotPath('settings-disk-confirm.png') });
 
     // Escape cancels the confirmation, not the dialog; focus is back on the row's button.
     await page.keyboard.press('Escape');
@@ -159,6 +184,8 @@ describe('Settings → Disk', () => {
   });
 
   it('asks before deleting work made after the measurement: the host checks again and the question names the file', async () => {
+    await openDisk({ leftovers: [], isDiskOpen: true });
+
     const late = path.join(path.dirname(task.worktreePath), 'late-edit');
     git(repo.path, 'worktree', 'add', '-q', '-b', 'late', late);
     await dialog().getByRole('button', { name: 'Refresh' }).click();
@@ -177,6 +204,9 @@ describe('Settings → Disk', () => {
   });
 
   it('refreshes: what is left is the task in Review, measured again', async () => {
+    await openDisk({ leftovers: [], isDiskOpen: true });
+    await dialog().getByRole('button', { name: 'Refresh' }).focus();
+
     await page.keyboard.press('Enter'); // on Refresh
     await expect.poll(() => table().getByRole('row').count()).toBe(2);
     await dialog().getByRole('status').filter({ hasText: 'Measuring' }).waitFor({ state: 'hidden' });
@@ -185,9 +215,11 @@ describe('Settings → Disk', () => {
   });
 
   it('keeps the Disk tab as it was when the user goes to General and back', async () => {
+    await openDisk({ leftovers: [], isDiskOpen: true });
+
     await dialog().getByRole('tab', { name: 'General' }).click();
     await dialog().getByLabel('Tasks running at once').waitFor();
-    await page.screenshot({ path: path.join(shots, 'settings-general.png') });
+    await page.screenshot({ path: shotPath('settings-general.png') });
     await dialog().getByRole('tab', { name: 'Disk' }).click();
     expect(await table().getByRole('row').count()).toBe(2);
     await dialog().getByRole('button', { name: 'Close' }).click();

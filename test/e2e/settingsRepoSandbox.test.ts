@@ -3,14 +3,16 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../fixtures/browser.js';
-import { makeTempHome, startFlotilla, type FlotillaServer } from '../fixtures/flotillaProcess.js';
-import { makeTempRepo, type TempRepo } from '../fixtures/tempRepo.js';
+import { makeTempHome, type FlotillaServer } from '../fixtures/flotillaProcess.js';
+import type { HostApi } from './support/host.js';
+import { hostPool, openWorld, shotPath, type HostPool } from './support/world.js';
 
 /**
  * Settings → Repos → Sandbox in a real browser against `flotilla serve`: the keyboard sets a
  * repo's script network, home paths and host sockets; a refused path keeps what was typed and
  * names the entry; the host stores the values (read back through the CLI), `~/` made absolute;
- * a change made elsewhere shows up. Screenshots at 1440×900 and 1024×700 in both themes.
+ * a change made elsewhere shows up. Screenshots at 1440×900 and 1024×700 in both themes. Each
+ * test has its own host, home and repos.
  */
 
 interface RepoSettingsJson {
@@ -19,38 +21,58 @@ interface RepoSettingsJson {
   unixSockets: string[];
 }
 
-let flotilla: FlotillaServer;
-let repo: TempRepo;
-let other: TempRepo;
 let browser: Browser;
+let hosts: HostPool;
+/** Each host's $HOME (a fresh one per host, with a ~/.ssh inside). */
+const homes: string[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  hosts = hostPool({
+    env: () => {
+      const home = makeTempHome();
+      fs.mkdirSync(path.join(home, '.ssh'));
+      homes.push(home);
+      return { HOME: home };
+    },
+  });
+});
+
+afterAll(async () => {
+  await hosts?.close();
+  await browser?.close();
+  for (const home of homes) fs.rmSync(home, { recursive: true, force: true });
+});
+
+// The test's own host (with its own $HOME), repos and page; set by `openRepoSettings`.
+let flotilla: FlotillaServer;
+let api: HostApi;
 let page: Page;
 let repoId: string;
 /** The host's $HOME: where `~/` points. */
 let userHome: string;
-const shots = path.join(process.cwd(), 'test-results');
 
-beforeAll(async () => {
-  userHome = makeTempHome();
-  fs.mkdirSync(path.join(userHome, '.ssh'));
-  repo = await makeTempRepo({ name: 'shop', files: { 'README.md': '# shop\n' } });
-  other = await makeTempRepo({ name: 'admin', files: { 'README.md': '# admin\n' } });
-  flotilla = await startFlotilla({ env: { HOME: userHome } });
-  repoId = (await flotilla.cliJson<{ id: string }>(['repo', 'add', repo.path])).id;
-  await flotilla.cli(['repo', 'add', other.path]);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(flotilla.url);
-  await page.getByRole('region', { name: 'Backlog' }).waitFor();
-  fs.mkdirSync(shots, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await flotilla?.stop();
-  await repo?.cleanup();
-  await other?.cleanup();
-  if (userHome) fs.rmSync(userHome, { recursive: true, force: true });
-});
+/**
+ * A host whose $HOME holds a ~/.ssh, with the repos shop and admin, on the board at 1440×900;
+ * with `isOpen`, Settings open on shop's Sandbox group.
+ */
+async function openRepoSettings(opts: { isOpen: boolean }): Promise<void> {
+  const world = await openWorld({
+    browser,
+    hosts,
+    page: { viewport: { width: 1440, height: 900 } },
+    prepare: async (host) => {
+      const shop = await host.repo({ name: 'shop', files: { 'README.md': '# shop\n' } });
+      repoId = shop.id ?? '';
+      await host.repo({ name: 'admin', files: { 'README.md': '# admin\n' } });
+    },
+  });
+  ({ flotilla, page, api } = world);
+  userHome = world.env.HOME ?? '';
+  if (!opts.isOpen) return;
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await group().waitFor();
+}
 
 const dialog = () => page.getByRole('dialog', { name: 'Settings' });
 const group = (): Locator => dialog().getByRole('group', { name: 'Sandbox settings for shop' });
@@ -65,13 +87,15 @@ async function stored(): Promise<RepoSettingsJson> {
 async function shootBothThemes(name: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`) });
+    await page.screenshot({ path: shotPath(`${name}-${scheme}.png`) });
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
 describe('Settings → Repos → Sandbox', () => {
   it('shows each repo’s sandbox group, off and empty for a new repo', async () => {
+    await openRepoSettings({ isOpen: false });
+
     await page.getByRole('button', { name: 'Settings' }).click();
     await group().waitFor();
     expect(await dialog().getByRole('group', { name: 'Sandbox settings for admin' }).count()).toBe(1);
@@ -84,6 +108,8 @@ describe('Settings → Repos → Sandbox', () => {
   });
 
   it('refuses a relative path and a credential folder by name, keeping what was typed', async () => {
+    await openRepoSettings({ isOpen: true });
+
     // Keyboard only: into the checkbox, Space, then the two lists.
     await network().focus();
     await page.keyboard.press('Space');
@@ -110,6 +136,11 @@ describe('Settings → Repos → Sandbox', () => {
   });
 
   it('saves the three values; the host stores them, ~/ made absolute, and the form shows what is stored', async () => {
+    await openRepoSettings({ isOpen: true });
+    // Typed but not saved yet: the network on, a socket.
+    await network().check();
+    await sockets().fill('/var/run/docker.sock');
+
     await homePaths().fill('~/.gitconfig\n\n~/.cargo/registry');
     await group().getByRole('button', { name: 'Save sandbox settings' }).click();
     await group().getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
@@ -125,6 +156,11 @@ describe('Settings → Repos → Sandbox', () => {
   });
 
   it('shows a change made elsewhere (the CLI) without losing an edit in progress', async () => {
+    await openRepoSettings({ isOpen: true });
+    // Saved before: the network on, a home path and a socket.
+    await api.invoke('repos.configure', { id: repoId, scriptNetwork: true, homeReadOnlyPaths: ['~/.gitconfig'], unixSockets: ['/var/run/docker.sock'] });
+    await expect.poll(() => network().isChecked()).toBe(true);
+
     await sockets().fill('/run/user/1000/podman/podman.sock');
     expect((await flotilla.cli(['repo', 'config', repoId, '--script-network', 'off', '--home-path', '~/.npmrc-free/cache'])).code).toBe(0);
     await expect.poll(() => network().isChecked()).toBe(false);
@@ -133,6 +169,8 @@ describe('Settings → Repos → Sandbox', () => {
   });
 
   it('fits a small window: the group stays readable at 1024×700', async () => {
+    await openRepoSettings({ isOpen: true });
+
     await page.setViewportSize({ width: 1024, height: 700 });
     await group().scrollIntoViewIfNeeded();
     const box = await group().boundingBox();

@@ -1,14 +1,18 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../fixtures/browser.js';
 import { startFlotilla, type FlotillaServer } from '../fixtures/flotillaProcess.js';
 import { startModelServer, type ModelServer } from '../fixtures/modelServer.js';
 import { makeTempRepo, type TempRepo } from '../fixtures/tempRepo.js';
+import { hostApi } from './support/host.js';
 import { screenText as readScreen } from './support/terminalScreen.js';
+import { shotPath, signedInPage } from './support/world.js';
 
-/** A task's interactive terminal in a real browser against `flotilla serve`: type, read, reload, Ctrl-C. */
+/**
+ * A task's interactive terminal in a real browser against `flotilla serve`: type, read, reload,
+ * Ctrl-C. The host is shared; each test has its own task (so its own shells) and page. The
+ * screen is read from the rows xterm draws.
+ */
 
 interface TaskJson {
   id: string;
@@ -18,20 +22,13 @@ interface TaskJson {
 let model: ModelServer;
 let flotilla: FlotillaServer;
 let repo: TempRepo;
-let task: TaskJson;
 let browser: Browser;
-let page: Page;
 
 beforeAll(async () => {
   model = await startModelServer({ scenarios: [{ name: 'done', steps: [{ type: 'message', text: 'nothing to do' }] }] });
   repo = await makeTempRepo();
   flotilla = await startFlotilla({ env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-test' } });
-  task = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repo.path, '--prompt', 'look around', '--wait']);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  // The token becomes a cookie.
-  await page.goto(flotilla.url);
-  await page.waitForURL(`${flotilla.origin}/`);
 });
 
 afterAll(async () => {
@@ -40,6 +37,22 @@ afterAll(async () => {
   await model?.close();
   await repo?.cleanup();
 });
+
+// The test's own page and task; set by `openTask` at the start of each test.
+let page: Page;
+let task: TaskJson;
+let tasksMade = 0;
+
+/** A finished task of the test's own, and a page on the board at 1440×900. */
+async function openTask(): Promise<void> {
+  const api = hostApi(flotilla);
+  // Its own title too: the board shows the other tests' tasks.
+  const [created] = await Promise.all([
+    api.newTask({ repo: repo.path, prompt: 'look around', title: `look around ${++tasksMade}` }),
+    signedInPage(browser, flotilla, { viewport: { width: 1440, height: 900 } }).then((opened) => (page = opened)),
+  ]);
+  task = await api.task(created.id);
+}
 
 /** The active terminal's screen as text (what the user sees). */
 function screenText(): Promise<string> {
@@ -52,15 +65,21 @@ async function openTerminalTab(): Promise<void> {
   await view.getByRole('tab', { name: 'Terminal' }).click();
 }
 
+/** The Terminal tab open on a sandboxed shell that has printed its prompt, with the focus in it. */
+async function openShell(): Promise<void> {
+  await openTerminalTab();
+  await page.getByRole('button', { name: 'Open a shell in the sandbox' }).click();
+  await expect.poll(screenText, { timeout: 15_000 }).toMatch(/\S/);
+  await page.locator('.terminal-xterm textarea').focus();
+}
+
 function shot(name: string): Promise<Buffer> {
-  const dir = path.join(process.cwd(), 'test-results');
-  fs.mkdirSync(dir, { recursive: true });
-  return page.screenshot({ path: path.join(dir, name) });
+  return page.screenshot({ path: shotPath(name) });
 }
 
 describe('the Terminal tab', () => {
   it('opens a sandboxed shell, types `echo hi` and reads `hi` back from the screen', async () => {
-    await page.goto(`${flotilla.origin}/`);
+    await openTask();
     await openTerminalTab();
     await page.getByRole('button', { name: 'Open a shell in the sandbox' }).click();
     await page.locator('.terminal-xterm .xterm').waitFor();
@@ -74,6 +93,12 @@ describe('the Terminal tab', () => {
   });
 
   it('after a reload, the same screen comes back from the snapshot', async () => {
+    await openTask();
+    await openShell();
+    await page.keyboard.type('echo hi');
+    await page.keyboard.press('Enter');
+    await expect.poll(screenText, { timeout: 10_000 }).toMatch(/^hi$/m);
+
     const before = await screenText();
     await page.reload();
     await openTerminalTab();
@@ -88,6 +113,9 @@ describe('the Terminal tab', () => {
   });
 
   it('Ctrl-C stops `yes` promptly', async () => {
+    await openTask();
+    await openShell();
+
     await page.keyboard.type('yes');
     await page.keyboard.press('Enter');
     await expect.poll(screenText, { timeout: 10_000 }).toMatch(/^y$/m);
@@ -98,6 +126,9 @@ describe('the Terminal tab', () => {
   });
 
   it('looks right in dark mode too', async () => {
+    await openTask();
+    await openShell();
+
     await page.evaluate(() => {
       document.documentElement.dataset.theme = 'dark';
     });
@@ -108,6 +139,10 @@ describe('the Terminal tab', () => {
   });
 
   it('an unsandboxed shell needs a confirmation, is marked, and offers Restart when it exits', async () => {
+    await openTask();
+    // Shell 1: the unsandboxed one comes second.
+    await openShell();
+
     await page.getByRole('button', { name: 'Open unsandboxed shell…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Open an unsandboxed shell?' });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
