@@ -1,7 +1,8 @@
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { Settings } from '../../../../shared/model/settings.js';
 import { useClient } from '../../appContext.js';
 import { Modal } from '../../components/Modal.js';
+import { TabList, tabIds } from '../../components/TabList.js';
 import { errorMessage } from '../../state/startSync.js';
 import { DiskSettings } from './DiskSettings.js';
 import { ReposSettings } from './ReposSettings.js';
@@ -27,10 +28,10 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     setTab(next);
     if (next === 'disk') setHasOpenedDisk(true);
   };
-  const ids = (t: SettingsTab) => ({ tab: `${baseId}-tab-${t}`, panel: `${baseId}-panel-${t}` });
+  const ids = (t: SettingsTab) => tabIds(baseId, t);
   return (
     <Modal title="Settings" onClose={onClose} className="modal-wide modal-settings">
-      <SettingsTabs active={tab} onSelect={select} ids={ids} />
+      <TabList tabs={SETTINGS_TABS} labels={TAB_LABELS} active={tab} onSelect={select} baseId={baseId} label="Settings sections" className="tabs settings-tabs" />
       <div role="tabpanel" id={ids('general').panel} aria-labelledby={ids('general').tab} hidden={tab !== 'general'} className="settings-panel">
         {loaded.status === 'loading' && <p className="muted">Loading settings…</p>}
         {loaded.status === 'error' && (
@@ -50,59 +51,6 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         </button>
       </div>
     </Modal>
-  );
-}
-
-/** WAI-ARIA tabs: one tab stop; arrows, Home and End move between tabs and select them. */
-function SettingsTabs({
-  active,
-  onSelect,
-  ids,
-}: {
-  active: SettingsTab;
-  onSelect: (tab: SettingsTab) => void;
-  ids: (tab: SettingsTab) => { tab: string; panel: string };
-}) {
-  const refs = useRef<Partial<Record<SettingsTab, HTMLButtonElement | null>>>({});
-  function onKeyDown(event: KeyboardEvent) {
-    const index = SETTINGS_TABS.indexOf(active);
-    const count = SETTINGS_TABS.length;
-    const next =
-      event.key === 'ArrowRight'
-        ? SETTINGS_TABS[(index + 1) % count]
-        : event.key === 'ArrowLeft'
-          ? SETTINGS_TABS[(index + count - 1) % count]
-          : event.key === 'Home'
-            ? SETTINGS_TABS[0]
-            : event.key === 'End'
-              ? SETTINGS_TABS[count - 1]
-              : undefined;
-    if (!next) return;
-    event.preventDefault();
-    onSelect(next);
-    refs.current[next]?.focus();
-  }
-  return (
-    <div className="tabs settings-tabs" role="tablist" aria-label="Settings sections" onKeyDown={onKeyDown}>
-      {SETTINGS_TABS.map((t) => (
-        <button
-          key={t}
-          ref={(el) => {
-            refs.current[t] = el;
-          }}
-          type="button"
-          role="tab"
-          id={ids(t).tab}
-          aria-selected={t === active}
-          aria-controls={ids(t).panel}
-          tabIndex={t === active ? 0 : -1}
-          className="tab"
-          onClick={() => onSelect(t)}
-        >
-          {TAB_LABELS[t]}
-        </button>
-      ))}
-    </div>
   );
 }
 
