@@ -99,15 +99,49 @@ export const hostMethods = {
     input: z.object({ id: z.string().min(1), afterSeq: z.number().int().nonnegative().optional() }),
     output: resultOf({ events: z.array(TaskEventSchema) }),
   },
-  'tasks.diff': { input: TaskId, output: resultOf({ diff: TaskDiffSchema }) },
+  /** `uncommitted`: paths changed in the worktree but not committed (not in `diff`; a merge refuses them unless included). */
+  'tasks.diff': { input: TaskId, output: resultOf({ diff: TaskDiffSchema, uncommitted: z.array(z.string()).optional() }) },
   /**
    * The latest command start or agent message of every task whose agent is at work: what its
    * card's activity line shows after a reload, before new events arrive.
    */
   'tasks.recentActivity': { input: Empty, output: z.object({ events: z.array(TaskEventSchema) }) },
+  /**
+   * Merges exactly what was reviewed: `expectedTip` (the tip the caller showed) refuses a branch
+   * that moved since (`changed`); uncommitted files in the worktree refuse it (`uncommitted`,
+   * with `files`) unless `includeUncommitted`. A conflict (`conflict`, with `files`) changes nothing.
+   */
   'tasks.merge': {
-    input: z.object({ id: z.string().min(1), strategy: MergeStrategySchema.default('merge') }),
+    input: z.object({
+      id: z.string().min(1),
+      strategy: MergeStrategySchema.default('merge'),
+      /** The squash or merge commit's message; omitted: Flotilla's draft (`tasks.mergePreview`). */
+      message: z.string().max(100_000).optional(),
+      expectedTip: z.string().regex(/^[0-9a-f]{40,64}$/, 'a full commit id').optional(),
+      includeUncommitted: z.boolean().default(false),
+    }),
     output: resultOf({ commit: z.string(), task: TaskSchema }),
+  },
+  /** What a merge would take: the branch tip to review, the uncommitted files, the drafted message. */
+  'tasks.mergePreview': {
+    input: z.object({ id: z.string().min(1), strategy: MergeStrategySchema.default('squash') }),
+    output: resultOf({ tip: z.string().nullable(), uncommitted: z.array(z.string()), message: z.string() }),
+  },
+  /** Brings a discarded task back to Review from its archive (worktree, branch, uncommitted files). */
+  'tasks.restore': { input: TaskId, output: resultOf({ task: TaskSchema }) },
+  /** Pushes the task branch to the repo's remote and opens a pull request with `gh`. */
+  'tasks.pullRequest': { input: TaskId, output: resultOf({ url: z.string(), task: TaskSchema }) },
+  /**
+   * Open tasks predicted to conflict with other open tasks of the same repo once one is merged
+   * (tasks without any are absent). Computed on request from the branch tips; cached per pair.
+   */
+  'tasks.conflicts': {
+    input: Empty,
+    output: z.object({
+      conflicts: z.array(
+        z.object({ taskId: z.string(), conflictsWith: z.array(z.object({ taskId: z.string(), files: z.array(z.string()) })) }),
+      ),
+    }),
   },
   'tasks.stop': { input: TaskId, output: resultOf({ task: TaskSchema }) },
   'tasks.discard': { input: TaskId, output: resultOf({ task: TaskSchema }) },

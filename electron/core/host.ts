@@ -95,6 +95,7 @@ export async function createHost(opts: {
     clock,
     env,
     beforeRemoveWorktree: (taskId) => terminals.closeAllOf(taskId),
+    archiveRetentionDays: () => settings.get().archiveRetentionDays,
   });
 
   markInterruptedTasks(taskStore, journal, transitions);
@@ -132,7 +133,11 @@ export async function createHost(opts: {
       const working = taskStore.list().filter((task) => task.status === 'running' || task.status === 'needs_input');
       return { events: journal.lastOfKinds(working.map((task) => task.id), ['command_started', 'agent_message']) };
     },
-    'tasks.merge': (input) => tasks.merge(input.id, input.strategy),
+    'tasks.merge': ({ id, ...request }) => tasks.merge(id, request),
+    'tasks.mergePreview': (input) => tasks.mergePreview(input.id, input.strategy),
+    'tasks.restore': (input) => tasks.restore(input.id),
+    'tasks.pullRequest': (input) => tasks.pullRequest(input.id),
+    'tasks.conflicts': async () => ({ conflicts: await tasks.conflicts() }),
     'tasks.stop': (input) => tasks.stop(input.id),
     'tasks.discard': (input) => tasks.discard(input.id),
     'tasks.approve': async (input) => tasks.decide(input.id, { decision: 'approve', scope: input.scope, message: null }),

@@ -57,12 +57,17 @@ Tasks
   task log ID [--follow]           the task's transcript: messages, commands and their output;
                                    --follow prints on as it runs, until it leaves queued/running
   task diff ID                     the task's changes as a unified diff against the merge base
-  task merge ID [--strategy merge|squash]
-                                   merge the task into its base branch
+                                   (uncommitted files are named on stderr, not in the diff)
+  task merge ID [--strategy merge|squash|rebase] [--message M] [--include-uncommitted]
+                                   merge the task into its base branch; uncommitted files in
+                                   its worktree refuse the merge unless included
+  task pr ID                       push the branch and open a pull request (needs a remote and gh)
+  task restore ID                  bring a discarded task back, uncommitted files included
   task approve ID [--always]       run the command waiting for approval (--always: for the rest of the task)
   task deny ID [--reason TEXT]     refuse it; the reason goes back to the agent
   task stop ID                     stop the task's agent
-  task discard ID                  discard the task, its worktree and branch
+  task discard ID                  discard the task, its worktree and branch (archived first:
+                                   \`task restore\` undoes it for archiveRetentionDays, 30 by default)
 
 Disk
   worktrees list                   disk used by task worktrees, largest first

@@ -1,12 +1,13 @@
 import type { Failure } from '../../shared/contract.js';
 import type { Task } from '../../shared/model/task.js';
 import { isActive } from '../../shared/model/taskLifecycle.js';
-import { formatDiff, formatRepoTable, formatTask, formatTaskLine, formatTaskTable, taskJson } from './cliFormat.js';
+import { formatRepoTable, formatTaskLine, formatTaskTable, taskJson } from './cliFormat.js';
 import { inertLine } from '../../shared/model/inertText.js';
 import { EXIT_FAILURE, EXIT_OK } from './cliIo.js';
 import type { CommandIo } from './cliIo.js';
 import { repoArgument, resolvePathArgument } from './cliPaths.js';
 import { callFailed, printed, replied } from './commandReplies.js';
+import { diffCommand, mergeCommand, pullRequestCommand, restoreCommand, showCommand } from './mergeCommands.js';
 import type { CallResult, EventStream, HostClient } from './hostClient.js';
 import { DEFAULT_RESUME_MESSAGE } from '../../shared/model/resume.js';
 import { ApprovalPolicySchema, SandboxModeSchema } from '../../shared/model/sandboxPolicy.js';
@@ -120,49 +121,11 @@ export const TASK_COMMANDS: Record<string, ClientCommand> = {
       return replied(ctx, ctx.client.invoke('tasks.list', {}), ({ tasks }) => printed(ctx, tasks.map(taskJson), formatTaskTable(tasks)));
     },
   },
-  show: {
-    name: 'task show',
-    usage: 'task show ID',
-    options: {},
-    positionals: ['ID'],
-    async run(ctx) {
-      return replied(ctx, ctx.client.invoke('tasks.get', { id: arg(ctx, 0) }), ({ task }) => printed(ctx, taskJson(task), formatTask(task)));
-    },
-  },
-  diff: {
-    name: 'task diff',
-    usage: 'task diff ID',
-    options: {},
-    positionals: ['ID'],
-    async run(ctx) {
-      return replied(ctx, ctx.client.invoke('tasks.diff', { id: arg(ctx, 0) }), ({ diff }) => {
-        if (ctx.isJson) return printed(ctx, diff, '');
-        const { text, notes } = formatDiff(diff);
-        // Notes go to stderr so that stdout stays a patch `git apply` can read.
-        for (const note of notes) ctx.io.stderr(`flotilla: note: ${note}`);
-        // Exact into a file or pipe (`task diff 3 > fix.patch`), inert on a terminal.
-        if (text !== '') ctx.io.stdoutExact(text);
-        return EXIT_OK;
-      });
-    },
-  },
-  merge: {
-    name: 'task merge',
-    usage: 'task merge ID [--strategy merge|squash]',
-    options: { strategy: { type: 'string' } },
-    positionals: ['ID'],
-    validate: (values) =>
-      values.strategy === undefined || values.strategy === 'merge' || values.strategy === 'squash'
-        ? undefined
-        : `--strategy must be merge or squash, not '${String(values.strategy)}'`,
-    async run(ctx) {
-      const strategy = ctx.values.strategy === 'squash' ? 'squash' : 'merge';
-      return replied(ctx, ctx.client.invoke('tasks.merge', { id: arg(ctx, 0), strategy }), ({ task, commit }) => {
-        const kept = strategy === 'squash' ? 'branch deleted' : `branch ${task.branch} kept`;
-        return printed(ctx, { ok: true, commit }, inertLine(`Merged ${task.id} into ${task.baseBranch} as ${commit} (${strategy}; ${kept})`));
-      });
-    },
-  },
+  show: showCommand,
+  diff: diffCommand,
+  merge: mergeCommand,
+  restore: restoreCommand,
+  pr: pullRequestCommand,
   start: {
     name: 'task start',
     usage: 'task start ID [--wait]   (starts a task waiting in the backlog)',

@@ -11,6 +11,12 @@ export const FAILURE_KINDS = [
   'checkout_dirty',
   'git_error',
   'sandbox_unavailable',
+  /** A merge refused because the worktree holds work nobody reviewed (`files`: those paths). */
+  'uncommitted',
+  /** A merge refused because the task branch moved since the caller looked at it. */
+  'changed',
+  /** Something the action needs is missing here (a remote, the `gh` tool, a sign-in). */
+  'unavailable',
 ] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 

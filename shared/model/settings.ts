@@ -23,6 +23,8 @@ export const SETTING_SCHEMAS = {
    * 10 000-line terminal of 120 columns costs ~20 MB (see `npm run bench -- terminals-memory`).
    */
   terminalScrollback: z.coerce.number().int().min(100).max(100_000),
+  /** Days an archived worktree (refs/flotilla/archive/<task>) is kept after a merge or discard. */
+  archiveRetentionDays: z.coerce.number().int().min(1).max(3650),
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;
@@ -38,6 +40,7 @@ export const SettingsSchema = z.object({
   defaultNetwork: z.boolean(),
   defaultApproval: ApprovalPolicySchema,
   terminalScrollback: z.number(),
+  archiveRetentionDays: z.number(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -51,4 +54,6 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultNetwork: DEFAULT_SANDBOX_POLICY.allowNetwork,
   defaultApproval: DEFAULT_SANDBOX_POLICY.approval,
   terminalScrollback: 10_000,
+  // 30 days: long enough to notice a wrong discard after a holiday; the objects cost disk.
+  archiveRetentionDays: 30,
 };

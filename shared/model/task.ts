@@ -41,7 +41,8 @@ export const RepoSchema = z.object({
 });
 export type Repo = z.infer<typeof RepoSchema>;
 
-export const MergeStrategySchema = z.enum(['merge', 'squash']);
+/** merge: a merge commit; squash: one new commit; rebase: the task's commits replayed onto the base (linear). */
+export const MergeStrategySchema = z.enum(['merge', 'squash', 'rebase']);
 export type MergeStrategy = z.infer<typeof MergeStrategySchema>;
 
 export const TaskSchema = z.object({
@@ -63,6 +64,14 @@ export const TaskSchema = z.object({
   /** Set once merged: the commit now on the base branch. */
   mergeCommit: z.string().nullable(),
   mergeStrategy: MergeStrategySchema.nullable(),
+  /** The pull request opened for the task's branch (`task pr`); null until one is. */
+  prUrl: z.string().nullable().optional(),
+  /**
+   * When Flotilla last archived the worktree (uncommitted and untracked files included) under
+   * `refs/flotilla/archive/<task-id>` before removing it (ms since epoch); null when there is
+   * no archive (never archived, or past the retention period).
+   */
+  archivedAt: z.number().nullable().optional(),
   model: z.string(),
   /** What the task's commands may do; chosen at creation, widened only by the user. */
   policy: SandboxPolicySchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TaskStatusSchema } from './taskLifecycle.js';
-import { TaskSchema } from './task.js';
+import { MergeStrategySchema, TaskSchema } from './task.js';
 import { ApprovalDecisionSchema, ApprovalRequestSchema } from './approval.js';
 
 /**
@@ -37,7 +37,7 @@ export const TaskEventBodySchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('approval_requested'), request: ApprovalRequestSchema }),
   z.object({ kind: z.literal('approval_decided'), requestId: z.string(), decision: ApprovalDecisionSchema }),
-  z.object({ kind: z.literal('merged'), commit: z.string(), strategy: z.enum(['merge', 'squash']) }),
+  z.object({ kind: z.literal('merged'), commit: z.string(), strategy: MergeStrategySchema }),
   z.object({ kind: z.literal('error'), message: z.string() }),
   /** Something the user should know that is not an error (e.g. "started from the last commit"). */
   z.object({ kind: z.literal('note'), text: z.string() }),

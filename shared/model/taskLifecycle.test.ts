@@ -8,12 +8,13 @@ describe('task lifecycle', () => {
     for (let i = 1; i < path.length; i++) expect(canTransition(path[i - 1]!, path[i]!)).toBe(true);
   });
 
-  it('never leaves merged or discarded', () => {
+  it('never leaves merged; leaves discarded only for Review (a restore)', () => {
     for (const to of TASK_STATUSES) {
       expect(canTransition('merged', to)).toBe(false);
-      expect(canTransition('discarded', to)).toBe(false);
+      expect(canTransition('discarded', to)).toBe(to === 'review');
     }
     expect(isFinal('merged')).toBe(true);
+    expect(isFinal('discarded')).toBe(true);
     expect(isFinal('review')).toBe(false);
   });
 

@@ -31,7 +31,8 @@ const TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
   stopped: ['queued', 'running', 'discarded', 'review'],
   interrupted: ['queued', 'running', 'discarded', 'stopped'],
   merged: [],
-  discarded: [],
+  // Restore (`task restore`): the worktree comes back from its archive, with its uncommitted files.
+  discarded: ['review'],
 };
 
 export function canTransition(from: TaskStatus, to: TaskStatus): boolean {
@@ -49,7 +50,7 @@ export function isActive(status: TaskStatus): boolean {
 
 /** Statuses from which nothing more happens: the worktree is gone. */
 export function isFinal(status: TaskStatus): boolean {
-  return TRANSITIONS[status].length === 0;
+  return status === 'merged' || status === 'discarded';
 }
 
 /** A task can be merged only when its agent is not working on it. */

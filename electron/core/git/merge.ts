@@ -1,23 +1,26 @@
 import fs from 'node:fs';
 import { failure, type Failure } from '../../../shared/contract.js';
-import { FLOTILLA_IDENTITY } from './checkpoint.js';
 import { gitDirsOf } from './gitDirs.js';
 import { branchCommit, branchRef, describeBranches, isValidBranchName, localBranches } from './refNames.js';
 import { repoDriverOverrides, type ConfigOverrides } from './repoDrivers.js';
 import { inspectRepo } from './repoInspect.js';
 import { withRepoLock } from './repoLock.js';
 import { firstLines, runGit, runGitOk } from './runGit.js';
+import { replayOnto } from './rebase.js';
+import { identityFallback } from './userIdentity.js';
 import { listWorktrees } from './worktreeList.js';
+import type { MergeStrategy } from '../../../shared/model/task.js';
 
 export type MergeResult = { ok: true; commit: string } | Failure;
 
 /**
- * Merges the task branch into `baseBranch`, as a merge commit (two parents) or a squash
- * (one parent, the task's changes as one commit). The user's checkout is never left
- * mid-merge, stashed or reset:
+ * Merges the task branch into `baseBranch`, as a merge commit (two parents), a squash (one
+ * parent, the task's changes as one commit) or a rebase (the task's commits replayed onto the
+ * base, see rebase.ts: linear history). The user's checkout is never left mid-merge or
+ * mid-rebase, stashed or reset:
  * 1. the merged tree is computed without any working tree (`git merge-tree --write-tree`);
  *    conflicts end here with `conflict` and nothing changed;
- * 2. the commit is built from that tree (`git commit-tree`);
+ * 2. the commit is built from that tree (`git commit-tree`; for a rebase, one per task commit);
  * 3. the base branch moves to it: a compare-and-swap of the ref when no worktree has it
  *    checked out, else a fast-forward inside the worktree that has it, which git refuses
  *    (`checkout_dirty`, nothing changed) when uncommitted edits there would be overwritten.
@@ -26,8 +29,11 @@ export async function mergeTaskBranch(opts: {
   repoPath: string;
   branch: string;
   baseBranch: string;
-  strategy: 'merge' | 'squash';
+  strategy: MergeStrategy;
+  /** The merge or squash commit's message (a rebase keeps each commit's own). */
   message: string;
+  /** The task branch's tip the caller reviewed: a branch that moved since is refused (`changed`). */
+  expectedTip?: string;
 }): Promise<MergeResult> {
   const repo = await inspectRepo(opts.repoPath);
   if (!repo.ok) return repo;
@@ -49,6 +55,12 @@ export async function mergeTaskBranch(opts: {
     }
     const tip = await branchCommit(root, branch);
     if (!tip) return failure('bad_branch', `The task branch "${branch}" does not exist in ${root}; it may have been deleted.`);
+    if (opts.expectedTip !== undefined && opts.expectedTip !== tip) {
+      return failure(
+        'changed',
+        `${branch} moved since you looked at it (now ${tip.slice(0, 10)}, you reviewed ${opts.expectedTip.slice(0, 10)}); nothing was changed. Review it again, then merge.`,
+      );
+    }
     const isMerged = await runGit(root, ['merge-base', '--is-ancestor', tip, base]);
     if (isMerged.exitCode === 0) {
       return failure('invalid_state', `Nothing to merge: ${branch} has no commits that ${baseBranch} does not already have.`);
@@ -73,20 +85,17 @@ export async function mergeTaskBranch(opts: {
     if (computed.exitCode !== 0 || !/^[0-9a-f]{40,64}$/.test(tree)) {
       return failure('git_error', `Could not merge ${branch} into ${baseBranch}: ${firstLines(computed.stderr)}`);
     }
-    if (opts.strategy === 'squash') {
+    if (opts.strategy !== 'merge') {
       const baseTree = (await runGitOk(root, ['rev-parse', '--verify', `${base}^{tree}`])).trim();
       if (baseTree === tree) {
         return failure('invalid_state', `Nothing to merge: ${baseBranch} already has every change of ${branch}.`);
       }
     }
 
-    // 2. The commit: base first, then (for a merge) the task branch.
-    const parents = opts.strategy === 'merge' ? ['-p', base, '-p', tip] : ['-p', base];
-    const commit = (
-      await runGitOk(root, ['commit-tree', '--no-gpg-sign', ...parents, '-m', opts.message, tree], {
-        config: await identityFallback(root),
-      })
-    ).trim();
+    // 2. The commit(s): base first, then (for a merge) the task branch.
+    const built = await buildCommit({ root, base, tip, tree, drivers, strategy: opts.strategy, message: opts.message });
+    if (!built.ok) return built;
+    const { commit } = built;
 
     // 3. Move the base branch.
     const holder = (await listWorktrees(root)).find((entry) => entry.branch === branchRef(baseBranch) && !entry.isBare);
@@ -158,17 +167,21 @@ function indentedLines(text: string): string[] {
     .map((line) => line.trim());
 }
 
-/**
- * Merge commits are the user's (they asked for the merge), so their git identity is used;
- * on a machine without one, Flotilla's stands in rather than failing.
- */
-async function identityFallback(root: string): Promise<ConfigOverrides> {
-  const [name, email] = await Promise.all([
-    runGit(root, ['config', '--get', 'user.name']),
-    runGit(root, ['config', '--get', 'user.email']),
-  ]);
-  const fallback: ConfigOverrides = [];
-  if (name.exitCode !== 0 || name.stdout.trim() === '') fallback.push(['user.name', FLOTILLA_IDENTITY.name]);
-  if (email.exitCode !== 0 || email.stdout.trim() === '') fallback.push(['user.email', FLOTILLA_IDENTITY.email]);
-  return fallback;
+async function buildCommit(opts: {
+  root: string;
+  base: string;
+  tip: string;
+  tree: string;
+  drivers: ConfigOverrides;
+  strategy: MergeStrategy;
+  message: string;
+}): Promise<MergeResult> {
+  const { root, base, tip, tree } = opts;
+  if (opts.strategy === 'rebase') return replayOnto({ root, base, tip, finalTree: tree, drivers: opts.drivers });
+  const parents = opts.strategy === 'merge' ? ['-p', base, '-p', tip] : ['-p', base];
+  // -F -: the message may be long, and starts with whatever the user typed.
+  const commit = (
+    await runGitOk(root, ['commit-tree', '--no-gpg-sign', ...parents, '-F', '-', tree], { input: opts.message, config: await identityFallback(root) })
+  ).trim();
+  return { ok: true, commit };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { failure, type Failure } from '../../../shared/contract.js';
+import { archiveWorktree } from './archive.js';
 import { gitDirsOf } from './gitDirs.js';
 import { branchCommit, branchRef, describeBranches, isValidBranchName, localBranches } from './refNames.js';
 import { repoDriverOverrides } from './repoDrivers.js';
@@ -128,25 +129,35 @@ export async function createTaskWorktree(opts: {
 }
 
 /**
- * Removes the task's worktree (uncommitted changes in it included) and forgets it; with
- * `deleteBranch`, deletes its branch too (only ever a `flotilla/` branch). A folder that is
- * already gone is fine; a folder that is not a worktree of this repo is left alone.
+ * Removes the task's worktree and forgets it; with `deleteBranch`, deletes its branch too (only
+ * ever a `flotilla/` branch). Nothing is lost: first everything in it (uncommitted and untracked
+ * files included) is archived on `refs/flotilla/archive/<task-id>` (archive.ts), and when that
+ * fails nothing is removed. A folder that is already gone is fine; a folder that is not a
+ * worktree of this repo is left alone. Returns the archive commit (null: nothing to archive).
  */
 export async function removeTaskWorktree(opts: {
   repoPath: string;
   worktreePath: string;
   branch: string;
   deleteBranch: boolean;
-}): Promise<void> {
+  /** Every host caller archives (taskMerge, discard); only tests of the removal itself leave it out. */
+  archive?: { taskId: string; message: string; excludePaths: readonly string[] };
+  /** Runs after the archive, before the removal (the repo's cleanup script). */
+  beforeRemove?: () => Promise<void>;
+}): Promise<string | null> {
   const root = path.resolve(opts.repoPath);
   if (opts.deleteBranch && !opts.branch.startsWith(TASK_BRANCH_PREFIX)) {
     throw new Error(`refusing to delete branch "${opts.branch}": Flotilla only deletes its own ${TASK_BRANCH_PREFIX}* branches`);
   }
   forgetGitPaths(opts.worktreePath);
   if (!fs.existsSync(path.join(root, '.git'))) {
-    removeOrphanedWorktree(root, path.resolve(opts.worktreePath));
-    return;
+    await removeOrphanedWorktree(root, path.resolve(opts.worktreePath));
+    return null;
   }
+  const archived = opts.archive
+    ? await archiveWorktree({ repoPath: root, worktreePath: opts.worktreePath, branch: opts.branch, ...opts.archive })
+    : null;
+  await opts.beforeRemove?.();
   const { commonDir } = await gitDirsOf(root);
   await withRepoLock(commonDir, async () => {
     const worktreePath = path.resolve(opts.worktreePath);
@@ -163,6 +174,7 @@ export async function removeTaskWorktree(opts: {
       }
     }
   });
+  return archived;
 }
 
 /**
@@ -170,11 +182,12 @@ export async function removeTaskWorktree(opts: {
  * with it. The folder is removed only when it is a worktree of that repo: its `.git` file
  * names a git dir under `<repo>/.git/worktrees/`.
  */
-function removeOrphanedWorktree(root: string, worktreePath: string): void {
+async function removeOrphanedWorktree(root: string, worktreePath: string): Promise<void> {
   const gitDir = readGitDirLine(worktreePath);
   const admin = path.join(root, '.git', 'worktrees') + path.sep;
   if (gitDir === null || !path.resolve(gitDir).startsWith(admin)) return;
-  fs.rmSync(worktreePath, { recursive: true, force: true });
+  // Async: a worktree with node_modules is 100,000s of files; the host keeps answering meanwhile.
+  await fs.promises.rm(worktreePath, { recursive: true, force: true });
 }
 
 /**

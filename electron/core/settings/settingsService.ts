@@ -25,6 +25,7 @@ export class SettingsService {
       defaultNetwork: parsed('defaultNetwork'),
       defaultApproval: parsed('defaultApproval'),
       terminalScrollback: parsed('terminalScrollback'),
+      archiveRetentionDays: parsed('archiveRetentionDays'),
     };
   }
 

@@ -6,11 +6,12 @@ import { m002Usage } from './migrations/m002_usage.js';
 import { m003RepoSettings } from './migrations/m003_repoSettings.js';
 import { m004Policy } from './migrations/m004_policy.js';
 import { m005RepoSandbox } from './migrations/m005_repoSandbox.js';
+import { m006TaskArchive } from './migrations/m006_taskArchive.js';
 
 export type Db = Database.Database;
 
 /** Numbered migrations, applied in order; `user_version` records how many have run. */
-const MIGRATIONS: readonly string[] = [m001Initial, m002Usage, m003RepoSettings, m004Policy, m005RepoSandbox];
+const MIGRATIONS: readonly string[] = [m001Initial, m002Usage, m003RepoSettings, m004Policy, m005RepoSandbox, m006TaskArchive];
 
 export function openDatabase(home: string): Db {
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });

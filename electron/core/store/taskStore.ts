@@ -1,5 +1,5 @@
 import type { Db } from './database.js';
-import type { Task, MergeStrategy } from '../../../shared/model/task.js';
+import { MergeStrategySchema, type Task, type MergeStrategy } from '../../../shared/model/task.js';
 import { TaskStatusSchema, type TaskStatus } from '../../../shared/model/taskLifecycle.js';
 import { DEFAULT_SANDBOX_POLICY, SandboxPolicySchema } from '../../../shared/model/sandboxPolicy.js';
 import {
@@ -25,6 +25,8 @@ interface TaskRow {
   status_reason: string | null;
   merge_commit: string | null;
   merge_strategy: string | null;
+  pr_url: string | null;
+  archived_at: number | null;
   model: string;
   agent_history: string;
   turns: number;
@@ -56,7 +58,9 @@ function toTask(row: TaskRow): Task {
     worktreePath: row.worktree_path,
     statusReason: row.status_reason,
     mergeCommit: row.merge_commit,
-    mergeStrategy: row.merge_strategy === 'merge' || row.merge_strategy === 'squash' ? row.merge_strategy : null,
+    mergeStrategy: MergeStrategySchema.safeParse(row.merge_strategy).data ?? null,
+    prUrl: row.pr_url,
+    archivedAt: row.archived_at,
     model: row.model,
     // Tasks from before policies existed ran with the defaults.
     policy: row.policy ? SandboxPolicySchema.parse(JSON.parse(row.policy)) : DEFAULT_SANDBOX_POLICY,
@@ -75,6 +79,8 @@ export interface TaskPatch {
   pendingApproval?: ApprovalRequest | null;
   mergeCommit?: string | null;
   mergeStrategy?: MergeStrategy | null;
+  prUrl?: string | null;
+  archivedAt?: number | null;
 }
 
 export class TaskStore {
@@ -118,6 +124,8 @@ export class TaskStore {
     if (patch.statusReason !== undefined) sets.push('status_reason = @statusReason');
     if (patch.mergeCommit !== undefined) sets.push('merge_commit = @mergeCommit');
     if (patch.mergeStrategy !== undefined) sets.push('merge_strategy = @mergeStrategy');
+    if (patch.prUrl !== undefined) sets.push('pr_url = @prUrl');
+    if (patch.archivedAt !== undefined) sets.push('archived_at = @archivedAt');
     if (patch.grants !== undefined) sets.push('grants = @grants');
     if (patch.pendingApproval !== undefined) sets.push('pending_approval = @pendingApproval');
     this.db.prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE id = @id`).run({

@@ -7,6 +7,9 @@ import type { MergeStrategy, Task } from '../../../shared/model/task.js';
 import type { TaskDiff } from '../../../shared/model/diff.js';
 import type { TaskEvent } from '../../../shared/model/taskEvents.js';
 import { branchDiff } from '../git/branchDiff.js';
+import { ConflictPredictor, type SiblingConflict } from '../git/conflictPrediction.js';
+import { openPullRequest } from '../git/pullRequest.js';
+import { branchCommit } from '../git/refNames.js';
 import { inspectRepo } from '../git/repoInspect.js';
 import { removeTaskWorktree } from '../git/worktrees.js';
 import { repoGoneReason } from '../git/worktreeRecovery.js';
@@ -16,7 +19,8 @@ import type { TaskStore } from '../store/taskStore.js';
 import { errorMessage } from '../util/errorMessage.js';
 import { grantFor } from './taskApprovals.js';
 import { createTask, type CreateTaskInput } from './taskCreation.js';
-import { mergeTask } from './taskMerge.js';
+import { copiedFiles, mergePreview, mergeTask, uncommittedWork, type MergeRequest } from './taskMerge.js';
+import { pruneOldArchives, restoreTask } from './taskRestore.js';
 import type { TaskRunner } from './taskRunner.js';
 import { cleanUpTask } from './taskScripts.js';
 import type { TaskTransitions } from './taskTransitions.js';
@@ -46,8 +50,12 @@ export class TaskService {
       env: NodeJS.ProcessEnv;
       /** Ends what still runs in a worktree about to be removed (the task's terminals). */
       beforeRemoveWorktree: (taskId: string) => void;
+      /** Days a removed worktree's archive is kept (the `archiveRetentionDays` setting); default 30. */
+      archiveRetentionDays?: () => number;
     },
   ) {}
+
+  private readonly predictor = new ConflictPredictor();
 
   list(): Task[] {
     return this.deps.tasks.list();
@@ -144,42 +152,123 @@ export class TaskService {
     if (!task) return notFound(id);
     if (isFinal(task.status)) return failure('invalid_state', `task ${id} is already ${task.status}`);
     if (this.deps.runner.isRunning(id) || task.status === 'queued') await this.deps.runner.stop(id);
-    await cleanUpTask(this.deps, task);
     this.deps.beforeRemoveWorktree(id);
+    let archived: string | null;
     try {
-      await removeTaskWorktree({ repoPath: task.repoPath, worktreePath: task.worktreePath, branch: task.branch, deleteBranch: true });
+      archived = await removeTaskWorktree({
+        repoPath: task.repoPath,
+        worktreePath: task.worktreePath,
+        branch: task.branch,
+        deleteBranch: true,
+        archive: { taskId: id, message: `flotilla: archive of "${task.title}" before its discard`, excludePaths: copiedFiles(this.deps.repos, task) },
+        beforeRemove: () => cleanUpTask(this.deps, task),
+      });
     } catch (error) {
-      return failure('git_error', `could not remove the worktree: ${errorMessage(error)}`);
+      return failure('git_error', `could not archive or remove the worktree (nothing was discarded): ${errorMessage(error)}`);
     }
-    return { ok: true, task: this.deps.transitions.move(id, 'discarded', 'discarded by you') };
+    const reason = archived ? `discarded by you; flotilla task restore ${id} brings it back` : 'discarded by you';
+    const done = this.deps.transitions.move(id, 'discarded', reason, { archivedAt: archived ? this.deps.clock() : null });
+    void this.pruneArchives();
+    return { ok: true, task: done };
   }
 
-  async diff(id: string): Promise<Result<{ diff: TaskDiff }>> {
+  /** Brings a discarded task back to Review from its archive (taskRestore.ts). */
+  async restore(id: string): Promise<Result<{ task: Task }>> {
     const task = this.deps.tasks.get(id);
     if (!task) return notFound(id);
-    if (task.status === 'discarded') return failure('invalid_state', `task ${id} was discarded; its branch is gone`);
-    if (task.status === 'merged' && task.mergeStrategy === 'squash') {
-      return failure('invalid_state', `task ${id} was squash-merged as ${task.mergeCommit?.slice(0, 10)}; its branch is gone`);
-    }
     try {
-      return { ok: true, diff: await branchDiff({ repoPath: task.repoPath, branch: task.branch, baseBranch: task.baseBranch }) };
+      return await restoreTask(this.deps, task);
     } catch (error) {
       return this.gitFailure(task, error);
     }
   }
 
-  async merge(id: string, strategy: MergeStrategy): Promise<Result<{ commit: string; task: Task }>> {
+  /** Drops archives past the retention period; run after each new archive. */
+  pruneArchives(): Promise<string[]> {
+    return pruneOldArchives({ tasks: this.deps.tasks, retentionDays: this.deps.archiveRetentionDays?.() ?? 30, now: this.deps.clock() });
+  }
+
+  async diff(id: string): Promise<Result<{ diff: TaskDiff; uncommitted: string[] }>> {
     const task = this.deps.tasks.get(id);
     if (!task) return notFound(id);
-    if (!canMerge(task.status)) {
-      const hint = task.status === 'running' || task.status === 'queued' ? '; stop it or wait until it is in Review' : '';
-      return failure('invalid_state', `task ${id} is ${task.status} and cannot be merged${hint}`);
+    if (task.status === 'discarded') return failure('invalid_state', `task ${id} was discarded; its branch is gone (flotilla task restore ${id} brings it back)`);
+    if (task.status === 'merged' && task.mergeStrategy !== 'merge') {
+      return failure('invalid_state', `task ${id} was merged (${task.mergeStrategy}) as ${task.mergeCommit?.slice(0, 10)}; its branch is gone`);
     }
     try {
-      return await mergeTask(this.deps, task, strategy);
+      const [diff, uncommitted] = await Promise.all([
+        branchDiff({ repoPath: task.repoPath, branch: task.branch, baseBranch: task.baseBranch }),
+        uncommittedWork(this.deps.repos, task),
+      ]);
+      return { ok: true, diff, uncommitted };
     } catch (error) {
       return this.gitFailure(task, error);
     }
+  }
+
+  async merge(id: string, request: MergeRequest): Promise<Result<{ commit: string; task: Task }>> {
+    const task = this.deps.tasks.get(id);
+    if (!task) return notFound(id);
+    if (!canMerge(task.status)) return notMergeable(task);
+    try {
+      const merged = await mergeTask({ ...this.deps, eventsOf: (taskId) => this.deps.journal.eventsOf(taskId) }, task, request);
+      if (merged.ok) void this.pruneArchives();
+      return merged;
+    } catch (error) {
+      return this.gitFailure(task, error);
+    }
+  }
+
+  /** The tip to review against, the uncommitted files, and the drafted commit message. */
+  async mergePreview(id: string, strategy: MergeStrategy): Promise<Result<{ tip: string | null; uncommitted: string[]; message: string }>> {
+    const task = this.deps.tasks.get(id);
+    if (!task) return notFound(id);
+    try {
+      return { ok: true, ...(await mergePreview({ repos: this.deps.repos, eventsOf: (taskId) => this.deps.journal.eventsOf(taskId) }, task, strategy)) };
+    } catch (error) {
+      return this.gitFailure(task, error);
+    }
+  }
+
+  /** Pushes the task branch and opens a pull request with `gh`; its URL is kept on the task. */
+  async pullRequest(id: string): Promise<Result<{ url: string; task: Task }>> {
+    const task = this.deps.tasks.get(id);
+    if (!task) return notFound(id);
+    if (isFinal(task.status) || isActive(task.status) || task.status === 'backlog') {
+      return failure('invalid_state', `task ${id} is ${task.status}; a pull request is opened from a task with work to show (in Review, stopped or failed)`);
+    }
+    try {
+      const opened = await openPullRequest({
+        repoPath: task.repoPath,
+        branch: task.branch,
+        baseBranch: task.baseBranch,
+        title: task.title,
+        body: `${task.prompt.trim()}\n\n---\nOpened by Flotilla from task ${task.id}.\n`,
+        env: this.deps.env,
+      });
+      if (!opened.ok) return opened;
+      this.deps.transitions.record(id, { kind: 'note', text: `Pull request opened: ${opened.url}` });
+      return { ok: true, url: opened.url, task: this.deps.tasks.update(id, { prUrl: opened.url }) };
+    } catch (error) {
+      return this.gitFailure(task, error);
+    }
+  }
+
+  /**
+   * For every open task (not merged or discarded), the open tasks of the same repo it would
+   * conflict with once one of them is merged, and in which files.
+   */
+  async conflicts(): Promise<Array<{ taskId: string; conflictsWith: SiblingConflict[] }>> {
+    const open = this.deps.tasks.list().filter((task) => !isFinal(task.status) && task.status !== 'backlog');
+    const branches = await Promise.all(
+      open.map(async (task) => ({
+        taskId: task.id,
+        repoPath: task.repoPath,
+        tip: repoGoneReason(task.repoPath, '') ? null : await branchCommit(task.repoPath, task.branch).catch(() => null),
+      })),
+    );
+    const predicted = await this.predictor.predict(branches);
+    return [...predicted].map(([taskId, conflictsWith]) => ({ taskId, conflictsWith }));
   }
 
   private async gitFailure(task: Task, error: unknown): Promise<Failure> {
@@ -187,6 +276,12 @@ export class TaskService {
     if (!inspection.ok) return inspection;
     return failure('git_error', errorMessage(error));
   }
+}
+
+function notMergeable(task: Task): Failure {
+  if (task.status === 'merged') return failure('invalid_state', `task ${task.id} is already merged (${task.mergeCommit?.slice(0, 10) ?? ''} on ${task.baseBranch})`);
+  const hint = isActive(task.status) || task.status === 'needs_input' ? '; stop it or wait until it is in Review' : '';
+  return failure('invalid_state', `task ${task.id} is ${task.status} and cannot be merged${hint}`);
 }
 
 function notFound(id: string): Failure {

@@ -1,0 +1,106 @@
+import { MergeStrategySchema, type MergeStrategy } from '../../shared/model/task.js';
+import { inertLine } from '../../shared/model/inertText.js';
+import { formatDiff, formatTask, formatTaskLine, taskJson } from './cliFormat.js';
+import { EXIT_OK } from './cliIo.js';
+import { arg, type ClientCommand } from './clientCommands.js';
+import { printed, replied } from './commandReplies.js';
+
+/** The task commands about a task's result: its diff, merging it, a pull request, undoing a discard. */
+
+/** `task show`: the task, plus (in JSON) the open tasks it is predicted to conflict with. */
+export const showCommand: ClientCommand = {
+  name: 'task show',
+  usage: 'task show ID',
+  options: {},
+  positionals: ['ID'],
+  async run(ctx) {
+    return replied(ctx, ctx.client.invoke('tasks.get', { id: arg(ctx, 0) }), async ({ task }) => {
+      const predicted = await ctx.client.invoke('tasks.conflicts', {});
+      const conflictsWith = predicted.ok ? (predicted.value.conflicts.find((entry) => entry.taskId === task.id)?.conflictsWith ?? []) : [];
+      const human = [
+        formatTask(task),
+        ...conflictsWith.map((c) => inertLine(`Conflicts with ${c.taskId} in ${c.files.join(', ')}`)),
+      ].join('\n');
+      return printed(ctx, { ...taskJson(task), conflictsWith }, human);
+    });
+  },
+};
+
+export const diffCommand: ClientCommand = {
+  name: 'task diff',
+  usage: 'task diff ID',
+  options: {},
+  positionals: ['ID'],
+  async run(ctx) {
+    return replied(ctx, ctx.client.invoke('tasks.diff', { id: arg(ctx, 0) }), ({ diff, uncommitted = [] }) => {
+      if (ctx.isJson) return printed(ctx, { ...diff, uncommitted }, '');
+      const { text, notes } = formatDiff(diff);
+      // Notes go to stderr so that stdout stays a patch `git apply` can read.
+      for (const note of notes) ctx.io.stderr(`flotilla: note: ${note}`);
+      if (uncommitted.length > 0) {
+        ctx.io.stderr(
+          inertLine(
+            `flotilla: note: uncommitted, not in this diff (a merge refuses them without --include-uncommitted): ${uncommitted.join(', ')}`,
+          ),
+        );
+      }
+      // Exact into a file or pipe (`task diff 3 > fix.patch`), inert on a terminal.
+      if (text !== '') ctx.io.stdoutExact(text);
+      return EXIT_OK;
+    });
+  },
+};
+
+const STRATEGY_DONE: Record<MergeStrategy, string> = {
+  merge: 'merge commit; branch kept',
+  squash: 'squash; branch deleted',
+  rebase: 'rebase; branch deleted',
+};
+
+export const mergeCommand: ClientCommand = {
+  name: 'task merge',
+  usage: 'task merge ID [--strategy merge|squash|rebase] [--message M] [--include-uncommitted]',
+  options: { strategy: { type: 'string' }, message: { type: 'string' }, 'include-uncommitted': { type: 'boolean' } },
+  positionals: ['ID'],
+  validate: (values) =>
+    values.strategy === undefined || MergeStrategySchema.safeParse(values.strategy).success
+      ? undefined
+      : `--strategy must be merge, squash or rebase, not '${String(values.strategy)}'`,
+  async run(ctx) {
+    const strategy = MergeStrategySchema.catch('merge').parse(ctx.values.strategy ?? 'merge');
+    const message = typeof ctx.values.message === 'string' ? ctx.values.message : undefined;
+    const request = {
+      id: arg(ctx, 0),
+      strategy,
+      includeUncommitted: ctx.values['include-uncommitted'] === true,
+      ...(message !== undefined ? { message } : {}),
+    };
+    return replied(ctx, ctx.client.invoke('tasks.merge', request), ({ task, commit }) =>
+      printed(ctx, { ok: true, commit, strategy }, inertLine(`Merged ${task.id} into ${task.baseBranch} as ${commit} (${STRATEGY_DONE[strategy]})`)),
+    );
+  },
+};
+
+export const restoreCommand: ClientCommand = {
+  name: 'task restore',
+  usage: 'task restore ID   (brings a discarded task back to Review, uncommitted files included)',
+  options: {},
+  positionals: ['ID'],
+  async run(ctx) {
+    return replied(ctx, ctx.client.invoke('tasks.restore', { id: arg(ctx, 0) }), ({ task }) =>
+      printed(ctx, taskJson(task), `Restored ${formatTaskLine(task)} in ${inertLine(task.worktreePath)}`),
+    );
+  },
+};
+
+export const pullRequestCommand: ClientCommand = {
+  name: 'task pr',
+  usage: 'task pr ID   (pushes the branch and opens a pull request with gh)',
+  options: {},
+  positionals: ['ID'],
+  async run(ctx) {
+    return replied(ctx, ctx.client.invoke('tasks.pullRequest', { id: arg(ctx, 0) }), ({ url, task }) =>
+      printed(ctx, { ok: true, url }, inertLine(`Opened a pull request for ${task.branch}: ${url}`)),
+    );
+  },
+};
