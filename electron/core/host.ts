@@ -21,7 +21,9 @@ import { removeWorktreeFolder, worktreeUsage } from './tasks/worktreeDisk.js';
 import { TerminalChannel } from './terminal/terminalChannel.js';
 import { TerminalRecorder } from './terminal/terminalRecorder.js';
 import { TerminalService } from './terminal/terminalService.js';
-import type { StartPtyHost } from './terminal/ptyHostProcess.js';
+import { startPtyHost } from './terminal/ptyHostProcess.js';
+import { PTY_HOST_CRASHED } from './terminal/ptyHostSupervisor.js';
+import type { StartChild } from './util/childConnection.js';
 
 export const VERSION = '0.1.0';
 
@@ -33,8 +35,11 @@ export async function createHost(opts: {
   home: string;
   env: NodeJS.ProcessEnv;
   clock?: () => number;
-  /** How to start the pty host process; default a Node child process (Electron passes a utilityProcess). */
-  startPtyHost?: StartPtyHost;
+  /**
+   * How to start the helper processes (the pty host and every agent worker): Node child
+   * processes by default; the Electron app passes a utilityProcess starter.
+   */
+  startChild?: StartChild;
 }): Promise<Host> {
   const { home, env } = opts;
   const clock = opts.clock ?? Date.now;
@@ -62,17 +67,44 @@ export async function createHost(opts: {
   const recorder = new TerminalRecorder({ dir: path.join(home, 'recordings') });
   const journalRecording = (taskId: string, sessionId: string, terminal: 'agent' | 'sandboxed' | 'unsandboxed') =>
     transitions.record(taskId, { kind: 'terminal_recorded', sessionId, terminal, recording: path.relative(home, recorder.pathOf(sessionId)) });
+  /** Sessions the last pty host crash ended, so the crash is reported on the tasks that owned them. */
+  const crashedSessions = new Set<string>();
   const terminalService = new TerminalService({
-    ...(opts.startPtyHost ? { startPtyHost: opts.startPtyHost } : {}),
+    ...(opts.startChild ? { startPtyHost: () => startPtyHost({ startChild: opts.startChild }) } : {}),
     recorder,
     scrollback: () => settings.get().terminalScrollback,
-    onDidExit: (sessionId, exit) => events.emit('terminal.onDidExit', { sessionId, exitCode: exit.exitCode, reason: exit.reason }),
-    onDidCrashPtyHost: (reason) => console.error(`flotilla: the pty host died (${reason}); it restarts with the next terminal`),
+    onDidExit: (sessionId, exit) => {
+      if (exit.reason?.startsWith(PTY_HOST_CRASHED)) crashedSessions.add(sessionId);
+      events.emit('terminal.onDidExit', { sessionId, exitCode: exit.exitCode, reason: exit.reason });
+    },
+    onDidCrashPtyHost: (reason, isRestarted) => {
+      const restart = isRestarted ? 'it was restarted' : 'it crashed repeatedly, so it restarts with the next terminal';
+      console.error(`flotilla: the pty host died (${reason}); ${restart}`);
+      const message = `The terminal process crashed (${reason}); ${restart}. Terminals open at the time were closed; a command running on one was reported as ended.`;
+      for (const taskId of tasksHitByPtyHostCrash()) transitions.record(taskId, { kind: 'error', message });
+      crashedSessions.clear();
+    },
   });
+  /** Tasks whose agent runs commands on ptys (running) or that owned a session the crash ended. */
+  const tasksHitByPtyHostCrash = (): string[] =>
+    taskStore
+      .list()
+      .filter((task) => task.status === 'running' || terminals.list(task.id).some((info) => crashedSessions.has(info.sessionId)))
+      .map((task) => task.id);
   // The agent's commands run on ptys in the pty host, shown live in each task's Agent terminal.
   const agentTerminals = new AgentTerminals({ service: terminalService, onDidOpen: (taskId, sessionId) => journalRecording(taskId, sessionId, 'agent') });
   const terminals = new TaskTerminals({ service: terminalService, tasks: taskStore, repos: repoStore, home, env, agent: agentTerminals, onDidOpen: journalRecording });
-  const runner = new TaskRunner({ tasks: taskStore, repos: repoStore, journal, transitions, home, settings: agentSettings, env, agentTerminals });
+  const runner = new TaskRunner({
+    tasks: taskStore,
+    repos: repoStore,
+    journal,
+    transitions,
+    home,
+    settings: agentSettings,
+    env,
+    agentTerminals,
+    ...(opts.startChild ? { startChild: opts.startChild } : {}),
+  });
 
   const tasks = new TaskService({
     home,
@@ -161,6 +193,11 @@ export async function createHost(opts: {
     handlers,
     onEvent: (listener) => events.on(listener),
     openTerminalChannel: (sendFrame) => new TerminalChannel({ service: terminalService, sendFrame }),
+    workingTasks: () =>
+      taskStore
+        .list()
+        .filter((task) => task.status === 'queued' || task.status === 'running' || (task.status === 'needs_input' && task.pendingApproval !== null))
+        .map((task) => ({ id: task.id, title: task.title })),
     dispose: () => {
       disposed ??= (async () => {
         await runner.dispose();

@@ -13,6 +13,11 @@ export interface Host {
    * for that connection. Dispose it when the connection closes.
    */
   openTerminalChannel(sendFrame: (frame: Uint8Array) => void): TerminalChannel;
+  /**
+   * Tasks with an agent turn under way or waiting for a slot (what quitting would interrupt):
+   * queued, running, or asking the user to approve a command.
+   */
+  workingTasks(): Array<{ id: string; title: string }>;
   /** Every contract event, in order. Returns an unsubscribe function. */
   onEvent(listener: HostEventListener): () => void;
   /** Stops agents and closes the database; safe to call twice. */

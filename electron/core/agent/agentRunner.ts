@@ -1,12 +1,10 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import os from 'node:os';
+import { forkChild, type ChildConnection, type StartChild } from '../util/childConnection.js';
 import { builtScript } from '../util/paths.js';
 import { isWorkerPtyMessage, isWorkerToHost, type WorkerEvent, type WorkerStartConfig, type HostToWorker } from './workerProtocol.js';
 import type { ApprovalDecision, TaskGrants } from '../../../shared/model/approval.js';
 import type { CommandPtyHost } from './commandPtyHost.js';
 import { CommandPtyBridge } from './commandPtyBridge.js';
 import { errorMessage } from '../util/errorMessage.js';
-import { tailStderr } from '../util/stderrTail.js';
 
 export type TurnOutcome =
   | { kind: 'done'; history: unknown[]; usage: { inputTokens: number; outputTokens: number } }
@@ -26,8 +24,10 @@ export interface AgentTurnHandle {
 
 export interface StartAgentTurnOptions {
   config: WorkerStartConfig;
-  /** The worker's whole env (the host passes OPENAI_API_KEY / OPENAI_BASE_URL, and ELECTRON_RUN_AS_NODE under Electron). */
+  /** The worker's whole env (the host passes OPENAI_API_KEY / OPENAI_BASE_URL; see workerEnv). */
   env: NodeJS.ProcessEnv;
+  /** How to start the worker process: a Node child (default) or, in the app, an Electron utility process. */
+  startChild?: StartChild;
   /** Every event of the turn, in order, before `done` resolves. */
   onEvent: (event: WorkerEvent) => void;
   /** Default: the built agentWorker.js in out/. */
@@ -57,9 +57,9 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
     return { done: Promise.resolve({ kind: 'crashed', reason }), stop: () => {}, decide: () => {}, pid: undefined };
   }
 
-  let child: ChildProcess;
+  let child: ChildConnection;
   try {
-    child = opts.pool?.take() ?? forkWorker(script, opts.env);
+    child = opts.pool?.take() ?? startWorker(opts.startChild ?? forkChild, script, opts.env);
   } catch (error) {
     const reason = `agent worker not started: ${errorMessage(error)}`;
     return { done: Promise.resolve({ kind: 'crashed', reason }), stop: () => {}, decide: () => {}, pid: undefined };
@@ -68,22 +68,15 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
   let outcome: TurnOutcome | null = null;
   let isStopRequested = false;
   let isFinished = false;
-  let exitInfo = '';
   let killTimer: NodeJS.Timeout | null = null;
   let resolveDone: (outcome: TurnOutcome) => void = () => {};
   const done = new Promise<TurnOutcome>((resolve) => (resolveDone = resolve));
 
-  const send = (message: HostToWorker) => {
-    if (!child.connected) return;
-    try {
-      child.send(message);
-    } catch {
-      // The worker is already gone; 'close' reports it.
-    }
-  };
+  const send = (message: HostToWorker) => child.send(message);
   const ptys = new CommandPtyBridge({ host: opts.commandPtys ?? null, send });
 
-  const finish = (fallbackReason: string) => {
+  // After the last message, once the process is gone (whichever way it started).
+  child.onExit((reason) => {
     if (isFinished) return;
     isFinished = true;
     if (killTimer) clearTimeout(killTimer);
@@ -91,11 +84,9 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
     ptys.dispose();
     if (outcome) return resolveDone(outcome);
     if (isStopRequested) return resolveDone({ kind: 'stopped' });
-    resolveDone({ kind: 'crashed', reason: stderr.explain(fallbackReason) });
-  };
-
-  const stderr = tailStderr(child);
-  child.on('message', (raw: unknown) => {
+    resolveDone({ kind: 'crashed', reason: `agent worker ${reason}` });
+  });
+  child.onMessage((raw: unknown) => {
     if (!isWorkerToHost(raw)) return;
     // Even after the outcome: a command still running must be able to end properly.
     if (isWorkerPtyMessage(raw)) return ptys.handle(raw);
@@ -116,26 +107,18 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
       opts.onEvent(raw);
     }
   });
-  child.on('exit', (code, signal) => {
-    exitInfo = signal ? `agent worker killed by ${signal}` : `agent worker exited with code ${code ?? 'unknown'}`;
-  });
-  // 'close' comes after 'exit' and after the IPC channel is drained: no event is lost.
-  child.on('close', () => finish(exitInfo || 'agent worker exited'));
-  child.on('error', (error) => {
-    // Spawn failures never get an 'exit'; failures of a live child are followed by one.
-    if (child.pid === undefined) finish(`agent worker not started: ${error.message}`);
-  });
-
   send({ type: 'start', config: opts.config });
 
   return {
     done,
-    pid: child.pid,
+    get pid() {
+      return child.pid;
+    },
     stop: () => {
       if (isFinished || isStopRequested) return;
       isStopRequested = true;
       send({ type: 'stop' });
-      killTimer = setTimeout(() => child.kill('SIGKILL'), STOP_KILL_AFTER_MS);
+      killTimer = setTimeout(() => child.kill(), STOP_KILL_AFTER_MS);
     },
     decide: (requestId, decision, grants) => send({ type: 'approval_decision', requestId, decision, grants }),
   };
@@ -148,30 +131,15 @@ export function startAgentTurn(opts: StartAgentTurnOptions): AgentTurnHandle {
  */
 const WORKER_NICENESS = 10;
 
-function lowerPriority(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    os.setPriority(pid, WORKER_NICENESS);
-  } catch {
-    // Not allowed on this system: the agents just compete at normal priority.
-  }
-}
-
-function forkWorker(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = fork(script, [], {
-    env,
-    // The host's own flags (inspector, loaders, Electron's) must not leak into the worker.
-    execArgv: [],
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  lowerPriority(child.pid);
-  return child;
+function startWorker(startChild: StartChild, script: string, env: NodeJS.ProcessEnv): ChildConnection {
+  return startChild({ script, env, name: 'agent worker', niceness: WORKER_NICENESS });
 }
 
 export interface WorkerPoolOptions {
   env: NodeJS.ProcessEnv;
   workerScript?: string;
+  /** How to start workers: a Node child (default) or, in the app, an Electron utility process. */
+  startChild?: StartChild;
   /**
    * Whether a spare is worth its memory now; default always. The task runner says no while
    * every slot is taken: no turn could start on it until one ends.
@@ -186,17 +154,17 @@ export interface WorkerPoolOptions {
  * it. A spare that died while waiting is replaced, never handed out.
  */
 export class WorkerPool {
-  private spare: ChildProcess | null = null;
+  private spare: ChildConnection | null = null;
   private isDisposed = false;
 
   constructor(private readonly opts: WorkerPoolOptions) {}
 
   /** A live worker waiting for its `start` message; forks one now if no spare is ready. */
-  take(): ChildProcess {
+  take(): ChildConnection {
     const spare = this.spare;
     this.spare = null;
-    const child = spare && spare.connected && spare.exitCode === null && spare.signalCode === null ? spare : this.fork();
-    if (spare && child !== spare) spare.kill('SIGKILL');
+    const child = spare?.isConnected ? spare : this.fork();
+    if (spare && child !== spare) spare.kill();
     // Replace it once this turn's own start is under way.
     setImmediate(() => this.warm());
     return child;
@@ -220,13 +188,13 @@ export class WorkerPool {
   /** Ends the waiting spare if it is no longer wanted (every slot just got taken). */
   trim(): void {
     if (!this.spare || this.isSpareWanted()) return;
-    this.spare.kill('SIGKILL');
+    this.spare.kill();
     this.spare = null;
   }
 
   dispose(): void {
     this.isDisposed = true;
-    this.spare?.kill('SIGKILL');
+    this.spare?.kill();
     this.spare = null;
   }
 
@@ -234,7 +202,8 @@ export class WorkerPool {
     return this.opts.wantsSpare?.() ?? true;
   }
 
-  private fork(): ChildProcess {
-    return forkWorker(this.opts.workerScript ?? builtScript('electron/core/agent/agentWorker.js'), this.opts.env);
+  private fork(): ChildConnection {
+    const script = this.opts.workerScript ?? builtScript('electron/core/agent/agentWorker.js');
+    return startWorker(this.opts.startChild ?? forkChild, script, this.opts.env);
   }
 }

@@ -9,10 +9,12 @@ import { warmUpHttp } from './httpWarmUp.js';
 import { PtyCommands } from './ptyCommands.js';
 import { isHostToWorker, type WorkerStartConfig, type WorkerToHost } from './workerProtocol.js';
 import { errorMessage } from '../util/errorMessage.js';
+import { parentChannel } from '../util/parentChannel.js';
 
 /**
- * The agent worker: a child process the host forks for one turn of one task (see
- * agentRunner.ts). It gets its whole config in the `start` message and reports over IPC.
+ * The agent worker: a child process the host starts for one turn of one task (see
+ * agentRunner.ts): an Electron utility process in the app, a forked Node process headless. It
+ * gets its whole config in the `start` message and reports over its parent channel.
  * A crash or a flood here never takes the host down.
  */
 
@@ -39,11 +41,7 @@ function send(message: WorkerToHost): void {
   if (message.type === 'command_finished' && message.callId === endReportedByStop) return;
   if (message.type === 'command_started') openCommand = { callId: message.callId, startedAt: Date.now() };
   if (message.type === 'command_finished' && openCommand?.callId === message.callId) openCommand = null;
-  if (!process.connected || !process.send) return;
-  lastSend = new Promise<void>((resolve) => {
-    // The callback fires once the message is written (or failed: the host is gone).
-    process.send?.(message, undefined, undefined, () => resolve());
-  });
+  lastSend = host.send(message);
 }
 
 /** Exits once every message sent so far has reached the channel. */
@@ -128,13 +126,16 @@ function reportCrash(error: unknown): void {
   void exitAfterFlush(1);
 }
 
-if (!process.send) {
-  process.stderr.write('agentWorker is started by the Flotilla host (child_process.fork with IPC)\n');
+const channel = parentChannel();
+if (!channel) {
+  process.stderr.write('agentWorker is started by the Flotilla host (utilityProcess.fork or child_process.fork with IPC)\n');
   process.exit(2);
 }
+/** The host, over whichever channel started us (checked just above). */
+const host = channel;
 process.on('uncaughtException', reportCrash);
 process.on('unhandledRejection', reportCrash);
-process.on('disconnect', () => void stop());
+host.onDisconnect(() => void stop());
 // While waiting for a turn (a spare is forked ahead): the first model call then starts warm.
 void warmUpHttp();
 /** Approval requests waiting for the host's answer, by request id. */
@@ -149,7 +150,7 @@ function askUser(request: Omit<ApprovalRequest, 'requestedAt'>): Promise<Approva
   });
 }
 
-process.on('message', (raw: unknown) => {
+host.onMessage((raw: unknown) => {
   if (!isHostToWorker(raw)) return;
   if (raw.type === 'stop') return void stop();
   if (raw.type === 'pty_opened' || raw.type === 'pty_output' || raw.type === 'pty_failed' || raw.type === 'pty_exit') return ptyCommands.handle(raw);

@@ -31,7 +31,7 @@ describe('WorkerPool', () => {
     const next = pool.sparePid;
     expect(next).toBeDefined();
     expect(next).not.toBe(taken.pid);
-    taken.kill('SIGKILL');
+    taken.kill();
     pool.dispose();
     await untilGone(next);
     expect(isRunning(next)).toBe(false);
@@ -45,8 +45,8 @@ describe('WorkerPool', () => {
     await untilGone(spare);
     const taken = pool.take();
     expect(taken.pid).not.toBe(spare);
-    expect(taken.connected).toBe(true);
-    taken.kill('SIGKILL');
+    expect(taken.isConnected).toBe(true);
+    taken.kill();
     pool.dispose();
   });
 });
@@ -70,14 +70,14 @@ describe('WorkerPool with a spare that is not always wanted', () => {
 
     // A turn that starts anyway gets a fresh worker, and no spare follows it.
     const taken = pool.take();
-    expect(taken.connected).toBe(true);
+    expect(taken.isConnected).toBe(true);
     await afterPoolImmediates();
     expect(pool.sparePid).toBeUndefined();
 
     isWanted = true;
     pool.warm();
     expect(isRunning(pool.sparePid)).toBe(true);
-    taken.kill('SIGKILL');
+    taken.kill();
     pool.dispose();
   });
 });

@@ -7,6 +7,7 @@ import { repoGoneReason } from '../git/worktreeRecovery.js';
 import type { Journal } from '../journal/journal.js';
 import type { RepoStore } from '../store/repoStore.js';
 import type { TaskStore } from '../store/taskStore.js';
+import type { StartChild } from '../util/childConnection.js';
 import { errorMessage } from '../util/errorMessage.js';
 import type { AgentTerminals } from './agentTerminals.js';
 import { finishTurn } from './finishTurn.js';
@@ -45,6 +46,8 @@ export class TaskRunner {
       settings: () => AgentSettings;
       /** The host's environment; only the model's credentials and basics reach the worker. */
       env: NodeJS.ProcessEnv;
+      /** How worker processes start: Node children by default, Electron utility processes in the app. */
+      startChild?: StartChild;
       startTurn?: StartTurn;
       /**
        * The tasks' Agent terminals: with them the agent's commands run on ptys in the pty host,
@@ -128,7 +131,11 @@ export class TaskRunner {
   }
 
   private workerPool(): WorkerPool {
-    this.pool ??= new WorkerPool({ env: workerEnv(this.deps.env), wantsSpare: () => this.scheduler.couldUseSpare() });
+    this.pool ??= new WorkerPool({
+      env: workerEnv(this.deps.env),
+      wantsSpare: () => this.scheduler.couldUseSpare(),
+      ...(this.deps.startChild ? { startChild: this.deps.startChild } : {}),
+    });
     return this.pool;
   }
 
@@ -160,6 +167,7 @@ export class TaskRunner {
         config: { ...config, commandTerminal: agentTerminals ? 'pty' : 'pipes' },
         env: workerEnv(this.deps.env),
         pool,
+        ...(this.deps.startChild ? { startChild: this.deps.startChild } : {}),
         ...(agentTerminals ? { commandPtys: agentTerminals.commandPtys(taskId) } : {}),
         onEvent: (event) => {
           if (event.type === 'approval_request') return requestApproval(transitions, taskId, event.request, Date.now());

@@ -46,13 +46,15 @@ export async function workerStartConfig(
   };
 }
 
-/** The worker gets the model's credentials and basics only; it passes none of them to commands. */
+/**
+ * The worker gets the model's credentials and basics only; it passes none of them to commands.
+ * Nothing Electron-specific: in the app the worker is a utility process, which runs Node
+ * without ELECTRON_RUN_AS_NODE (a fuse the packaged app turns off).
+ */
 export function workerEnv(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const key of WORKER_ENV_KEYS) {
     if (source[key] !== undefined) env[key] = source[key];
   }
-  // Under Electron, process.execPath is the app binary: make it behave as plain Node.
-  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   return env;
 }

@@ -1,13 +1,12 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { forkChild, type ChildConnection, type StartChild } from '../util/childConnection.js';
 import { builtScript } from '../util/paths.js';
 import { isPtyHostToHost, type HostToPtyHost, type PtyHostToHost } from './ptyHostProtocol.js';
-import { tailStderr } from '../util/stderrTail.js';
 
-/** The host's handle on a running pty host, whatever started it (fork here, utilityProcess in Electron). */
+/** The host's handle on a running pty host: a helper process speaking ptyHostProtocol. */
 export interface PtyHostConnection {
   readonly pid: number | undefined;
   send(message: HostToPtyHost): void;
-  /** Every message, in order. Set once, before the first message can arrive. */
+  /** Every valid message, in order. Set once, before the first message can arrive. */
   onMessage(listener: (message: PtyHostToHost) => void): void;
   /** Once, after the last message, when the process is gone: why, in a few words. */
   onExit(listener: (reason: string) => void): void;
@@ -16,66 +15,37 @@ export interface PtyHostConnection {
 
 export type StartPtyHost = () => PtyHostConnection;
 
-export interface ForkPtyHostOptions {
+export interface StartPtyHostOptions {
+  /** How to start the process: a Node child (default) or, in the app, an Electron utility process. */
+  startChild?: StartChild;
   /** Default: the built ptyHost.js in out/. */
   script?: string;
   /** The pty host's own env; each pty gets the env given with its spawn. Default: the host's. */
   env?: NodeJS.ProcessEnv;
 }
 
+/** Starts a pty host process; anything it sends that is not ptyHostProtocol is ignored. */
+export function startPtyHost(opts: StartPtyHostOptions = {}): PtyHostConnection {
+  const script = opts.script ?? builtScript('electron/core/terminal/ptyHost.js');
+  return ptyHostOver((opts.startChild ?? forkChild)({ script, env: opts.env ?? process.env, name: 'pty host' }));
+}
 
 /** Starts the pty host as a plain Node child process (headless mode and tests). */
-export function forkPtyHost(opts: ForkPtyHostOptions = {}): PtyHostConnection {
-  const script = opts.script ?? builtScript('electron/core/terminal/ptyHost.js');
-  const child: ChildProcess = fork(script, [], {
-    env: opts.env ?? process.env,
-    // The host's own flags (inspector, loaders) must not leak into the pty host.
-    execArgv: [],
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let messageListener: (message: PtyHostToHost) => void = () => {};
-  let exitListener: (reason: string) => void = () => {};
-  let exitReason = '';
-  let hasClosed = false;
+export function forkPtyHost(opts: Omit<StartPtyHostOptions, 'startChild'> = {}): PtyHostConnection {
+  return startPtyHost(opts);
+}
 
-  const stderr = tailStderr(child);
-  child.on('message', (raw: unknown) => {
-    if (isPtyHostToHost(raw)) messageListener(raw);
-  });
-  child.on('exit', (code, signal) => {
-    exitReason = signal ? `killed by ${signal}` : `exited with code ${code ?? 'unknown'}`;
-  });
-  const close = (reason: string) => {
-    if (hasClosed) return;
-    hasClosed = true;
-    exitListener(stderr.explain(reason));
-  };
-  // 'close' comes after 'exit' and after the IPC channel is drained: no message is lost.
-  child.on('close', () => close(exitReason || 'exited'));
-  child.on('error', (error) => {
-    // Spawn failures never get an 'exit'; errors of a live child are followed by one.
-    if (child.pid === undefined) close(`not started: ${error.message}`);
-  });
-
+function ptyHostOver(child: ChildConnection): PtyHostConnection {
   return {
-    pid: child.pid,
-    send(message) {
-      if (!child.connected) return;
-      try {
-        child.send(message);
-      } catch {
-        // The pty host is already gone; 'close' reports it.
-      }
+    get pid() {
+      return child.pid;
     },
-    onMessage(listener) {
-      messageListener = listener;
-    },
-    onExit(listener) {
-      exitListener = listener;
-    },
-    kill() {
-      child.kill('SIGKILL');
-    },
+    send: (message) => child.send(message),
+    onMessage: (listener) =>
+      child.onMessage((raw) => {
+        if (isPtyHostToHost(raw)) listener(raw);
+      }),
+    onExit: (listener) => child.onExit(listener),
+    kill: () => child.kill(),
   };
 }

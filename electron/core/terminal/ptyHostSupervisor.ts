@@ -1,16 +1,23 @@
 import { failure, type Failure } from '../../../shared/contract.js';
-import { forkPtyHost, type PtyHostConnection, type StartPtyHost } from './ptyHostProcess.js';
+import { startPtyHost, type PtyHostConnection, type StartPtyHost } from './ptyHostProcess.js';
 import type { HostToPtyHost, PtyHostToHost } from './ptyHostProtocol.js';
 import type { TerminalExit } from './terminalSession.js';
 import { errorMessage } from '../util/errorMessage.js';
 
 /**
  * Keeps a pty host process for the terminal service: starts it on the first spawn, starts a new
- * one on the next spawn after a crash, and routes each pty's output and exit to its endpoint.
- * A crash ends every pty of the dead process (and every spawn still waiting) with `PTY_HOST_CRASHED`.
+ * one right after a crash, and routes each pty's output and exit to its endpoint. A crash ends
+ * every pty of the dead process (and every spawn still waiting) with `PTY_HOST_CRASHED`.
  */
 
 export const PTY_HOST_CRASHED = 'pty host crashed';
+
+/**
+ * 3 crashes within 60 s: something kills it at start (a broken native module, the OOM killer);
+ * restarting at once would loop, so the next one starts with the next terminal instead.
+ */
+const RESTART_BURST = 3;
+const RESTART_WINDOW_MS = 60_000;
 
 /** Where a pty's output goes (a session, or a command shown in a feed). */
 export interface PtyEndpoint {
@@ -36,8 +43,13 @@ export interface PtyHostSupervisorOptions {
   startPtyHost?: StartPtyHost;
   /** How long (ms) the pty host has to answer a spawn. */
   spawnTimeoutMs: number;
-  /** The pty host process died; its ptys have been ended already. For logs. */
-  onDidCrash?: (reason: string) => void;
+  /**
+   * The pty host process died; its ptys have been ended already. `isRestarted`: a new one runs
+   * already (else one starts with the next terminal).
+   */
+  onDidCrash?: (reason: string, isRestarted: boolean) => void;
+  /** For crash-loop detection; default Date.now. */
+  clock?: () => number;
 }
 
 interface PendingSpawn {
@@ -57,6 +69,8 @@ interface PtyHostGeneration {
 export class PtyHostSupervisor {
   private generation: PtyHostGeneration | null = null;
   private isDisposed = false;
+  /** When the last crashes happened (ms), newest last, at most RESTART_BURST of them. */
+  private readonly crashTimes: number[] = [];
 
   constructor(private readonly opts: PtyHostSupervisorOptions) {}
 
@@ -137,7 +151,7 @@ export class PtyHostSupervisor {
 
   private ensurePtyHost(): PtyHostGeneration {
     if (this.generation && !this.generation.isDead) return this.generation;
-    const connection = (this.opts.startPtyHost ?? (() => forkPtyHost()))();
+    const connection = (this.opts.startPtyHost ?? (() => startPtyHost()))();
     const generation: PtyHostGeneration = { connection, ptys: new Map(), pendingSpawns: new Map(), isDead: false };
     connection.onMessage((message) => this.handleMessage(generation, message));
     connection.onExit((reason) => this.handleExit(generation, reason));
@@ -187,6 +201,22 @@ export class PtyHostSupervisor {
     generation.pendingSpawns.clear();
     for (const endpoint of generation.ptys.values()) endpoint.handleExit({ exitCode: null, signal: null, reason: crash });
     generation.ptys.clear();
-    this.opts.onDidCrash?.(reason);
+    this.opts.onDidCrash?.(reason, this.restartAfterCrash());
+  }
+
+  /** Starts the next pty host now, so terminals open at once again; false in a crash loop. */
+  private restartAfterCrash(): boolean {
+    if (this.isDisposed) return false;
+    const now = (this.opts.clock ?? Date.now)();
+    this.crashTimes.push(now);
+    if (this.crashTimes.length > RESTART_BURST) this.crashTimes.shift();
+    const oldest = this.crashTimes[0] ?? now;
+    if (this.crashTimes.length === RESTART_BURST && now - oldest < RESTART_WINDOW_MS) return false;
+    try {
+      this.ensurePtyHost();
+      return true;
+    } catch {
+      return false; // The next spawn tries again and reports why.
+    }
   }
 }

@@ -44,8 +44,8 @@ export interface TerminalServiceOptions {
   onInputForJournal?: (sessionId: string, data: string) => void;
   /** A session's program ended (or the pty host crashed under it). */
   onDidExit?: (sessionId: string, exit: TerminalExit) => void;
-  /** The pty host process died; its sessions have been reported as exited. For logs. */
-  onDidCrashPtyHost?: (reason: string) => void;
+  /** The pty host process died; its sessions have been reported as exited. `isRestarted`: a new one runs. */
+  onDidCrashPtyHost?: (reason: string, isRestarted: boolean) => void;
   /** 10 s for the pty host to answer a spawn. */
   spawnTimeoutMs?: number;
 }
