@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm start`: the desktop app when Electron can run here; otherwise the headless host
-// (`flotilla serve`), which prints a URL that opens the same UI in a browser.
+// (`flotilla serve`), which prints a URL that opens the same UI in a browser. The first start
+// with Electron also builds the native addons for Electron's ABI (bin/electronNative.js).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureElectronNative } from './electronNative.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = path.join(ROOT, 'out', 'electron', 'main', 'main.js');
@@ -20,13 +22,20 @@ if (!fs.existsSync(MAIN) || !fs.existsSync(CLI)) {
 }
 
 const electron = findElectron();
-if (electron.ok) {
-  runElectron(electron.binary);
-} else {
+const native = electron.ok ? await ensureElectronNative({ electronVersion: electron.version, onBuildStart: announceBuild(electron.version) }) : null;
+if (!electron.ok) {
   await runHeadless(electron.reason);
+} else if (!native?.ok) {
+  await runHeadless(`its native modules could not be built for it: ${native?.reason}`);
+} else {
+  runElectron(electron.binary);
 }
 
-/** `{ ok, binary }` when Electron can run here, else `{ ok: false, reason }` in a few words. */
+function announceBuild(version) {
+  return (addons) => console.error(`Building ${addons.join(', ')} for Electron ${version} (first start only, about a minute)...`);
+}
+
+/** `{ ok, binary, version }` when Electron can run here, else `{ ok: false, reason }` in a few words. */
 function findElectron() {
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     return { ok: false, reason: 'no display: DISPLAY and WAYLAND_DISPLAY are unset' };
@@ -37,8 +46,9 @@ function findElectron() {
   } catch {
     return { ok: false, reason: 'the electron package is not installed' };
   }
+  const version = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
   const present = binaryIn(dir);
-  if (present) return { ok: true, binary: present };
+  if (present) return { ok: true, binary: present, version };
   if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
     return { ok: false, reason: 'its binary is not installed and ELECTRON_SKIP_BINARY_DOWNLOAD is set' };
   }
@@ -50,20 +60,26 @@ function findElectron() {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const fetched = binaryIn(dir);
-  if (fetched) return { ok: true, binary: fetched };
+  if (fetched) return { ok: true, binary: fetched, version };
   if (install.error?.code === 'ETIMEDOUT') return { ok: false, reason: `downloading its binary took over ${DOWNLOAD_TIMEOUT_MS / 1000} s` };
   return { ok: false, reason: `its binary could not be downloaded: ${firstErrorLine(`${install.stderr ?? ''}\n${install.stdout ?? ''}`)}` };
 }
 
-/** The executable `node_modules/electron/path.txt` names, if it is really there. */
+/**
+ * The executable `node_modules/electron/path.txt` names, if it is really there; with
+ * ELECTRON_OVERRIDE_DIST_PATH, that folder's `electron` when path.txt is absent (as electron's
+ * own index.js resolves it).
+ */
 function binaryIn(dir) {
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  let name = override ? 'electron' : '';
   try {
-    const name = fs.readFileSync(path.join(dir, 'path.txt'), 'utf8').trim();
-    const binary = path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH || path.join(dir, 'dist'), name);
-    return name && fs.existsSync(binary) ? binary : null;
+    name = fs.readFileSync(path.join(dir, 'path.txt'), 'utf8').trim() || name;
   } catch {
-    return null;
+    // No path.txt: the binary was never downloaded (or is overridden).
   }
+  const binary = path.join(override || path.join(dir, 'dist'), name);
+  return name && fs.existsSync(binary) ? binary : null;
 }
 
 function firstErrorLine(text) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { betterSqlite3Binding } from '../util/nativeModules.js';
 import { m001Initial } from './migrations/m001_initial.js';
 import { m002Usage } from './migrations/m002_usage.js';
 import { m003RepoSettings } from './migrations/m003_repoSettings.js';
@@ -15,7 +16,8 @@ const MIGRATIONS: readonly string[] = [m001Initial, m002Usage, m003RepoSettings,
 
 export function openDatabase(home: string): Db {
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-  const db = new Database(path.join(home, 'flotilla.db'));
+  // Under Electron, its own build of the addon (node_modules holds Node's); see nativeModules.ts.
+  const db = new Database(path.join(home, 'flotilla.db'), { nativeBinding: betterSqlite3Binding() });
   // WAL: readers never block the one writer; NORMAL sync is durable across app crashes
   // (only an OS crash can lose the last transactions).
   db.pragma('journal_mode = WAL');
