@@ -195,6 +195,10 @@ export function createFakeHost(opts: { home?: string; overrides?: Partial<Handle
       tasks.set(id, merged);
       return { ok: true, commit: 'abcabcabcabcabcabcabcabcabcabcabcabcabca', task: merged };
     },
+    'tasks.mergePreview': async ({ id }) => (findTask(id) ? { ok: true, tip: null, uncommitted: [], message: '' } : failure('not_found', `no task ${id}`)),
+    'tasks.restore': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'review') } : failure('not_found', `no task ${id}`)),
+    'tasks.pullRequest': async () => failure('unavailable', 'the fake host opens no pull requests'),
+    'tasks.conflicts': async () => ({ conflicts: [] }),
     'tasks.stop': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'stopped', 'stopped by you') } : failure('not_found', `no task ${id}`)),
     'tasks.discard': async ({ id }) => (findTask(id) ? { ok: true, task: move(id, 'discarded') } : failure('not_found', `no task ${id}`)),
     // Terminals are tested against the real host (test/e2e, electron/core/terminal).
