@@ -41,6 +41,8 @@ export const hostMethods = {
     }),
   },
   'repos.add': { input: z.object({ path: z.string().min(1) }), output: resultOf({ repo: RepoSchema }) },
+  /** `repos.add`, then every window selects the repo (`repos.onDidOpen`): `flotilla open PATH`. */
+  'repos.open': { input: z.object({ path: z.string().min(1) }), output: resultOf({ repo: RepoSchema }) },
   'repos.list': { input: Empty, output: z.object({ repos: z.array(RepoSchema) }) },
   'repos.remove': { input: z.object({ id: z.string().min(1) }), output: resultOf({}) },
   'repos.rename': {
@@ -219,6 +221,8 @@ export const events = {
   'tasks.onDidChange': z.object({ task: TaskSchema }),
   'tasks.onDidAppendEvent': z.object({ event: TaskEventSchema }),
   'repos.onDidChange': z.object({ repos: z.array(RepoSchema) }),
+  /** Someone asked to see this repo (`repos.open`): windows show its tasks. */
+  'repos.onDidOpen': z.object({ repo: RepoSchema }),
   'settings.onDidChange': z.object({ settings: SettingsSchema }),
   ...terminalEvents,
 } as const;

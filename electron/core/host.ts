@@ -149,6 +149,11 @@ export async function createHost(opts: {
       sandbox: await probeSandbox(env.FLOTILLA_BWRAP ? { bwrapPath: env.FLOTILLA_BWRAP } : {}),
     }),
     'repos.add': (input) => repos.add(input.path),
+    'repos.open': async (input) => {
+      const added = await repos.add(input.path);
+      if (added.ok) events.emit('repos.onDidOpen', { repo: added.repo });
+      return added;
+    },
     'repos.list': async () => ({ repos: repos.list() }),
     'repos.remove': async (input) => repos.remove(input.id),
     'repos.rename': async (input) => repos.rename(input.id, input.name),

@@ -1,6 +1,7 @@
 /**
  * The renderer's only door to the host: `window.flotilla.invoke(method, input)` and
- * `window.flotilla.on(event, listener)`, for contract names only.
+ * `window.flotilla.on(event, listener)`, for contract names only; and
+ * `window.flotilla.onAppAction(listener)` for what the desktop shell's menu asks of the page.
  *
  * CommonJS on purpose: a sandboxed preload cannot be an ES module and cannot require local
  * files, so the allowlists come from main as `--flotilla-methods=a,b` / `--flotilla-events=…`
@@ -16,6 +17,9 @@ const { contextBridge, ipcRenderer } = electron;
 const INVOKE_CHANNEL = 'flotilla:invoke';
 const TERMINAL_PORT_CHANNEL = 'flotilla:terminal-port';
 const EVENT_CHANNEL = 'flotilla:event';
+const APP_ACTION_CHANNEL = 'flotilla:app-action';
+/** Copies of shared/contracts/menuActions.ts (`MENU_ACTIONS`, plus `openTask`), checked by preload.test.ts. */
+const APP_ACTION_KINDS: readonly string[] = ['newTask', 'commandPalette', 'nextTask', 'previousTask', 'toggleTerminal', 'settings', 'openTask'];
 
 type InvokeReply = { ok: true; output: unknown } | { ok: false; message: string };
 
@@ -45,6 +49,19 @@ contextBridge.exposeInMainWorld('flotilla', {
     ipcRenderer.on(EVENT_CHANNEL, onMessage);
     return () => {
       ipcRenderer.removeListener(EVENT_CHANNEL, onMessage);
+    };
+  },
+  /** What the app's menu or a click on a desktop notification asks the page to do: `{ kind, taskId? }`. */
+  onAppAction(listener: (action: unknown) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('the listener must be a function');
+    const onMessage = (_ipcEvent: unknown, action: unknown) => {
+      const { kind, taskId } = (typeof action === 'object' && action !== null ? action : {}) as { kind?: unknown; taskId?: unknown };
+      if (typeof kind !== 'string' || !APP_ACTION_KINDS.includes(kind)) return;
+      listener(typeof taskId === 'string' ? { kind, taskId } : { kind });
+    };
+    ipcRenderer.on(APP_ACTION_CHANNEL, onMessage);
+    return () => {
+      ipcRenderer.removeListener(APP_ACTION_CHANNEL, onMessage);
     };
   },
 });

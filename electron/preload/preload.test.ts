@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as wire from '../../shared/contracts/wire.js';
+import { APP_ACTION_CHANNEL, MENU_ACTIONS } from '../../shared/contracts/menuActions.js';
 
 /**
  * A sandboxed preload cannot require local files, so preload.cts keeps copies of the wire
@@ -54,9 +55,20 @@ describe('the preload’s copy of the wire protocol', () => {
     expect(constants.get('INVOKE_CHANNEL')).toBe(wire.INVOKE_CHANNEL);
     expect(constants.get('EVENT_CHANNEL')).toBe(wire.EVENT_CHANNEL);
     expect(constants.get('TERMINAL_PORT_CHANNEL')).toBe(wire.TERMINAL_PORT_CHANNEL);
+    expect(constants.get('APP_ACTION_CHANNEL')).toBe(APP_ACTION_CHANNEL);
     // Every channel name it holds is one of these: a new one must be added here and in wire.ts.
     const channels = [...constants.values()].filter((value) => value.startsWith('flotilla:'));
-    expect(channels.sort()).toEqual([wire.EVENT_CHANNEL, wire.INVOKE_CHANNEL, wire.TERMINAL_PORT_CHANNEL].sort());
+    expect(channels.sort()).toEqual([wire.EVENT_CHANNEL, wire.INVOKE_CHANNEL, wire.TERMINAL_PORT_CHANNEL, APP_ACTION_CHANNEL].sort());
+  });
+
+  it('passes on exactly the app actions the page knows', () => {
+    const kinds = allNodes(preload).find(
+      (node): node is ts.VariableDeclaration => ts.isVariableDeclaration(node) && node.name.getText(preload) === 'APP_ACTION_KINDS',
+    );
+    const list = kinds?.initializer;
+    expect(list && ts.isArrayLiteralExpression(list)).toBe(true);
+    const names = list && ts.isArrayLiteralExpression(list) ? list.elements.map((element) => (ts.isStringLiteral(element) ? element.text : '?')) : [];
+    expect(names.sort()).toEqual([...MENU_ACTIONS, 'openTask'].sort());
   });
 
   it('reads invoke replies of the same shape', () => {

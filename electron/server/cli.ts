@@ -8,6 +8,7 @@ import { taskLogCommand } from './taskLogCommand.js';
 import { APPROVAL_COMMANDS } from './approvalCommands.js';
 import { WORKTREE_COMMANDS } from './worktreeCommands.js';
 import { repoConfigCommand } from './repoConfigCommand.js';
+import { openCommand } from './openCommand.js';
 import type { ClientCommand, CommandValues } from './clientCommands.js';
 import { HostClient } from './hostClient.js';
 import { runServe } from './serveCommand.js';
@@ -26,6 +27,7 @@ Host
   serve [--port N] [--host H]      start the headless host (UI + API); --port 0 picks a free port
 
 Repos
+  open PATH                        add a repository if new, and show it in every open window
   repo add PATH                    add a local git repository
   repo list                        list repositories
   repo rename ID NAME              rename a repository on the board
@@ -101,6 +103,7 @@ async function dispatch(argv: string[], io: CommandIo): Promise<number> {
     return EXIT_OK;
   }
   if (first === 'serve') return serve(argv.slice(1), io);
+  if (first === 'open') return runClientCommand(openCommand, argv.slice(1), io);
   const groups: Record<string, Record<string, ClientCommand>> = {
     task: { ...TASK_COMMANDS, ...APPROVAL_COMMANDS, log: taskLogCommand },
     repo: { ...REPO_COMMANDS, config: repoConfigCommand },

@@ -10,6 +10,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { AppProvider } from './appContext.js';
 import { bindTheme } from './applyTheme.js';
+import { followOpenedRepos } from './desktop/followOpenedRepos.js';
 import { createActivityStore, startActivity } from './state/activityStore.js';
 import { createAppStore, type AppStore } from './state/appStore.js';
 import { createBrowserAttention } from './state/browserAttention.js';
@@ -32,6 +33,7 @@ function start(): void {
   // Activity first: the line of a task that starts during the first load is not missed.
   startActivity(client, activity);
   startSync(client, store);
+  followOpenedRepos(client, store);
   startAttention(store, createBrowserAttention(window, (id) => store.getState().openTask(id)));
   const rootElement = document.getElementById('root');
   if (!rootElement) throw new Error('index.html has no #root');

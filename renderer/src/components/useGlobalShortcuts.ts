@@ -1,29 +1,34 @@
 import { useEffect } from 'react';
+import { menuActionForChord } from '../../../shared/contracts/menuActions.js';
 import type { AppStore } from '../state/appStore.js';
+import { onDesktopAppAction } from '../desktop/desktopBridge.js';
+import { createDomAppActionView } from '../desktop/domAppActionView.js';
+import { runAppAction } from '../desktop/runAppAction.js';
 
 /**
- * Ctrl/Cmd+K: command palette (again: closes it). Ctrl/Cmd+N: new task. Both work from
- * anywhere, including text fields, like in editors; not while another dialog is open, so a
- * half-written prompt is never thrown away by a stray shortcut.
+ * The app's shortcuts (shared/contracts/menuActions.ts: Ctrl/Cmd+K palette, Ctrl/Cmd+N new
+ * task, Alt+↓/↑ next/previous task, Ctrl/Cmd+` terminal, Ctrl/Cmd+, settings) and, in the
+ * desktop app, the same actions chosen from its menu: both go through `runAppAction`. The keys
+ * work from anywhere, text fields included, like in editors. A matched key is always taken
+ * (preventDefault), even when a dialog makes it do nothing: in the desktop app that is also
+ * what keeps the menu from running it a second time (Electron gives the menu only the keys the
+ * page did not take).
  */
 export function useGlobalShortcuts(store: AppStore): void {
   useEffect(() => {
+    const view = createDomAppActionView(document, window);
     const onKeyDown = (event: KeyboardEvent) => {
-      if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
-      const key = event.key.toLowerCase();
-      if (key !== 'k' && key !== 'n') return;
-      const state = store.getState();
-      const isBusy = state.taskDialog !== null || (state.dialog !== null && state.dialog !== 'palette');
+      if (event.defaultPrevented || event.isComposing) return;
+      const action = menuActionForChord(event);
+      if (action === null) return;
       event.preventDefault();
-      if (isBusy) return;
-      if (key === 'k') {
-        if (state.dialog === 'palette') state.closeDialog();
-        else state.openDialog('palette');
-      } else {
-        state.openDialog('newTask');
-      }
+      runAppAction(store, { kind: action }, view);
     };
     window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
+    const offDesktop = onDesktopAppAction(window, (action) => runAppAction(store, action, view));
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      offDesktop();
+    };
   }, [store]);
 }

@@ -1,0 +1,85 @@
+import type { Task } from '../../../shared/model/task.js';
+import type { Host } from '../../core/hostTypes.js';
+import type { DesktopElectron, DesktopNotification, DesktopWindow } from './desktopElectron.js';
+import { countTasks, TaskAlertLog, type TaskAlert, type TaskCounts } from './taskAlerts.js';
+
+export interface DesktopAttentionDeps {
+  electron: Pick<DesktopElectron, 'app' | 'Notification'>;
+  host: Pick<Host, 'handlers' | 'onEvent'>;
+  getWindow: () => DesktopWindow | null;
+  /** A notification was clicked: bring the window forward with this task open. */
+  openTask(taskId: string): void;
+  /** Running and Needs-you counts changed (the tray shows them). */
+  onDidChangeCounts?(counts: TaskCounts): void;
+}
+
+/**
+ * 20: more than a screen of notifications; past that the oldest may be collected (losing only
+ * its click handler, which Electron drops with the object).
+ */
+const MAX_LIVE_NOTIFICATIONS = 20;
+
+/**
+ * Desktop notifications for tasks that need the user, failed or are ready for review (each state
+ * once; only while the window is not in front, where the board already shows it), and the
+ * dock/taskbar badge with the Needs-you count. Follows the host's task events. Returns a disposer.
+ */
+export function startDesktopAttention(deps: DesktopAttentionDeps): () => void {
+  const { app, Notification } = deps.electron;
+  const tasks = new Map<string, Task>();
+  const log = new TaskAlertLog();
+  // Held until clicked: a notification object Electron collects no longer reports its click.
+  const live = new Set<DesktopNotification>();
+  let counts: TaskCounts = { running: -1, needsYou: -1 };
+  let isDisposed = false;
+
+  const updateCounts = () => {
+    const next = countTasks(tasks.values());
+    if (next.running === counts.running && next.needsYou === counts.needsYou) return;
+    if (next.needsYou !== counts.needsYou) app.setBadgeCount(next.needsYou);
+    counts = next;
+    deps.onDidChangeCounts?.(next);
+  };
+
+  const notify = (alert: TaskAlert) => {
+    const window = deps.getWindow();
+    if (window && !window.isDestroyed() && window.isFocused()) return;
+    if (!Notification.isSupported()) return;
+    const notification = new Notification({ title: alert.title, body: alert.body });
+    notification.on('click', () => {
+      live.delete(notification);
+      deps.openTask(alert.taskId);
+    });
+    live.add(notification);
+    if (live.size > MAX_LIVE_NOTIFICATIONS) live.delete(live.values().next().value as DesktopNotification);
+    notification.show();
+  };
+
+  const unsubscribe = deps.host.onEvent((event, payload) => {
+    if (event !== 'tasks.onDidChange') return;
+    const { task } = payload as { task: Task };
+    tasks.set(task.id, task);
+    const alert = log.next(task);
+    if (alert) notify(alert);
+    updateCounts();
+  });
+
+  void deps.host.handlers['tasks.list']({}).then(
+    ({ tasks: list }) => {
+      if (isDisposed) return;
+      // Events that came while the list was read are newer than the list: they win.
+      const fresh = list.filter((task) => !tasks.has(task.id));
+      for (const task of fresh) tasks.set(task.id, task);
+      log.seed(fresh);
+      updateCounts();
+    },
+    (error: unknown) => console.error('flotilla: could not read the tasks for the badge', error),
+  );
+
+  return () => {
+    isDisposed = true;
+    unsubscribe();
+    live.clear();
+    app.setBadgeCount(0);
+  };
+}
