@@ -6,8 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startServer } from './httpServer.js';
 import type { RunningServer } from './httpServer.js';
-import { createFakeHost } from './testing/fakeHost.js';
-import type { FakeHost } from './testing/fakeHost.js';
+import { VERSION } from '../core/host.js';
+import { startRealHost, type RealHost } from '../../test/fixtures/realHost.js';
 
 type Reply = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
@@ -62,7 +62,7 @@ function nextFrame(ws: WebSocket, predicate: (frame: Record<string, unknown>) =>
 
 let tmp: string;
 let rendererDir: string;
-let host: FakeHost;
+let real: RealHost & { dispose(): Promise<void> };
 let server: RunningServer;
 let bearer: Record<string, string>;
 const sockets: WebSocket[] = [];
@@ -77,14 +77,8 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(rendererDir, 'assets', 'app.css'), 'body{}');
   fs.writeFileSync(path.join(tmp, 'secret.txt'), 'TOP-SECRET');
   fs.symlinkSync(path.join(tmp, 'secret.txt'), path.join(rendererDir, 'assets', 'link.txt'));
-  host = createFakeHost({
-    overrides: {
-      'repos.remove': async () => {
-        throw new Error('boom in handler');
-      },
-    },
-  });
-  server = await startServer({ host, rendererDir, log: (_m, e) => logged.push(e) });
+  real = await startRealHost();
+  server = await startServer({ host: real.host, rendererDir, log: (_m, e) => logged.push(e) });
   bearer = { Authorization: `Bearer ${server.token}` };
 });
 
@@ -94,6 +88,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await server.close();
+  await real.dispose();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -101,7 +96,7 @@ describe('startServer', () => {
   it('prints a loopback URL that carries a fresh 32-byte token', async () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
     expect(Buffer.from(server.token, 'base64url')).toHaveLength(32);
-    const other = await startServer({ host: createFakeHost(), rendererDir });
+    const other = await startServer({ host: real.host, rendererDir });
     expect(other.token).not.toBe(server.token);
     await other.close();
   });
@@ -193,17 +188,17 @@ describe('startServer', () => {
     const json = { ...bearer, 'Content-Type': 'application/json' };
     const info = await request(server.port, { method: 'POST', path: '/api/invoke/app.info', headers: json, body: '{}' });
     expect(info.status).toBe(200);
-    expect(JSON.parse(info.body)).toMatchObject({ version: '0.0.0-fake', model: 'fake-model' });
+    expect(JSON.parse(info.body)).toMatchObject({ version: VERSION, home: real.home });
     // No body means no options.
     const list = await request(server.port, { method: 'POST', path: '/api/invoke/tasks.list', headers: bearer });
-    expect(JSON.parse(list.body)).toEqual({ tasks: [] });
+    expect(JSON.parse(list.body)).toEqual(JSON.parse(JSON.stringify(await real.host.handlers['tasks.list']({}))));
     // An expected failure is a normal output.
     const missing = await request(server.port, { method: 'POST', path: '/api/invoke/tasks.get', headers: json, body: '{"id":"nope"}' });
     expect(missing.status).toBe(200);
-    expect(JSON.parse(missing.body)).toMatchObject({ ok: false, kind: 'not_found' });
+    expect(JSON.parse(missing.body)).toEqual({ ok: false, kind: 'not_found', message: 'no task with id "nope"' });
   });
 
-  it('refuses bad calls: invalid input 400, unknown method 404, a throw 500, wrong verb and type', async () => {
+  it('refuses bad calls: invalid input 400, unknown method 404, wrong verb and type', async () => {
     const json = { ...bearer, 'Content-Type': 'application/json' };
     const invalid = await request(server.port, { method: 'POST', path: '/api/invoke/tasks.create', headers: json, body: '{"repo":"r1","prompt":"   "}' });
     expect(invalid.status).toBe(400);
@@ -214,15 +209,27 @@ describe('startServer', () => {
     expect((await request(server.port, { method: 'POST', path: '/api/invoke/tasks.get', headers: json, body: '{not json' })).status).toBe(400);
     expect((await request(server.port, { method: 'POST', path: '/api/invoke/nope.nope', headers: json, body: '{}' })).status).toBe(404);
     expect((await request(server.port, { method: 'POST', path: '/api/invoke/toString', headers: json, body: '{}' })).status).toBe(404);
-    const thrown = await request(server.port, { method: 'POST', path: '/api/invoke/repos.remove', headers: json, body: '{"id":"x"}' });
-    expect(thrown.status).toBe(500);
-    expect(JSON.parse(thrown.body)).toEqual({ error: 'internal error: boom in handler' });
-    expect(logged.some((e) => e instanceof Error && e.message === 'boom in handler')).toBe(true);
     expect((await request(server.port, { method: 'GET', path: '/api/invoke/tasks.list', headers: bearer })).status).toBe(405);
     const form = await request(server.port, { method: 'POST', path: '/api/invoke/tasks.list', headers: { ...bearer, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=b' });
     expect(form.status).toBe(415);
     const huge = await request(server.port, { method: 'POST', path: '/api/invoke/tasks.list', headers: json, body: 'x'.repeat(5 * 1024 * 1024) }).catch(() => ({ status: 413 }));
     expect(huge.status).toBe(413);
+  });
+
+  it('answers a handler that throws with a logged 500: a host whose database is closed', async () => {
+    const broken = await startRealHost();
+    const brokenLog: unknown[] = [];
+    const local = await startServer({ host: broken.host, rendererDir, log: (_m, e) => brokenLog.push(e) });
+    try {
+      await broken.host.dispose();
+      const thrown = await request(local.port, { method: 'POST', path: '/api/invoke/repos.list', headers: { Authorization: `Bearer ${local.token}`, 'Content-Type': 'application/json' }, body: '{}' });
+      expect(thrown.status).toBe(500);
+      expect(JSON.parse(thrown.body)).toEqual({ error: 'internal error: The database connection is not open' });
+      expect(brokenLog.some((e) => e instanceof Error && e.message === 'The database connection is not open')).toBe(true);
+    } finally {
+      await local.close();
+      await broken.dispose();
+    }
   });
 
   it('round-trips an invoke over the WebSocket, and reports refusals as error frames', async () => {
@@ -232,7 +239,7 @@ describe('startServer', () => {
     sockets.push(ws);
     const result = nextFrame(ws, (f) => f.id === 1);
     ws.send(JSON.stringify({ type: 'invoke', id: 1, method: 'app.info', input: {} }));
-    expect(await result).toMatchObject({ type: 'result', id: 1, output: { version: '0.0.0-fake' } });
+    expect(await result).toMatchObject({ type: 'result', id: 1, output: { version: VERSION } });
     const refused = nextFrame(ws, (f) => f.id === 2);
     ws.send(JSON.stringify({ type: 'invoke', id: 2, method: 'tasks.get', input: {} }));
     expect(await refused).toEqual({ type: 'error', id: 2, message: expect.stringMatching(/^invalid input: id: /) });
@@ -253,21 +260,20 @@ describe('startServer', () => {
       clients.push(opened.ws);
       sockets.push(opened.ws);
     }
-    const received = clients.map((ws) => nextFrame(ws, (f) => f.type === 'event'));
-    host.emit('repos.onDidChange', { repos: [] });
+    // Adding a repo announces the new list to everyone.
+    const received = clients.map((ws) => nextFrame(ws, (f) => f.event === 'repos.onDidChange'));
+    const repo = await real.addRepo();
     for (const frame of await Promise.all(received)) {
-      expect(frame).toEqual({ type: 'event', event: 'repos.onDidChange', payload: { repos: [] } });
+      expect(frame).toMatchObject({ type: 'event', event: 'repos.onDidChange', payload: { repos: expect.arrayContaining([expect.objectContaining({ id: repo.id, path: repo.path })]) } });
     }
-    // Events that follow a call arrive too: tasks.create announces the new task.
-    fs.mkdirSync(path.join(tmp, 'repo', '.git'), { recursive: true });
-    await host.handlers['repos.add']({ path: path.join(tmp, 'repo') });
+    // Events that follow a call arrive too: tasks.create by one client announces the new task to the other.
     const changed = nextFrame(clients[0] as WebSocket, (f) => f.event === 'tasks.onDidChange');
-    (clients[1] as WebSocket).send(JSON.stringify({ type: 'invoke', id: 9, method: 'tasks.create', input: { repo: path.join(tmp, 'repo'), prompt: 'hi' } }));
-    expect(await changed).toMatchObject({ payload: { task: { status: 'queued', prompt: 'hi' } } });
+    (clients[1] as WebSocket).send(JSON.stringify({ type: 'invoke', id: 9, method: 'tasks.create', input: { repo: repo.id, prompt: 'hi', start: false } }));
+    expect(await changed).toMatchObject({ payload: { task: { status: 'backlog', prompt: 'hi', repoId: repo.id } } });
   });
 
   it('stops listening and drops clients on close', async () => {
-    const local = await startServer({ host: createFakeHost(), rendererDir });
+    const local = await startServer({ host: real.host, rendererDir });
     const opened = await connect(local.port, { Authorization: `Bearer ${local.token}` });
     if (!('ws' in opened)) throw new Error('upgrade refused');
     const closed = new Promise((resolve) => opened.ws.once('close', resolve));

@@ -4,11 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { TaskEvent, TaskEventBody } from '../../shared/model/taskEvents.js';
+import type { Task } from '../../shared/model/task.js';
+import type { TaskEvent } from '../../shared/model/taskEvents.js';
+import { SPEAKER_COMMAND, startRealHost, type RealHost, type Speaker } from '../../test/fixtures/realHost.js';
 import { startServer, type RunningServer } from './httpServer.js';
-import { createFakeHost, type FakeHost } from './testing/fakeHost.js';
 
-/** Command output goes only to the connections watching its task; everything else to all. */
+/**
+ * Command output goes only to the connections watching its task; everything else to all. Real
+ * tasks on the real host print it: each runs SPEAKER_COMMAND, told by the test what to print.
+ */
 
 type Frame = Record<string, unknown>;
 
@@ -22,24 +26,28 @@ interface Client {
 }
 
 let tmp: string;
-let host: FakeHost;
+let real: RealHost & { dispose(): Promise<void> };
 let server: RunningServer;
 const clients: Client[] = [];
-let seq = 0;
+/** Tasks started by the test that runs: ended after it, so none holds a running slot. */
+const speakers: Speaker[] = [];
+let markers = 0;
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-wsbridge-'));
   fs.writeFileSync(path.join(tmp, 'index.html'), '<!doctype html><title>Flotilla</title>');
-  host = createFakeHost();
-  server = await startServer({ host, rendererDir: tmp });
+  real = await startRealHost({ scenarios: [{ name: 'speaks', steps: [{ type: 'shell', command: SPEAKER_COMMAND }, { type: 'message', text: 'done' }] }] });
+  server = await startServer({ host: real.host, rendererDir: tmp });
 });
 
 afterEach(() => {
   for (const client of clients.splice(0)) client.ws.terminate();
+  for (const speaker of speakers.splice(0)) speaker.end();
 });
 
 afterAll(async () => {
   await server.close();
+  await real.dispose();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -80,23 +88,25 @@ async function connect(): Promise<Client> {
   return client;
 }
 
-function appendEvent(taskId: string, body: TaskEventBody): TaskEvent {
-  const event: TaskEvent = { seq: ++seq, taskId, at: Date.now(), body };
-  host.emit('tasks.onDidAppendEvent', { event });
-  return event;
+/** A running task of a new repo, and the speaker of its command (ended after the test). */
+async function speakingTask(): Promise<{ task: Task } & Speaker> {
+  const repo = await real.addRepo();
+  const task = await real.createTask({ repo: repo.id, prompt: 'speak' });
+  const speaker = real.speaker(task);
+  speakers.push(speaker);
+  return { task, ...speaker };
 }
 
-const output = (taskId: string, chunk: string) => appendEvent(taskId, { kind: 'command_output', callId: `${taskId}-c1`, chunk });
-
 /**
- * Frames arrive in order: once a client has the marker event (sent to everyone after the
- * others), it has every frame that was ever going to reach it before the marker.
+ * Frames arrive in order: once a client has the marker event (a settings change, sent to
+ * everyone after the output the host has already announced), it has every frame that was ever
+ * going to reach it before the marker.
  */
 async function settle(...targets: Client[]): Promise<void> {
-  const marker = `marker-${++seq}`;
-  host.emit('repos.onDidChange', { repos: [] });
-  appendEvent(marker, { kind: 'note', text: marker });
-  await Promise.all(targets.map((c) => c.until((f) => eventOf(f)?.taskId === marker)));
+  const scrollback = 20_000 + ++markers;
+  const set = await real.host.handlers['settings.set']({ key: 'terminalScrollback', value: String(scrollback) });
+  if (!set.ok) throw new Error(set.message);
+  await Promise.all(targets.map((c) => c.until((f) => f.event === 'settings.onDidChange' && (f.payload as { settings: { terminalScrollback: number } }).settings.terminalScrollback === scrollback)));
 }
 
 function eventOf(frame: Frame): TaskEvent | undefined {
@@ -104,56 +114,66 @@ function eventOf(frame: Frame): TaskEvent | undefined {
   return (frame.payload as { event: TaskEvent }).event;
 }
 
-const outputsOf = (client: Client) => client.frames.flatMap((f) => {
-  const event = eventOf(f);
-  return event?.body.kind === 'command_output' ? [`${event.taskId}:${event.body.chunk}`] : [];
-});
+/** The output a client got, as `NAME:chunk` with each task id replaced by its name. */
+function outputsOf(client: Client, names: Record<string, string>): string[] {
+  return client.frames.flatMap((f) => {
+    const event = eventOf(f);
+    return event?.body.kind === 'command_output' ? [`${names[event.taskId] ?? event.taskId}:${event.body.chunk}`] : [];
+  });
+}
 
 describe('the WebSocket bridge scopes command output to watchers', () => {
   it('two clients, one watching task A: only it gets A’s output; both get the rest', async () => {
+    const [a, b] = await Promise.all([speakingTask(), speakingTask()]);
+    const names = { [a.task.id]: 'A', [b.task.id]: 'B' };
     const watcher = await connect();
     const board = await connect();
-    expect(await watcher.call('tasks.watch', { taskIds: ['A'] })).toMatchObject({ type: 'result', output: { ok: true } });
+    expect(await watcher.call('tasks.watch', { taskIds: [a.task.id] })).toMatchObject({ type: 'result', output: { ok: true } });
 
-    appendEvent('A', { kind: 'command_started', callId: 'A-c1', command: 'npm test' });
-    output('A', 'PASS one\n');
-    output('B', 'B is chatty\n');
-    output('A', 'PASS two\n');
-    appendEvent('A', { kind: 'status_changed', from: 'running', to: 'review', reason: null });
+    await a.say('PASS one\n');
+    await b.say('B is chatty\n');
+    await a.say('PASS two\n');
+    a.end();
+    await real.waitForStatus(a.task.id, 'review');
     await settle(watcher, board);
 
-    expect(outputsOf(watcher)).toEqual(['A:PASS one\n', 'A:PASS two\n']);
-    expect(outputsOf(board)).toEqual([]);
+    expect(outputsOf(watcher, names)).toEqual(['A:PASS one\n', 'A:PASS two\n']);
+    expect(outputsOf(board, names)).toEqual([]);
+    // Everything else about A reaches both: the command's end, the agent's message, the move to review.
+    const kindsOfA = (client: Client) => client.frames.flatMap((f) => (eventOf(f)?.taskId === a.task.id && eventOf(f)?.body.kind !== 'command_output' ? [eventOf(f)?.body] : []));
+    expect(kindsOfA(watcher)).toEqual(kindsOfA(board));
+    expect(kindsOfA(board)).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'command_finished', exitCode: 0 }), expect.objectContaining({ kind: 'status_changed', to: 'review' })]));
     for (const client of [watcher, board]) {
-      const kinds = client.frames.flatMap((f) => (eventOf(f)?.taskId === 'A' ? [eventOf(f)?.body.kind] : []));
-      expect(kinds.filter((k) => k !== 'command_output')).toEqual(['command_started', 'status_changed']);
-      expect(client.frames.some((f) => f.event === 'repos.onDidChange')).toBe(true);
+      expect(client.frames.some((f) => f.event === 'tasks.onDidChange' && (f.payload as { task: Task }).task.status === 'review')).toBe(true);
     }
   });
 
   it('a watch replaces the previous set; an empty set stops all output', async () => {
+    const [a, b] = await Promise.all([speakingTask(), speakingTask()]);
+    const names = { [a.task.id]: 'A', [b.task.id]: 'B' };
     const client = await connect();
-    await client.call('tasks.watch', { taskIds: ['A', 'B'] });
-    output('A', 'a1\n');
-    output('B', 'b1\n');
-    await client.call('tasks.watch', { taskIds: ['B'] });
-    output('A', 'a2\n');
-    output('B', 'b2\n');
+    await client.call('tasks.watch', { taskIds: [a.task.id, b.task.id] });
+    await a.say('a1\n');
+    await b.say('b1\n');
+    await client.call('tasks.watch', { taskIds: [b.task.id] });
+    await a.say('a2\n');
+    await b.say('b2\n');
     await client.call('tasks.watch', { taskIds: [] });
-    output('A', 'a3\n');
-    output('B', 'b3\n');
+    await a.say('a3\n');
+    await b.say('b3\n');
     await settle(client);
-    expect(outputsOf(client)).toEqual(['A:a1\n', 'B:b1\n', 'B:b2\n']);
+    expect(outputsOf(client, names)).toEqual(['A:a1\n', 'B:b1\n', 'B:b2\n']);
   });
 
   it('a watch belongs to its connection: a second connection of the same user sees none of it', async () => {
+    const a = await speakingTask();
     const first = await connect();
-    await first.call('tasks.watch', { taskIds: ['A'] });
+    await first.call('tasks.watch', { taskIds: [a.task.id] });
     first.ws.terminate();
     const second = await connect();
-    output('A', 'after\n');
+    await a.say('after\n');
     await settle(second);
-    expect(outputsOf(second)).toEqual([]);
+    expect(outputsOf(second, {})).toEqual([]);
   });
 
   it('refuses a malformed watch, and refuses watching over plain HTTP (no connection to scope)', async () => {

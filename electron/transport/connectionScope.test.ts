@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskEvent } from '../../shared/model/taskEvents.js';
 import type { TerminalChannel } from '../core/terminal/terminalChannel.js';
-import { createFakeHost } from '../server/testing/fakeHost.js';
+import { startRealHost, type RealHost } from '../../test/fixtures/realHost.js';
 import { ConnectionScope, handlersFor } from './connectionScope.js';
 import { invokeMethod } from './dispatch.js';
 
@@ -19,10 +19,20 @@ function fakeChannel(attached: string[]): TerminalChannel {
   return channel as TerminalChannel;
 }
 
+let real: RealHost & { dispose(): Promise<void> };
+
+beforeAll(async () => {
+  real = await startRealHost();
+});
+
+afterAll(async () => {
+  await real.dispose();
+});
+
 describe('a connection’s handler table', () => {
   it('answers tasks.watch with the connection’s own scope', async () => {
     const scope = new ConnectionScope();
-    const handlers = handlersFor(createFakeHost().handlers, scope);
+    const handlers = handlersFor(real.host.handlers, scope);
     expect(await invokeMethod(handlers, 'tasks.watch', { taskIds: ['A'] })).toEqual({ ok: true, output: { ok: true } });
     expect(scope.wants('tasks.onDidAppendEvent', { event: output('A') })).toBe(true);
     expect(scope.wants('tasks.onDidAppendEvent', { event: output('B') })).toBe(false);
@@ -33,7 +43,7 @@ describe('a connection’s handler table', () => {
   it('attaches through the connection’s terminal channel, once it has one', async () => {
     const attached: string[] = [];
     let channel: TerminalChannel | null = null;
-    const handlers = handlersFor(createFakeHost().handlers, new ConnectionScope(() => channel));
+    const handlers = handlersFor(real.host.handlers, new ConnectionScope(() => channel));
     expect(await invokeMethod(handlers, 'terminal.attach', { sessionId: SESSION })).toEqual({
       ok: true,
       output: { ok: false, kind: 'invalid_state', message: 'the terminal channel of this window is not ready; reload the window' },
@@ -44,7 +54,7 @@ describe('a connection’s handler table', () => {
   });
 
   it('parses a per-connection input like any other', async () => {
-    const handlers = handlersFor(createFakeHost().handlers, new ConnectionScope());
+    const handlers = handlersFor(real.host.handlers, new ConnectionScope());
     expect(await invokeMethod(handlers, 'terminal.attach', { sessionId: '../etc' })).toMatchObject({ ok: false, status: 400, message: expect.stringMatching(/^invalid input: sessionId/) });
   });
 });

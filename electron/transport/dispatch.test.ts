@@ -1,31 +1,43 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Handlers } from '../../shared/contract.js';
+import { startRealHost, type RealHost } from '../../test/fixtures/realHost.js';
 import { invokeMethod } from './dispatch.js';
-import { createFakeHost } from '../server/testing/fakeHost.js';
+
+let real: RealHost & { dispose(): Promise<void> };
+let handlers: Handlers;
+
+beforeAll(async () => {
+  real = await startRealHost();
+  handlers = real.host.handlers;
+});
+
+afterAll(async () => {
+  await real.dispose();
+});
 
 describe('invokeMethod', () => {
   it('parses the input with the contract before the handler sees it', async () => {
     let seen: unknown;
-    const host = createFakeHost({
-      overrides: {
-        'tasks.merge': async (input) => {
-          seen = input;
-          return { ok: false, kind: 'not_found', message: 'no task' };
-        },
+    const watched: Handlers = {
+      ...handlers,
+      'tasks.merge': (input) => {
+        seen = input;
+        return handlers['tasks.merge'](input);
       },
-    });
-    const result = await invokeMethod(host.handlers, 'tasks.merge', { id: 't1', extra: 'dropped' });
+    };
+    const result = await invokeMethod(watched, 'tasks.merge', { id: 't1', extra: 'dropped' });
     // The default strategy is filled in and unknown keys are gone.
-    expect(seen).toEqual({ id: 't1', strategy: 'merge' });
-    expect(result).toEqual({ ok: true, output: { ok: false, kind: 'not_found', message: 'no task' } });
+    expect(seen).toMatchObject({ id: 't1', strategy: 'merge' });
+    expect(seen).not.toHaveProperty('extra');
+    expect(result).toEqual({ ok: true, output: { ok: false, kind: 'not_found', message: 'no task with id "t1"' } });
   });
 
   it('treats a missing input as no options', async () => {
-    const result = await invokeMethod(createFakeHost().handlers, 'tasks.list', undefined);
-    expect(result).toEqual({ ok: true, output: { tasks: [] } });
+    const result = await invokeMethod(handlers, 'repos.list', undefined);
+    expect(result).toEqual({ ok: true, output: { repos: [] } });
   });
 
   it('answers 404 for names that are not contract methods, own properties only', async () => {
-    const handlers = createFakeHost().handlers;
     for (const name of ['nope', 'constructor', '__proto__', 'toString', 42, null]) {
       const result = await invokeMethod(handlers, name, {});
       expect(result.ok).toBe(false);
@@ -34,7 +46,6 @@ describe('invokeMethod', () => {
   });
 
   it("answers 400 with zod's first issue in plain words", async () => {
-    const handlers = createFakeHost().handlers;
     expect(await invokeMethod(handlers, 'tasks.create', { repo: 'r', prompt: '' })).toEqual({
       ok: false,
       status: 400,
@@ -46,25 +57,19 @@ describe('invokeMethod', () => {
     expect(notObject).toMatchObject({ ok: false, status: 400, message: expect.stringMatching(/^invalid input: expected object/) });
   });
 
-  it('turns a throw into a logged 500, never a crash', async () => {
+  it('turns a throw into a logged 500, never a crash: a host whose database is closed', async () => {
+    const broken = await startRealHost();
+    await broken.dispose();
     const logged: unknown[] = [];
-    const handlers = createFakeHost({
-      overrides: {
-        'app.info': async () => {
-          throw new TypeError('x is undefined');
-        },
-      },
-    }).handlers;
-    const result = await invokeMethod(handlers, 'app.info', {}, (message, error) => logged.push(message, error));
-    expect(result).toEqual({ ok: false, status: 500, message: 'internal error: x is undefined' });
-    expect(logged[0]).toBe('flotilla: app.info threw');
+    const result = await invokeMethod(broken.host.handlers, 'repos.list', {}, (message, error) => logged.push(message, error));
+    expect(result).toEqual({ ok: false, status: 500, message: 'internal error: The database connection is not open' });
+    expect(logged[0]).toBe('flotilla: repos.list threw');
     expect(logged[1]).toBeInstanceOf(TypeError);
   });
 });
 
 describe('invokeMethod without a connection (plain HTTP)', () => {
   it('refuses the per-connection methods as an expected failure', async () => {
-    const handlers = createFakeHost().handlers;
     expect(await invokeMethod(handlers, 'tasks.watch', { taskIds: ['A'] })).toEqual({
       ok: true,
       output: { ok: false, kind: 'invalid_state', message: 'watch tasks over the WebSocket or IPC channel' },
