@@ -4,7 +4,7 @@ import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } f
 import { createSocketClient, type SocketClient } from '../../shared/contracts/socketClient.js';
 import { parseJson } from '../../shared/contracts/wire.js';
 import { nodeSocketFactory, type SocketEnd } from './nodeSocket.js';
-import type { ServerInfo } from './serverFile.js';
+import type { ServerInfo } from '../transport/serverFile.js';
 
 /** A call that did not produce an output: the host refused it, or could not be reached. */
 export type CallResult<T> = { ok: true; value: T } | { ok: false; message: string };

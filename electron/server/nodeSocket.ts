@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
-import type { RawData } from 'ws';
 import type { SocketFactory } from '../../shared/contracts/socketClient.js';
+import { rawBytes, rawText } from '../transport/wsData.js';
 
 /** How a client socket ended, for the caller to put in its own words. */
 export type SocketEnd =
@@ -44,18 +44,4 @@ export function nodeSocketFactory(opts: { headers?: Record<string, string>; desc
       close: () => ws.close(),
     };
   };
-}
-
-/** A `ws` message as bytes, whichever form `ws` delivered it in. */
-export function rawBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return data;
-}
-
-/** A `ws` text message as a string. */
-export function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
 }

@@ -5,10 +5,10 @@ import type { RawData } from 'ws';
 import type { ConnectionHandlers, EventName, EventPayload, Handlers } from '../../shared/contract.js';
 import { readInvokeFrame, writeFrame, type ServerFrame } from '../../shared/contracts/wire.js';
 import type { TerminalChannel } from '../core/terminal/terminalChannel.js';
-import { invokeMethod } from '../transport/dispatch.js';
-import type { DispatchLog } from '../transport/dispatch.js';
-import { ConnectionScope, handlersFor, watchedTaskOf } from '../transport/connectionScope.js';
-import { rawBytes, rawText } from './nodeSocket.js';
+import { invokeMethod } from './dispatch.js';
+import type { DispatchLog } from './dispatch.js';
+import { ConnectionScope, handlersFor, watchedTaskOf } from './connectionScope.js';
+import { rawBytes, rawText } from './wsData.js';
 
 /** 4 MiB per client frame: a long prompt is kilobytes; anything near this is not a call. */
 const MAX_CLIENT_FRAME_BYTES = 4 * 1024 * 1024;
