@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MENU_ACTION_SPECS, MENU_ACTIONS, matchesAccelerator, menuActionForChord, parseAppAction, type KeyChord } from './menuActions.js';
+import { MENU_ACTION_SPECS, MENU_ACTIONS, matchesAccelerator, menuActionForChord, parseAppAction, shortcutText, type KeyChord } from './menuActions.js';
 
 function chord(key: string, modifiers: Partial<KeyChord> = {}): KeyChord {
   return { key, code: '', ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...modifiers };
@@ -36,6 +36,14 @@ describe('the page’s shortcuts are the menu’s accelerators', () => {
       expect(others).toEqual([]);
     }
     expect(matchesAccelerator('CmdOrCtrl+N', chord('n', { metaKey: true }))).toBe(true);
+  });
+});
+
+describe('how the page writes a shortcut', () => {
+  it('as a Windows or Linux user presses it, arrows as arrows', () => {
+    expect(shortcutText(MENU_ACTION_SPECS.newTask.accelerator)).toBe('Ctrl+N');
+    expect(shortcutText(MENU_ACTION_SPECS.settings.accelerator)).toBe('Ctrl+,');
+    expect(shortcutText(MENU_ACTION_SPECS.nextTask.accelerator)).toBe('Alt+↓');
   });
 });
 

@@ -89,6 +89,15 @@ export function matchesAccelerator(accelerator: string, chord: KeyChord): boolea
   return chord.key.toLowerCase() === keyName;
 }
 
+/** 'CmdOrCtrl+N' → 'Ctrl+N', 'Alt+Down' → 'Alt+↓': how the page writes a shortcut beside what it does. */
+export function shortcutText(accelerator: string): string {
+  const names: Record<string, string> = { CmdOrCtrl: 'Ctrl', CommandOrControl: 'Ctrl', Up: '↑', Down: '↓' };
+  return accelerator
+    .split('+')
+    .map((part) => names[part] ?? part)
+    .join('+');
+}
+
 /** The menu action a key chord triggers, if any. */
 export function menuActionForChord(chord: KeyChord): MenuAction | null {
   return MENU_ACTIONS.find((action) => matchesAccelerator(MENU_ACTION_SPECS[action].accelerator, chord)) ?? null;

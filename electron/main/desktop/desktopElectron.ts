@@ -44,6 +44,8 @@ export interface DesktopApp {
   readonly isPackaged: boolean;
   getName(): string;
   setBadgeCount(count?: number): boolean;
+  /** macOS: brings the app itself forward (a window's focus alone does not when the app is in the background). */
+  focus(options?: { steal: boolean }): void;
   on(event: 'second-instance', listener: (event: unknown, argv: string[], workingDirectory: string) => void): unknown;
   on(event: 'open-file', listener: (event: { preventDefault(): void }, path: string) => void): unknown;
   on(event: 'browser-window-created', listener: (event: unknown, window: DesktopWindow) => void): unknown;
@@ -62,6 +64,7 @@ export interface DesktopNotification {
 }
 
 export interface DesktopTray {
+  on(event: 'click', listener: () => void): unknown;
   setToolTip(toolTip: string): void;
   setTitle(title: string): void;
   setContextMenu(menu: DesktopMenu | null): void;
@@ -97,5 +100,6 @@ export interface DesktopElectron {
 }
 
 type Fits<T extends U, U> = T;
-/** Compile-time only: Electron's own module satisfies `DesktopElectron`. */
+/** Compile-time only: Electron's own module satisfies `DesktopElectron`, and its windows `DesktopWindow`. */
 export type RealElectronFits = Fits<Pick<typeof Electron, keyof DesktopElectron>, DesktopElectron>;
+export type RealWindowFits = Fits<Electron.BrowserWindow, DesktopWindow>;

@@ -150,6 +150,15 @@ describe('notifications and the badge', () => {
     expect(window.webContents.sent).toEqual([{ channel: APP_ACTION_CHANNEL, args: [{ kind: 'openTask', taskId: 't1' }] }]);
   });
 
+  it('on macOS, a click brings the app forward over the others, not just its window', async () => {
+    const host = scriptedHost();
+    const { electron } = install(host, { platform: 'darwin' });
+    await eventually(() => electron.app.badgeCounts.length > 0);
+    host.emit('tasks.onDidChange', { task: taskRecord({ id: 't1', status: 'review' }) });
+    electron.notifications[0]?.click();
+    expect(electron.app.focusSteals).toBe(1);
+  });
+
   it('stays quiet while the window is in front: the board already shows it', async () => {
     const host = scriptedHost();
     const { electron, window } = install(host);
@@ -192,6 +201,10 @@ describe('the tray icon', () => {
     expect(tray?.isDestroyed).toBe(true);
 
     const second = install(scriptedHost(), { home });
+    // Linux and Windows: a click on the icon opens the window.
+    second.window.isVisibleNow = false;
+    second.electron.trays[0]?.emit('click');
+    expect(second.window.isVisible()).toBe(true);
     expect(second.electron.trays).toHaveLength(1);
     expect(menuItem(second.electron, 'Show in Tray').checked).toBe(true);
     clickItem(menuItem(second.electron, 'Show in Tray'));

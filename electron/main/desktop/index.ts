@@ -47,6 +47,9 @@ export function installDesktopIntegration(electron: DesktopElectron, deps: Deskt
     if (!window || window.isDestroyed()) return;
     if (window.isMinimized()) window.restore();
     if (!window.isVisible()) window.show();
+    // From a notification or another launch the app is in the background: macOS brings a
+    // window forward only with its app.
+    if (platform === 'darwin') app.focus({ steal: true });
     window.focus();
   };
   // To the page, once it can hear it: a message sent while it loads would reach no listener.

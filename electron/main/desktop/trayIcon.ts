@@ -40,6 +40,8 @@ export class TrayIcon {
       return;
     }
     this.tray = new this.deps.electron.Tray(this.deps.electron.nativeImage.createFromDataURL(TRAY_ICON));
+    // Windows and most Linux trays: a click on the icon itself opens the window (its menu is on right-click).
+    if (this.deps.platform !== 'darwin') this.tray.on('click', () => this.deps.onShowWindow());
     this.render();
   }
 

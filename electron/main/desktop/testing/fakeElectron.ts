@@ -80,6 +80,11 @@ export class FakeWindow extends EventEmitter implements DesktopWindow {
 export class FakeApp extends EventEmitter {
   isPackaged = false;
   readonly badgeCounts: number[] = [];
+  /** How often the app was brought forward over other apps (macOS). */
+  focusSteals = 0;
+  focus(options?: { steal: boolean }): void {
+    if (options?.steal) this.focusSteals++;
+  }
   getName(): string {
     return 'Flotilla';
   }
@@ -107,12 +112,14 @@ export class FakeNotification extends EventEmitter {
   }
 }
 
-export class FakeTray {
+export class FakeTray extends EventEmitter {
   toolTip = '';
   title = '';
   contextMenu: FakeMenu | null = null;
   isDestroyed = false;
-  constructor(readonly image: NativeImage) {}
+  constructor(readonly image: NativeImage) {
+    super();
+  }
   setToolTip(toolTip: string): void {
     this.toolTip = toolTip;
   }

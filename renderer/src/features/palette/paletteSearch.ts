@@ -1,10 +1,11 @@
+import { MENU_ACTION_SPECS, shortcutText } from '../../../../shared/contracts/menuActions.js';
 import type { Task } from '../../../../shared/model/task.js';
 import type { TaskStatus } from '../../../../shared/model/taskLifecycle.js';
 
 export const PALETTE_COMMANDS = [
-  { id: 'newTask', label: 'New task', hint: 'Ctrl+N' },
+  { id: 'newTask', label: 'New task', hint: shortcutText(MENU_ACTION_SPECS.newTask.accelerator) },
   { id: 'addRepo', label: 'Add repo', hint: '' },
-  { id: 'settings', label: 'Settings', hint: '' },
+  { id: 'settings', label: 'Settings', hint: shortcutText(MENU_ACTION_SPECS.settings.accelerator) },
 ] as const;
 export type PaletteCommandId = (typeof PALETTE_COMMANDS)[number]['id'];
 
