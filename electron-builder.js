@@ -20,6 +20,8 @@ export default {
     'out/shared/**/*.js',
     'out/renderer/**/*',
     '!out/native/**',
+    // Source maps and type declarations help no one at run time (openai alone ships ~2,000).
+    '!**/*.{map,d.ts,d.mts,d.cts}',
     // Sources and Node's build of the addons: the app loads better-sqlite3's Electron build
     // from resources/native, and node-pty needs only its lib/ and binaries.
     '!node_modules/better-sqlite3/{build,deps,src}/**',
