@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -43,16 +44,6 @@ function standInElectron(): { dist: string; marker: string } {
   const marker = path.join(dist, 'was-started');
   fs.writeFileSync(path.join(dist, 'electron'), `#!/bin/sh\ntouch '${marker}'\n`, { mode: 0o755 });
   return { dist, marker };
-}
-
-/** SIGTERM, as Ctrl+C would, and wait until the host has shut down (SIGKILL after 5 s). */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 interface Finished {
@@ -108,7 +99,12 @@ describe('npm start where Electron is present but its native modules cannot be b
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    cleanups.push(() => stop(child));
+    // SIGTERM, as Ctrl+C would: the host shuts down its pty host and workers before exiting.
+    cleanups.push(async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
