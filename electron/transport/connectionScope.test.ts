@@ -8,17 +8,6 @@ import { invokeMethod } from './dispatch.js';
 const SESSION = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const output = (taskId: string): TaskEvent => ({ seq: 1, taskId, at: 0, body: { kind: 'command_output', callId: 'c1', chunk: 'x' } });
 
-/** A terminal channel that only answers attach; the rest of TerminalChannel is not used here. */
-function fakeChannel(attached: string[]): TerminalChannel {
-  const channel: Pick<TerminalChannel, 'attach'> = {
-    attach: async (sessionId) => {
-      attached.push(sessionId);
-      return { ok: true, snapshot: '$ ', cols: 80, rows: 24 };
-    },
-  };
-  return channel as TerminalChannel;
-}
-
 let real: RealHost & { dispose(): Promise<void> };
 
 beforeAll(async () => {
@@ -41,16 +30,19 @@ describe('a connection’s handler table', () => {
   });
 
   it('attaches through the connection’s terminal channel, once it has one', async () => {
-    const attached: string[] = [];
     let channel: TerminalChannel | null = null;
     const handlers = handlersFor(real.host.handlers, new ConnectionScope(() => channel));
     expect(await invokeMethod(handlers, 'terminal.attach', { sessionId: SESSION })).toEqual({
       ok: true,
       output: { ok: false, kind: 'invalid_state', message: 'the terminal channel of this window is not ready; reload the window' },
     });
-    channel = fakeChannel(attached);
-    expect(await invokeMethod(handlers, 'terminal.attach', { sessionId: SESSION })).toEqual({ ok: true, output: { ok: true, snapshot: '$ ', cols: 80, rows: 24 } });
-    expect(attached).toEqual([SESSION]);
+    // The host's own channel for this connection answers now: there is no such terminal.
+    channel = real.host.openTerminalChannel(() => {});
+    try {
+      expect(await invokeMethod(handlers, 'terminal.attach', { sessionId: SESSION })).toEqual({ ok: true, output: { ok: false, kind: 'not_found', message: `no terminal ${SESSION}` } });
+    } finally {
+      channel.dispose();
+    }
   });
 
   it('parses a per-connection input like any other', async () => {
