@@ -134,14 +134,20 @@ export const hostMethods = {
   /** Pushes the task branch to the repo's remote and opens a pull request with `gh`. */
   'tasks.pullRequest': { input: TaskId, output: resultOf({ url: z.string(), task: TaskSchema }) },
   /**
-   * Open tasks predicted to conflict with other open tasks of the same repo once one is merged
-   * (tasks without any are absent). Computed on request from the branch tips; cached per pair.
+   * Open tasks predicted to conflict with other open tasks of the same repo once one is merged,
+   * or with their base branch now (tasks with neither are absent). Computed on request from the
+   * branch tips with `git merge-tree`; cached per pair of tips.
    */
   'tasks.conflicts': {
     input: Empty,
     output: z.object({
       conflicts: z.array(
-        z.object({ taskId: z.string(), conflictsWith: z.array(z.object({ taskId: z.string(), files: z.array(z.string()) })) }),
+        z.object({
+          taskId: z.string(),
+          conflictsWith: z.array(z.object({ taskId: z.string(), files: z.array(z.string()) })),
+          /** Files a merge into the task's base branch would conflict in now. */
+          baseConflicts: z.array(z.string()),
+        }),
       ),
     }),
   },

@@ -23,6 +23,7 @@ interface TaskJson {
   prUrl?: string | null;
   archivedAt?: number | null;
   conflictsWith?: { taskId: string; files: string[] }[];
+  baseConflicts?: string[];
 }
 interface FailureJson {
   ok: false;
@@ -140,8 +141,9 @@ describe('two open tasks editing the same lines', () => {
     const stillOpen = await flotilla.cliJson<TaskJson>(['task', 'show', b.id]);
     expect(stillOpen.status).toBe('review');
     expect(fs.existsSync(stillOpen.worktreePath)).toBe(true);
-    // A is merged: no longer predicted against anyone.
+    // A is merged: no longer predicted against anyone; B now conflicts with main itself.
     expect(stillOpen.conflictsWith).toEqual([]);
+    expect(stillOpen.baseConflicts).toEqual(['shared.txt']);
   });
 
   it('merging an already merged or unknown task fails in one line, exit 1', async () => {

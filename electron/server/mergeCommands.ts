@@ -16,12 +16,15 @@ export const showCommand: ClientCommand = {
   async run(ctx) {
     return replied(ctx, ctx.client.invoke('tasks.get', { id: arg(ctx, 0) }), async ({ task }) => {
       const predicted = await ctx.client.invoke('tasks.conflicts', {});
-      const conflictsWith = predicted.ok ? (predicted.value.conflicts.find((entry) => entry.taskId === task.id)?.conflictsWith ?? []) : [];
+      const entry = predicted.ok ? predicted.value.conflicts.find((candidate) => candidate.taskId === task.id) : undefined;
+      const conflictsWith = entry?.conflictsWith ?? [];
+      const baseConflicts = entry?.baseConflicts ?? [];
       const human = [
         formatTask(task),
+        ...(baseConflicts.length > 0 ? [inertLine(`Conflicts with ${task.baseBranch} in ${baseConflicts.join(', ')}`)] : []),
         ...conflictsWith.map((c) => inertLine(`Conflicts with ${c.taskId} in ${c.files.join(', ')}`)),
       ].join('\n');
-      return printed(ctx, { ...taskJson(task), conflictsWith }, human);
+      return printed(ctx, { ...taskJson(task), conflictsWith, baseConflicts }, human);
     });
   },
 };

@@ -58,7 +58,8 @@ export class ConflictPredictor {
     return result;
   }
 
-  private conflictsOf(repoPath: string, tipA: string, tipB: string): Promise<string[]> {
+  /** The files merging the two commits would conflict in (cached per pair). */
+  conflictsOf(repoPath: string, tipA: string, tipB: string): Promise<string[]> {
     const key = tipA < tipB ? `${tipA} ${tipB}` : `${tipB} ${tipA}`;
     const known = this.pairs.get(key);
     if (known) return known;

@@ -255,20 +255,23 @@ export class TaskService {
   }
 
   /**
-   * For every open task (not merged or discarded), the open tasks of the same repo it would
-   * conflict with once one of them is merged, and in which files.
+   * For every open task (not merged or discarded): the open tasks of the same repo it would
+   * conflict with once one of them is merged, and in which files; and the files it already
+   * conflicts with its base branch in (what a merge now would report). Tasks with neither are absent.
    */
-  async conflicts(): Promise<Array<{ taskId: string; conflictsWith: SiblingConflict[] }>> {
+  async conflicts(): Promise<Array<{ taskId: string; conflictsWith: SiblingConflict[]; baseConflicts: string[] }>> {
     const open = this.deps.tasks.list().filter((task) => !isFinal(task.status) && task.status !== 'backlog');
-    const branches = await Promise.all(
-      open.map(async (task) => ({
-        taskId: task.id,
-        repoPath: task.repoPath,
-        tip: repoGoneReason(task.repoPath, '') ? null : await branchCommit(task.repoPath, task.branch).catch(() => null),
-      })),
-    );
-    const predicted = await this.predictor.predict(branches);
-    return [...predicted].map(([taskId, conflictsWith]) => ({ taskId, conflictsWith }));
+    const tipOf = (task: Task, branch: string) =>
+      repoGoneReason(task.repoPath, '') ? Promise.resolve(null) : branchCommit(task.repoPath, branch).catch(() => null);
+    const tips = await Promise.all(open.map(async (task) => ({ task, tip: await tipOf(task, task.branch), base: await tipOf(task, task.baseBranch) })));
+    const predicted = await this.predictor.predict(tips.map(({ task, tip }) => ({ taskId: task.id, repoPath: task.repoPath, tip })));
+    const entries = [];
+    for (const { task, tip, base } of tips) {
+      const baseConflicts = tip && base ? await this.predictor.conflictsOf(task.repoPath, base, tip) : [];
+      const conflictsWith = predicted.get(task.id) ?? [];
+      if (conflictsWith.length > 0 || baseConflicts.length > 0) entries.push({ taskId: task.id, conflictsWith, baseConflicts });
+    }
+    return entries;
   }
 
   private async gitFailure(task: Task, error: unknown): Promise<Failure> {

@@ -2,8 +2,8 @@ import { useDraggable } from '@dnd-kit/core';
 import { memo, useCallback, useMemo, useState, type KeyboardEvent } from 'react';
 import { COLUMN_TITLES, columnOf } from '../../../../shared/model/boardColumns.js';
 import type { Task } from '../../../../shared/model/task.js';
-import { isActive } from '../../../../shared/model/taskLifecycle.js';
-import { useActions, useActivityLine, useClient } from '../../appContext.js';
+import { isActive, isFinal } from '../../../../shared/model/taskLifecycle.js';
+import { useActions, useActivityLine, useAppStore, useClient } from '../../appContext.js';
 import { describeUsage, formatTokens } from '../../components/formatTokens.js';
 import { InertText } from '../../components/InertText.js';
 import { visibleText } from '../../../../shared/model/visibleText.js';
@@ -11,12 +11,15 @@ import { MenuButton, type MenuItem } from '../../components/MenuButton.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { showsReason } from '../../components/statusStyle.js';
 import { errorMessage } from '../../state/startSync.js';
+import { selectTasks } from '../../state/selectors.js';
 import { CardApproval } from '../approvals/CardApproval.js';
+import { useTaskConflicts, type TaskConflicts } from '../task/siblingConflicts.js';
 import { PolicyBadges } from '../approvals/PolicyBadges.js';
 import { cardClock } from './cardClock.js';
 import { acceptedMoves, dropActionLabel } from './dropRules.js';
 import { useMoveTask } from './useMoveTask.js';
 import './board.css';
+import '../task/merge.css';
 
 /** Carried by a dragged card, read by the board when it is dropped. */
 export interface CardDragData {
@@ -109,6 +112,8 @@ const CardBody = memo(function CardBody({
         </span>
       </div>
       {task.status === 'running' && <CardActivity taskId={task.id} />}
+      {!isFinal(task.status) && <CardConflicts task={task} />}
+      {task.status === 'discarded' && task.archivedAt != null && <CardRestore task={task} />}
       {task.pendingApproval !== null && <CardApproval key={task.pendingApproval.requestId} task={task} request={task.pendingApproval} />}
       {showsReason(task.status) && task.statusReason && task.pendingApproval === null && (
         <p className="card-reason truncate" title={visibleText(task.statusReason)}>
@@ -142,6 +147,66 @@ function CardActivity({ taskId }: { taskId: string }) {
     <p className={`card-activity truncate ${line?.kind === 'command' ? 'mono' : ''}`} title={line ? visibleText(line.text) : undefined}>
       {line ? <InertText text={line.text} /> : 'Working…'}
     </p>
+  );
+}
+
+/**
+ * Conflicts predicted before they happen: with the base branch now ("conflicts with main in
+ * 2 files"), and with other open tasks of the repo once one of them is merged.
+ */
+function CardConflicts({ task }: { task: Task }) {
+  const conflicts = useTaskConflicts(task.id);
+  if (!conflicts) return null;
+  return <CardConflictLines task={task} conflicts={conflicts} />;
+}
+
+function CardConflictLines({ task, conflicts }: { task: Task; conflicts: TaskConflicts }) {
+  const tasks = useAppStore(selectTasks);
+  const lines: { key: string; text: string; files: readonly string[] }[] = [];
+  const inFiles = (files: readonly string[]) => (files.length === 1 ? `in ${files[0]}` : `in ${files.length} files`);
+  if (conflicts.baseConflicts.length > 0) {
+    lines.push({ key: 'base', text: `Conflicts with ${task.baseBranch} ${inFiles(conflicts.baseConflicts)}`, files: conflicts.baseConflicts });
+  }
+  for (const sibling of conflicts.conflictsWith) {
+    const title = tasks[sibling.taskId]?.title ?? sibling.taskId;
+    lines.push({ key: sibling.taskId, text: `Conflicts with «${title}» ${inFiles(sibling.files)}`, files: sibling.files });
+  }
+  return (
+    <ul className="card-conflicts" aria-label="Predicted conflicts">
+      {lines.map((line) => (
+        <li key={line.key} className="card-conflict truncate" title={visibleText(line.files.join('\n'))}>
+          <InertText text={line.text} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** "Restore": a discarded task back to Review, its uncommitted files included, from its archive. */
+function CardRestore({ task }: { task: Task }) {
+  const client = useClient();
+  const { receiveTask, showToast } = useActions();
+  const [isBusy, setIsBusy] = useState(false);
+  const restore = useCallback(() => {
+    setIsBusy(true);
+    client
+      .invoke('tasks.restore', { id: task.id })
+      .then(
+        (result) => (result.ok ? receiveTask(result.task) : showToast(result.message)),
+        (error: unknown) => showToast(`Could not restore “${task.title}”: ${errorMessage(error)}`),
+      )
+      .finally(() => setIsBusy(false));
+  }, [client, receiveTask, showToast, task.id, task.title]);
+  return (
+    <div className="card-restore">
+      <button type="button" className="btn btn-sm" disabled={isBusy} aria-busy={isBusy} onClick={restore}
+        // The card is a drag source (pointer and keyboard): pressing this button must not pick it up.
+        onPointerDown={(e) => e.stopPropagation()}
+        onKeyDown={(e) => e.stopPropagation()}
+      >
+        Restore
+      </button>
+    </div>
   );
 }
 

@@ -5,7 +5,9 @@ import { InertText } from '../../components/InertText.js';
 import { DialogActions } from '../../components/DialogActions.js';
 import { Modal } from '../../components/Modal.js';
 import { MergeFailure } from './MergeFailure.js';
+import { MergeOptions, strategyHelp } from './MergeOptions.js';
 import { MergeStrategySelect } from './MergeStrategySelect.js';
+import { useMergeForm } from './useMergeForm.js';
 import { useTaskCall } from './useTaskCall.js';
 import './finishDialog.css';
 
@@ -13,7 +15,9 @@ type Choice = 'merge' | 'discard';
 
 /**
  * "Merge or discard?": what a drop on Done asks. Merging is offered only from Review; the
- * strategy is chosen here; discarding says what it deletes before doing it.
+ * strategy, the uncommitted files (only if ticked) and the squash message are chosen here, and
+ * the tip shown is sent along (a branch that moved since is refused); discarding says what it
+ * removes and that Restore brings it back.
  */
 export function FinishDialog({ task, onClose }: { task: Task; onClose: () => void }) {
   const isMergeable = canMerge(task.status);
@@ -22,14 +26,18 @@ export function FinishDialog({ task, onClose }: { task: Task; onClose: () => voi
   const [strategy, setStrategy] = useState<MergeStrategy>('merge');
   const call = useTaskCall();
   const [conflicts, setConflicts] = useState<readonly string[]>([]);
+  const form = useMergeForm(task, strategy, isMergeable);
   const name = useId();
 
   async function confirm() {
     setConflicts([]);
     const result = await call.run(async (client) => {
       if (choice === 'discard') return client.invoke('tasks.discard', { id: task.id });
-      const reply = await client.invoke('tasks.merge', { id: task.id, strategy });
-      if (!reply.ok) setConflicts(reply.files ?? []);
+      const reply = await client.invoke('tasks.merge', form.request());
+      if (!reply.ok) {
+        setConflicts(reply.files ?? []);
+        form.onRefused(reply);
+      }
       return reply;
     });
     if (result.ok) onClose();
@@ -47,17 +55,14 @@ export function FinishDialog({ task, onClose }: { task: Task; onClose: () => voi
           <span className="choice-text">
             <span className="choice-title">Merge into {task.baseBranch}</span>
             <span className="choice-detail">
-              {isMergeable
-                ? strategy === 'merge'
-                  ? `A merge commit; the branch ${task.branch} is kept.`
-                  : `One squashed commit; the branch ${task.branch} is deleted.`
-                : `Only a task in Review can be merged; this one is ${task.status}.`}
+              {isMergeable ? strategyHelp(strategy, task.baseBranch, task.branch) : `Only a task in Review can be merged; this one is ${task.status}.`}
             </span>
           </span>
         </label>
         {choice === 'merge' && isMergeable && (
           <div className="choice-extra">
             <MergeStrategySelect value={strategy} onChange={setStrategy} />
+            <MergeOptions strategy={strategy} {...form.options} />
           </div>
         )}
         <label className={`choice ${isDiscardable ? '' : 'is-disabled'}`}>
@@ -66,7 +71,7 @@ export function FinishDialog({ task, onClose }: { task: Task; onClose: () => voi
             <span className="choice-title">Discard</span>
             <span className="choice-detail">
               The worktree is removed and the branch <code className="mono">{task.branch}</code> deleted; nothing reaches{' '}
-              {task.baseBranch}. This cannot be undone.
+              {task.baseBranch}. Its files, uncommitted ones too, are archived first: Restore on the Done card brings it back.
             </span>
           </span>
         </label>
@@ -76,7 +81,7 @@ export function FinishDialog({ task, onClose }: { task: Task; onClose: () => voi
         onCancel={onClose}
         action={
           choice === 'merge'
-            ? { label: 'Merge', isDisabled: call.isBusy || !isMergeable, onClick: () => void confirm() }
+            ? { label: 'Merge', isDisabled: call.isBusy || !isMergeable || !form.isReady, onClick: () => void confirm() }
             : { label: 'Discard task', tone: 'danger', isDisabled: call.isBusy || !isDiscardable, onClick: () => void confirm() }
         }
       />

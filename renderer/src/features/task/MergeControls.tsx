@@ -2,9 +2,12 @@ import { useId, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/contract.js';
 import type { MergeStrategy, Task } from '../../../../shared/model/task.js';
 import { useActions, useClient } from '../../appContext.js';
+import { InertText } from '../../components/InertText.js';
 import { errorMessage } from '../../state/startSync.js';
 import { MergeFailure } from './MergeFailure.js';
+import { MergeOptions, strategyHelp } from './MergeOptions.js';
 import { MergeStrategySelect } from './MergeStrategySelect.js';
+import { useMergeForm } from './useMergeForm.js';
 import './merge.css';
 
 type MergeOutcome =
@@ -18,19 +21,33 @@ function outcomeOf(result: MethodOutput<'tasks.merge'>, strategy: MergeStrategy)
   return { type: 'failed', message: result.message, files: result.files ?? [] };
 }
 
+const MERGED_HOW: Record<MergeStrategy, (task: Task) => string> = {
+  merge: (task) => ` (merge commit; ${task.branch} kept).`,
+  squash: () => ' (squash; branch deleted).',
+  rebase: () => ' (rebased; branch deleted).',
+};
+
+/**
+ * Merging from the task view: the strategy, what goes in besides the reviewed branch (its
+ * uncommitted files, only if ticked; the squash message, editable), and the tip shown here,
+ * sent along so that a branch that moved since is refused rather than merged unseen.
+ */
 export function MergeControls({ task }: { task: Task }) {
   const client = useClient();
   const { receiveTask } = useActions();
   const [strategy, setStrategy] = useState<MergeStrategy>('merge');
   const [outcome, setOutcome] = useState<MergeOutcome>({ type: 'idle' });
+  const form = useMergeForm(task, strategy, task.status === 'review');
+  const { preview } = form.options;
   const helpId = useId();
-  const canMerge = task.status === 'review' && outcome.type !== 'merging';
+  const canMerge = task.status === 'review' && outcome.type !== 'merging' && form.isReady;
 
   async function merge() {
     setOutcome({ type: 'merging' });
     try {
-      const result = await client.invoke('tasks.merge', { id: task.id, strategy });
+      const result = await client.invoke('tasks.merge', form.request());
       if (result.ok) receiveTask(result.task);
+      else form.onRefused(result);
       setOutcome(outcomeOf(result, strategy));
     } catch (e) {
       setOutcome({ type: 'failed', message: errorMessage(e), files: [] });
@@ -44,7 +61,7 @@ export function MergeControls({ task }: { task: Task }) {
       <div className="merge">
         <p className="form-success" role="status">
           Merged into {task.baseBranch} as <code className="mono">{commit.slice(0, 10)}</code>
-          {how === 'squash' ? ' (squash; branch deleted).' : how === 'merge' ? ` (merge commit; ${task.branch} kept).` : '.'}
+          {how ? MERGED_HOW[how](task) : '.'}
         </p>
       </div>
     );
@@ -54,23 +71,64 @@ export function MergeControls({ task }: { task: Task }) {
     <div className="merge">
       <div className="merge-row">
         <MergeStrategySelect value={strategy} onChange={setStrategy} describedBy={helpId} />
-        <button
-          type="button"
-          className="btn btn-primary"
-          disabled={!canMerge}
-          aria-busy={outcome.type === 'merging'}
-          onClick={merge}
-        >
+        <button type="button" className="btn btn-primary" disabled={!canMerge} aria-busy={outcome.type === 'merging'} onClick={merge}>
           Merge
         </button>
       </div>
       <p id={helpId} className="merge-help">
-        {strategy === 'merge'
-          ? `A merge commit on ${task.baseBranch}; the branch ${task.branch} is kept.`
-          : `One squashed commit on ${task.baseBranch}; the branch ${task.branch} is deleted.`}
+        {strategyHelp(strategy, task.baseBranch, task.branch)}
+        {preview?.tip && ` Merges ${preview.tip.slice(0, 10)}, the tip shown in Changes.`}
         {task.status !== 'review' && ' Merging opens once the task is in Review.'}
       </p>
+      {task.status === 'review' && <MergeOptions strategy={strategy} {...form.options} />}
       {outcome.type === 'failed' && <MergeFailure message={outcome.message} files={outcome.files} />}
+      <PullRequest task={task} />
+    </div>
+  );
+}
+
+/** "Open pull request", or the one already opened; the host says exactly what is missing. */
+function PullRequest({ task }: { task: Task }) {
+  const client = useClient();
+  const { receiveTask } = useActions();
+  const [state, setState] = useState<{ type: 'idle' | 'opening' } | { type: 'failed'; message: string }>({ type: 'idle' });
+  if (task.prUrl) {
+    return (
+      <p className="merge-pr">
+        Pull request:{' '}
+        <a href={task.prUrl} target="_blank" rel="noreferrer noopener" className="mono">
+          <InertText text={task.prUrl} />
+        </a>
+      </p>
+    );
+  }
+  if (task.status !== 'review' && task.status !== 'stopped' && task.status !== 'failed') return null;
+
+  async function open() {
+    setState({ type: 'opening' });
+    try {
+      const result = await client.invoke('tasks.pullRequest', { id: task.id });
+      if (result.ok) {
+        receiveTask(result.task);
+        setState({ type: 'idle' });
+      } else {
+        setState({ type: 'failed', message: result.message });
+      }
+    } catch (e) {
+      setState({ type: 'failed', message: errorMessage(e) });
+    }
+  }
+
+  return (
+    <div className="merge-pr">
+      <button type="button" className="btn" disabled={state.type === 'opening'} aria-busy={state.type === 'opening'} onClick={open}>
+        Open pull request
+      </button>
+      {state.type === 'failed' && (
+        <p className="form-error" role="alert">
+          <InertText text={state.message} />
+        </p>
+      )}
     </div>
   );
 }

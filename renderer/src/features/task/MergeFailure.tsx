@@ -1,4 +1,5 @@
 import { InertText } from '../../components/InertText.js';
+import { FileNames } from './FileNames.js';
 import './merge.css';
 
 /** A merge (or discard) that did not happen: the host's words, then the files that conflict, if any. */
@@ -8,15 +9,7 @@ export function MergeFailure({ message, files }: { message: string; files: reado
       <p>
         <InertText text={message} />
       </p>
-      {files.length > 0 && (
-        <ul className="conflict-files" aria-label="Conflicting files">
-          {files.map((file) => (
-            <li key={file} className="mono">
-              <InertText text={file} />
-            </li>
-          ))}
-        </ul>
-      )}
+      {files.length > 0 && <FileNames files={files} label="Conflicting files" className="conflict-files" />}
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { MergeStrategySchema, type MergeStrategy } from '../../../../shared/model/task.js';
 import './merge.css';
 
-/** "Merge strategy": a merge commit (the task branch is kept) or one squashed commit (it is deleted). */
+/** "Merge strategy": a merge commit (the task branch is kept), one squashed commit or a rebase (it is deleted). */
 export function MergeStrategySelect({
   value,
   onChange,
@@ -28,6 +28,7 @@ export function MergeStrategySelect({
       >
         <option value="merge">Merge commit</option>
         <option value="squash">Squash</option>
+        <option value="rebase">Rebase</option>
       </select>
     </>
   );
