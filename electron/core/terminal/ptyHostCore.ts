@@ -1,3 +1,5 @@
+// From node_modules under Node and Electron alike: node-pty is a Node-API addon, one binary
+// for both ABIs (better-sqlite3 is not; see util/nativeModules.ts and its test).
 import * as nodePty from 'node-pty';
 import type { IPty } from 'node-pty';
 import { HostedPty, type HostedPtyOptions } from './hostedPty.js';
