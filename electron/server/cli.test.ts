@@ -211,20 +211,24 @@ describe('flotilla (in-process)', () => {
       expect(done.code).toBe(0);
       expect(done.out).toMatch(/^Created [0-9a-f]+ {2}(queued|running) {2}flotilla\/greet {2}Greet$/);
 
-      const waited = await served.run(['task', 'new', '--repo', repo.path, '--prompt', 'Say hi', '--wait', '--json']);
+      const [waited, failed] = await Promise.all([
+        served.run(['task', 'new', '--repo', repo.path, '--prompt', 'Say hi', '--wait', '--json']),
+        served.run(['task', 'new', '--repo', repo.path, '--prompt', 'Refused', '--wait']),
+      ]);
       expect(waited.code).toBe(0);
       const task = JSON.parse(waited.out) as Record<string, unknown>;
       expect(task).toMatchObject({ status: 'review', repo: repo.path, title: 'Say hi' });
       expect(Object.keys(task).slice(0, 4)).toEqual(['id', 'title', 'repo', 'status']);
 
-      const failed = await served.run(['task', 'new', '--repo', repo.path, '--prompt', 'Refused', '--wait']);
       expect(failed.code).toBe(1);
       expect(failed.out).toMatch(/Task [0-9a-f]+ is failed: model API error 400 at http:\/\/127\.0\.0\.1:\d+\/v1: the model refused the connection$/);
     });
 
     it('task list prints aligned columns, one row per task', async () => {
-      const { repo, task: review } = await repoWithReviewTask('Say hi');
-      const failed = await served.createTask({ repo: repo.id, prompt: 'Refused' });
+      const [{ task: review }, failed] = await Promise.all([
+        repoWithReviewTask('Say hi'),
+        served.addRepo().then((repo) => served.createTask({ repo: repo.id, prompt: 'Refused' })),
+      ]);
       await served.waitForStatus(failed.id, 'failed');
       const { code, out } = await served.run(['task', 'list']);
       expect(code).toBe(0);

@@ -88,12 +88,16 @@ async function connect(): Promise<Client> {
   return client;
 }
 
-/** A running task of a new repo, and the speaker of its command (ended after the test). */
+/**
+ * A task of a new repo whose command has started (and now waits, silent, to be told what to
+ * print), and the speaker of that command (ended after the test).
+ */
 async function speakingTask(): Promise<{ task: Task } & Speaker> {
   const repo = await real.addRepo();
   const task = await real.createTask({ repo: repo.id, prompt: 'speak' });
   const speaker = real.speaker(task);
   speakers.push(speaker);
+  await real.waitForEvent(task.id, (event) => event.body.kind === 'command_started');
   return { task, ...speaker };
 }
 
