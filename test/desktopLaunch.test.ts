@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**
@@ -15,6 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ELECTRON_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
 const NATIVE_MANIFEST = path.join(ROOT, 'out', 'native', `electron-${process.platform}-${process.arch}`, 'manifest.json');
+const run = promisify(execFile);
 const ALREADY_BUILT = 'this checkout already has an Electron build of better-sqlite3 in out/native, so nothing is rebuilt';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -120,5 +122,48 @@ describe('npm start where Electron is present but its native modules cannot be b
       `Electron is not available here (its native modules could not be built for it: Electron ${ELECTRON_VERSION}'s headers could not be downloaded from ${headers} (no network access to it)); starting the headless host instead.`,
     ]);
     expect(fs.existsSync(electron.marker)).toBe(false);
+  });
+});
+
+describe('the Electron build of better-sqlite3 (bin/electronNative.js)', () => {
+  /** A checkout whose out/native holds a build for this Electron (Node's binary standing in). */
+  function checkoutWithBuild(binary: Buffer | null): string {
+    const root = tempDir('flotilla-checkout-');
+    fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'));
+    fs.mkdirSync(path.join(root, 'out'));
+    fs.symlinkSync(path.join(ROOT, 'out', 'electron'), path.join(root, 'out', 'electron'));
+    const dir = path.join(root, 'out', 'native', `electron-${process.platform}-${process.arch}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const nodeBuild = path.join(ROOT, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
+    fs.writeFileSync(path.join(dir, 'better_sqlite3.node'), binary ?? fs.readFileSync(nodeBuild));
+    const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/better-sqlite3/package.json'), 'utf8')) as { version: string }).version;
+    const manifest = { electron: ELECTRON_VERSION, abi: process.versions.modules, platform: process.platform, arch: process.arch, addons: { 'better-sqlite3': version } };
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    return root;
+  }
+
+  async function ensure(root: string, headersUrl: string): Promise<unknown> {
+    const script = `
+      const { ensureElectronNative } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'bin', 'electronNative.js')).href)});
+      const result = await ensureElectronNative({ electronVersion: ${JSON.stringify(ELECTRON_VERSION)}, root: ${JSON.stringify(root)}, headersUrl: ${JSON.stringify(headersUrl)} });
+      console.log(JSON.stringify(result));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script]);
+    return JSON.parse(stdout) as unknown;
+  }
+
+  it('is reused as long as it matches Electron and the installed package (no download, no compiler)', async () => {
+    const root = checkoutWithBuild(null);
+    expect(await ensure(root, await closedUrl())).toEqual({ ok: true, dir: path.join(root, 'out', 'native', `electron-${process.platform}-${process.arch}`), built: false });
+  });
+
+  it('a damaged build is rebuilt, and where that fails the reason is one line', async () => {
+    const root = checkoutWithBuild(Buffer.from('not a shared object'));
+    const headers = await closedUrl();
+    expect(await ensure(root, headers)).toEqual({
+      ok: false,
+      reason: `Electron ${ELECTRON_VERSION}'s headers could not be downloaded from ${headers} (no network access to it)`,
+    });
+    expect(fs.readdirSync(path.join(root, 'out', 'native')).sort()).toEqual([`electron-${process.platform}-${process.arch}`]);
   });
 });

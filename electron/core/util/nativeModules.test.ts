@@ -112,6 +112,13 @@ describe('which better-sqlite3 binary is loaded', () => {
     expect(error.message).toContain(`is built for module ABI ${process.versions.modules}, and Electron 41.0.0-test needs ${otherAbi}`);
   });
 
+  it('a build for another Electron version is refused', () => {
+    const packageRoot = fakeInstall();
+    fakeElectronBuild(packageRoot, nodeSqliteBinary, { electron: '40.1.0' });
+    const error = selectionError(() => betterSqlite3Binding({ runtime: electronLikeNode, packageRoot }));
+    expect(error.message).toContain('was built for Electron 40.1.0, not 41.0.0-test');
+  });
+
   it('a build older than the installed package (npm update since) is refused', () => {
     const packageRoot = fakeInstall({ version: '99.0.0' });
     fakeElectronBuild(packageRoot, nodeSqliteBinary);
