@@ -1,16 +1,21 @@
 import type { Task } from '../../../shared/model/task.js';
 import type { Host } from '../../core/hostTypes.js';
 import type { DesktopElectron, DesktopNotification, DesktopWindow } from './desktopElectron.js';
+import { createAlertBatcher, type AlertNotice } from './alertBatcher.js';
 import { countTasks, TaskAlertLog, type TaskAlert, type TaskCounts } from './taskAlerts.js';
+import type { TimerApi } from './timers.js';
 
 export interface DesktopAttentionDeps {
   electron: Pick<DesktopElectron, 'app' | 'Notification'>;
   host: Pick<Host, 'handlers' | 'onEvent'>;
   getWindow: () => DesktopWindow | null;
-  /** A notification was clicked: bring the window forward with this task open. */
+  /** A notification about one task was clicked: bring the window forward with this task open. */
   openTask(taskId: string): void;
+  /** A summary of several was clicked: bring the window forward. */
+  focusWindow(): void;
   /** Running and Needs-you counts changed (the tray shows them). */
   onDidChangeCounts?(counts: TaskCounts): void;
+  timers?: TimerApi;
 }
 
 /**
@@ -21,7 +26,8 @@ const MAX_LIVE_NOTIFICATIONS = 20;
 
 /**
  * Desktop notifications for tasks that need the user, failed or are ready for review (each state
- * once; only while the window is not in front, where the board already shows it), and the
+ * once; only while the window is not in front, where the board already shows it; at most one
+ * notification per 2 s, several tasks summed up in one), and the
  * dock/taskbar badge with the Needs-you count. Follows the host's task events. Returns a disposer.
  */
 export function startDesktopAttention(deps: DesktopAttentionDeps): () => void {
@@ -41,18 +47,24 @@ export function startDesktopAttention(deps: DesktopAttentionDeps): () => void {
     deps.onDidChangeCounts?.(next);
   };
 
-  const notify = (alert: TaskAlert) => {
-    const window = deps.getWindow();
-    if (window && !window.isDestroyed() && window.isFocused()) return;
+  const show = (notice: AlertNotice) => {
     if (!Notification.isSupported()) return;
-    const notification = new Notification({ title: alert.title, body: alert.body });
+    const notification = new Notification({ title: notice.title, body: notice.body });
     notification.on('click', () => {
       live.delete(notification);
-      deps.openTask(alert.taskId);
+      // A summary of several tasks opens the window on the board; one task's opens that task.
+      if (notice.taskId === null) deps.focusWindow();
+      else deps.openTask(notice.taskId);
     });
     live.add(notification);
     if (live.size > MAX_LIVE_NOTIFICATIONS) live.delete(live.values().next().value as DesktopNotification);
     notification.show();
+  };
+  const batcher = createAlertBatcher(show, deps.timers);
+  const notify = (alert: TaskAlert) => {
+    const window = deps.getWindow();
+    if (window && !window.isDestroyed() && window.isFocused()) return;
+    batcher.add([alert]);
   };
 
   const unsubscribe = deps.host.onEvent((event, payload) => {
@@ -79,6 +91,7 @@ export function startDesktopAttention(deps: DesktopAttentionDeps): () => void {
   return () => {
     isDisposed = true;
     unsubscribe();
+    batcher.dispose();
     live.clear();
     app.setBadgeCount(0);
   };

@@ -11,6 +11,7 @@ import { makeTempRepo } from '../../../test/fixtures/tempRepo.js';
 import type { Host, HostEventListener } from '../../core/hostTypes.js';
 import { installDesktopIntegration, type DesktopDeps } from './index.js';
 import { createFakeElectron, FakeWindow, menuItems, type FakeElectron, type MenuItem } from './testing/fakeElectron.js';
+import { manualTimers } from './testing/manualTimers.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -157,6 +158,27 @@ describe('notifications and the badge', () => {
     host.emit('tasks.onDidChange', { task: taskRecord({ id: 't1', status: 'review' }) });
     electron.notifications[0]?.click();
     expect(electron.app.focusSteals).toBe(1);
+  });
+
+  it('sums up a fleet finishing together in one notification; its click shows the board', async () => {
+    const host = scriptedHost();
+    const timers = manualTimers();
+    const { electron, window } = install(host, { timers });
+    await eventually(() => electron.app.badgeCounts.length > 0);
+    host.emit('tasks.onDidChange', { task: taskRecord({ id: 't1', status: 'review', title: 'One' }) });
+    host.emit('tasks.onDidChange', { task: taskRecord({ id: 't2', status: 'failed', title: 'Two' }) });
+    host.emit('tasks.onDidChange', { task: taskRecord({ id: 't3', status: 'review', title: 'Three' }) });
+    host.emit('tasks.onDidChange', { task: taskRecord({ id: 't4', status: 'needs_input', title: 'Four' }) });
+    // The first at once, the rest when the 2 s window ends: together.
+    expect(electron.notifications.map((n) => n.options.title)).toEqual(['“One” is ready for review']);
+    timers.fire();
+    expect(electron.notifications.map((n) => n.options)).toEqual([
+      { title: '“One” is ready for review', body: '' },
+      { title: '1 task needs you · 1 failed · 1 ready for review', body: '• “Four” needs you\n• “Two” failed\n• “Three” is ready for review' },
+    ]);
+    electron.notifications[1]?.click();
+    expect(window.isFocused()).toBe(true);
+    expect(window.webContents.sent).toEqual([]);
   });
 
   it('stays quiet while the window is in front: the board already shows it', async () => {

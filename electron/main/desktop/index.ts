@@ -4,7 +4,7 @@ import { appMenuTemplate } from './appMenu.js';
 import { startDesktopAttention } from './desktopAttention.js';
 import type { DesktopElectron, DesktopWindow } from './desktopElectron.js';
 import { loadDesktopPrefs, saveDesktopPrefs } from './desktopPrefs.js';
-import type { TimerApi } from './jsonFile.js';
+import type { TimerApi } from './timers.js';
 import { launchPath, openRepo, type RepoOpenerDeps } from './openRequests.js';
 import { TrayIcon } from './trayIcon.js';
 import { loadWindowState, restoreWindowState, trackWindowState } from './windowState.js';
@@ -117,7 +117,9 @@ export function installDesktopIntegration(electron: DesktopElectron, deps: Deskt
         focusWindow();
         sendToPage({ kind: 'openTask', taskId });
       },
+      focusWindow,
       onDidChangeCounts: (counts) => tray.update(counts),
+      ...(deps.timers ? { timers: deps.timers } : {}),
     }),
   );
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { REAL_TIMERS, type TimerApi } from './timers.js';
 
 /** The parsed JSON in `file`, or undefined when it is missing or not JSON (a hand edit, a torn write of an older version). */
 export function readJsonFile(file: string): unknown {
@@ -21,16 +22,6 @@ export async function writeJsonFileAtomically(file: string, value: unknown): Pro
   await fs.promises.writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
   await fs.promises.rename(temporary, file);
 }
-
-export interface TimerApi {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const REAL_TIMERS: TimerApi = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 /**
  * Saves the latest of many values once things are quiet for `delayMs`, one write at a time (two

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TimerApi } from './jsonFile.js';
+import { manualTimers } from './testing/manualTimers.js';
 import { installDesktopIntegration } from './index.js';
 import { createFakeElectron, FakeWindow } from './testing/fakeElectron.js';
 import { loadWindowState, SAVE_DELAY_MS, trackWindowState, visibleBounds, windowStateFile } from './windowState.js';
@@ -16,26 +16,6 @@ function tempHome(): string {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-window-'));
   homes.push(home);
   return home;
-}
-
-/** Timers the test fires by hand: "the user stopped dragging for 500 ms" without waiting 500 ms. */
-function manualTimers(): TimerApi & { pending: Array<{ callback: () => void; ms: number }>; fire(): void } {
-  const pending: Array<{ callback: () => void; ms: number }> = [];
-  return {
-    pending,
-    setTimeout: (callback, ms) => {
-      const timer = { callback, ms };
-      pending.push(timer);
-      return timer;
-    },
-    clearTimeout: (handle) => {
-      const index = pending.indexOf(handle as (typeof pending)[number]);
-      if (index !== -1) pending.splice(index, 1);
-    },
-    fire() {
-      for (const timer of pending.splice(0)) timer.callback();
-    },
-  };
 }
 
 const laptop = { workArea: { x: 0, y: 25, width: 1440, height: 875 } };

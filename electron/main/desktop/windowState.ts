@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { DesktopWindow, Display, Rectangle } from './desktopElectron.js';
-import { DebouncedJsonFile, readJsonFile, type TimerApi } from './jsonFile.js';
+import { DebouncedJsonFile, readJsonFile } from './jsonFile.js';
+import type { TimerApi } from './timers.js';
 
 export const WINDOW_STATE_FILE = 'window-state.json';
 /** 500 ms: a drag or resize sends dozens of events a second; one write after it ends is enough. */

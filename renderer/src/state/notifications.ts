@@ -3,6 +3,7 @@ import { visibleText } from '../../../shared/model/visibleText.js';
 import { describeWidening } from '../../../shared/model/widening.js';
 import { columnOf } from '../../../shared/model/boardColumns.js';
 import type { TasksById } from './tasksModel.js';
+import { createBatchWindow, type BatchWindow } from '../../../shared/contracts/batchWindow.js';
 import { REAL_TIMERS, type TimerApi } from './keyedThrottle.js';
 
 /**
@@ -97,57 +98,23 @@ export function summarize(raw: readonly AttentionItem[]): NotificationContent {
   return { title: parts.join(' · '), body: listed.join('\n'), tag: NOTIFICATION_TAG, taskId: null };
 }
 
-export interface NotificationBatcher {
-  add(items: readonly AttentionItem[]): void;
-  dispose(): void;
-}
+export type NotificationBatcher = BatchWindow<AttentionItem>;
 
 /** 2 s: a fleet finishing together makes one notification, and the user is never spammed. */
 export const NOTIFICATION_WINDOW_MS = 2_000;
 
-/**
- * At most one notification per window. The first item after a quiet window is shown at once;
- * items arriving within the window wait and are shown together when it ends. A task that
- * shows up twice in one batch counts once, with its latest state.
- */
+/** At most one notification per window (shared/contracts/batchWindow.ts); a task twice in one batch counts once. */
 export function createNotificationBatcher(opts: {
   show: (content: NotificationContent) => void;
   windowMs?: number;
   timers?: TimerApi;
 }): NotificationBatcher {
-  const windowMs = opts.windowMs ?? NOTIFICATION_WINDOW_MS;
-  const timers = opts.timers ?? REAL_TIMERS;
-  let lastShownAt: number | null = null;
-  let pending = new Map<string, AttentionItem>();
-  let timer: unknown = null;
-
-  function flush(): void {
-    timer = null;
-    if (pending.size === 0) return;
-    const batch = [...pending.values()];
-    pending = new Map();
-    lastShownAt = timers.now();
-    opts.show(summarize(batch));
-  }
-
-  return {
-    add(items) {
-      if (items.length === 0) return;
-      for (const item of items) {
-        pending.delete(item.taskId); // re-insert: the batch lists tasks in the order of their latest news
-        pending.set(item.taskId, item);
-      }
-      if (timer !== null) return;
-      const wait = lastShownAt === null ? 0 : lastShownAt + windowMs - timers.now();
-      if (wait <= 0) flush();
-      else timer = timers.setTimeout(flush, wait);
-    },
-    dispose() {
-      if (timer !== null) timers.clearTimeout(timer);
-      timer = null;
-      pending.clear();
-    },
-  };
+  return createBatchWindow({
+    keyOf: (item) => item.taskId,
+    show: (batch) => opts.show(summarize(batch)),
+    windowMs: opts.windowMs ?? NOTIFICATION_WINDOW_MS,
+    timers: opts.timers ?? REAL_TIMERS,
+  });
 }
 
 /** "(2) Flotilla" while tasks need the user, plain "Flotilla" otherwise. */
