@@ -125,13 +125,15 @@ export function installDesktopIntegration(electron: DesktopElectron, deps: Deskt
 
   // Each new window: where it was last time, its size and place saved as they change, and the
   // repo the first launch named opened once its page can follow.
-  const savedState = loadWindowState(deps.home);
+  // The latest known state: from the file at start, then from the window itself (a window
+  // reopened on macOS comes back where the last one was, whether or not its save has landed).
+  let savedState = loadWindowState(deps.home);
   let firstLaunchPath = launchPath(deps.argv ?? process.argv, { isPackaged: app.isPackaged, cwd: deps.cwd ?? process.cwd() });
   const windowFlushes: Array<() => Promise<void>> = [];
   const onWindowCreated = (_event: unknown, window: DesktopWindow) => {
     window.setBackgroundColor(background());
     if (savedState) restoreWindowState(window, savedState, electron.screen);
-    windowFlushes.push(trackWindowState(window, deps.home, deps.timers));
+    windowFlushes.push(trackWindowState(window, deps.home, { ...(deps.timers ? { timers: deps.timers } : {}), onSnapshot: (state) => (savedState = state) }));
     const repoPath = firstLaunchPath;
     firstLaunchPath = null;
     if (repoPath !== null) window.webContents.once('did-finish-load', () => void openRepo(opener, repoPath));

@@ -46,7 +46,7 @@ describe('saving the window’s size and place', () => {
     const home = tempHome();
     const timers = manualTimers();
     const window = new FakeWindow();
-    const flush = trackWindowState(window, home, timers);
+    const flush = trackWindowState(window, home, { timers });
     for (let x = 10; x <= 300; x += 10) window.moveTo(x, 50);
     // A drag is dozens of events: one timer waits for the end of it, nothing is written yet.
     expect(timers.pending).toHaveLength(1);
@@ -62,7 +62,7 @@ describe('saving the window’s size and place', () => {
   it('saves at once when the window closes, with the size it has when not maximized', async () => {
     const home = tempHome();
     const window = new FakeWindow();
-    const flush = trackWindowState(window, home, manualTimers());
+    const flush = trackWindowState(window, home, { timers: manualTimers() });
     window.setBounds({ width: 1000, height: 700 });
     window.maximize();
     window.emit('close');
@@ -89,6 +89,11 @@ describe('saving the window’s size and place', () => {
     expect(window.isMaximized()).toBe(false);
     window.emit('ready-to-show');
     expect(window.isMaximized()).toBe(true);
+    // macOS: the window closed, the app stayed; the next one comes back where that one was.
+    window.moveTo(300, 200);
+    window.emit('close');
+    const reopened = electron.app.createWindow(new FakeWindow());
+    expect(reopened.bounds).toEqual({ x: 300, y: 200, width: 1000, height: 700 });
     await dispose();
   });
 });

@@ -80,8 +80,12 @@ export function restoreWindowState(window: DesktopWindow, saved: WindowState, sc
  * closes. The normal bounds (not those of full screen) are saved even while maximized, so un-maximizing after a restart
  * returns to the size the user chose. Returns a function that saves what is pending.
  */
-export function trackWindowState(window: DesktopWindow, home: string, timers?: TimerApi): () => Promise<void> {
-  const file = new DebouncedJsonFile(windowStateFile(home), SAVE_DELAY_MS, timers);
+export function trackWindowState(
+  window: DesktopWindow,
+  home: string,
+  options: { timers?: TimerApi; onSnapshot?: (state: WindowState) => void } = {},
+): () => Promise<void> {
+  const file = new DebouncedJsonFile(windowStateFile(home), SAVE_DELAY_MS, options.timers);
   const snapshot = (): WindowState => {
     const bounds = window.getNormalBounds();
     return {
@@ -93,7 +97,10 @@ export function trackWindowState(window: DesktopWindow, home: string, timers?: T
     };
   };
   const onChange = () => {
-    if (!window.isDestroyed()) file.schedule(snapshot());
+    if (window.isDestroyed()) return;
+    const state = snapshot();
+    options.onSnapshot?.(state);
+    file.schedule(state);
   };
   window.on('resize', onChange);
   window.on('move', onChange);
