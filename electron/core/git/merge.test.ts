@@ -193,4 +193,45 @@ describe('mergeTaskBranch', () => {
     expect(revParse(repo, 'main')).toBe(main);
     expect(snapshot(repo)).toEqual(before);
   });
+
+  it('rebases: the task commits replayed onto a base that moved, authors and messages kept, a merge of the base dropped', async () => {
+    const { repo, worktree, branch } = await repoWithTask();
+    const second = commitFiles(worktree, { 'feature.txt': 'feature v2\n' }, 'second turn');
+    const userCommit = commitFiles(repo, { 'other.txt': 'user moved on\n' }, 'user work');
+    // The task merged the base into itself (as Resolve with agent would): that commit is not replayed.
+    git(worktree, 'merge', '--no-edit', '--quiet', 'main');
+    const taskTip = revParse(worktree, 'HEAD');
+    const result = await mergeTaskBranch({ repoPath: repo, branch, baseBranch: 'main', strategy: 'rebase', message: 'unused' });
+    if (!result.ok) throw new Error(result.message);
+    expect(revParse(repo, 'main')).toBe(result.commit);
+    expect(git(repo, 'rev-list', '--merges', 'main').trim()).toBe('');
+    expect(git(repo, 'log', '--format=%s', `${userCommit}..main`).trim().split('\n')).toEqual(['second turn', 'task work']);
+    expect(parents(repo, parents(repo, result.commit)[0] ?? '')).toEqual([userCommit]);
+    expect(git(repo, 'log', '-1', '--format=%an <%ae>', result.commit).trim()).toBe(git(repo, 'log', '-1', '--format=%an <%ae>', second).trim());
+    expect(fs.readFileSync(path.join(repo, 'feature.txt'), 'utf8')).toBe('feature v2\n');
+    expect(fs.readFileSync(path.join(repo, 'other.txt'), 'utf8')).toBe('user moved on\n');
+    expect(git(repo, 'status', '--porcelain').trim()).toBe('');
+    // The task branch itself is untouched: the rebase wrote new commits only.
+    expect(revParse(repo, branch)).toBe(taskTip);
+  });
+
+  it('a rebase that conflicts changes nothing, like the other strategies', async () => {
+    const { repo, branch } = await repoWithTask({ 'shared.txt': 'one\nTASK\nthree\n' });
+    commitFiles(repo, { 'shared.txt': 'one\nUSER\nthree\n' }, 'user edit');
+    const before = { main: revParse(repo, 'main'), files: snapshot(repo) };
+    const result = await mergeTaskBranch({ repoPath: repo, branch, baseBranch: 'main', strategy: 'rebase', message: '' });
+    expect(result).toMatchObject({ ok: false, kind: 'conflict', files: ['shared.txt'] });
+    expect(revParse(repo, 'main')).toBe(before.main);
+    expect(snapshot(repo)).toEqual(before.files);
+    expect(fs.existsSync(path.join(repo, '.git', 'rebase-merge'))).toBe(false);
+  });
+
+  it('refuses a branch that moved since the caller reviewed it (changed), changing nothing', async () => {
+    const { repo, worktree, branch, tip } = await repoWithTask();
+    commitFiles(worktree, { 'feature.txt': 'sneaked in\n' }, 'after the review');
+    const before = revParse(repo, 'main');
+    const result = await mergeTaskBranch({ repoPath: repo, branch, baseBranch: 'main', strategy: 'squash', message: 'x', expectedTip: tip });
+    expect(result).toMatchObject({ ok: false, kind: 'changed' });
+    expect(revParse(repo, 'main')).toBe(before);
+  });
 });

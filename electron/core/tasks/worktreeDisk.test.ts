@@ -108,6 +108,8 @@ describe('removeWorktreeFolder', () => {
     expect(await removeWorktreeFolder({ home, tasks: store, folder: orphan, isUncommittedWorkConfirmed: true })).toEqual({ ok: true });
     expect(fs.existsSync(orphan)).toBe(false);
     expect(git(repo.path, 'worktree', 'list')).not.toContain('orphan');
+    // Nothing is lost: the uncommitted file was archived before the folder went.
+    expect(git(repo.path, 'show', 'refs/flotilla/archive/orphan-orphan:unsaved.txt')).toBe('work\n');
   });
 
   it('never deletes a folder git could not inspect, even when the user confirmed uncommitted work', async () => {

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { failure, type Failure } from '../../../shared/contract.js';
 import type { Repo, Task } from '../../../shared/model/task.js';
 import { isFinal, type TaskStatus } from '../../../shared/model/taskLifecycle.js';
+import { archiveWorktree } from '../git/archive.js';
 import { firstLines, runGit } from '../git/runGit.js';
 import { uncommittedPaths } from '../git/worktreeRecovery.js';
 import type { TaskStore } from '../store/taskStore.js';
@@ -109,6 +110,17 @@ export async function removeWorktreeFolder(opts: {
   const commonDir = await runGit(folder, ['rev-parse', '--path-format=absolute', '--git-common-dir']);
   if (commonDir.exitCode === 0) {
     const repoOfWorktree = path.dirname(commonDir.stdout.trim());
+    // Nothing is lost: uncommitted work goes to refs/flotilla/archive/<task-id> (or
+    // orphan-<folder> for a folder no task owns) first; a failed archive removes nothing.
+    if (dirty.length > 0) {
+      await archiveWorktree({
+        repoPath: repoOfWorktree,
+        worktreePath: folder,
+        branch: '',
+        taskId: owner?.id ?? `orphan-${path.basename(folder).replace(/[^A-Za-z0-9_-]/g, '_')}`,
+        message: `flotilla: archive of ${path.basename(folder)} before its removal from Settings → Disk`,
+      });
+    }
     const removed = await runGit(repoOfWorktree, ['worktree', 'remove', '--force', '--', folder]);
     if (removed.exitCode === 0) return { ok: true };
   }
