@@ -1,12 +1,14 @@
 import type { Task } from '../../../shared/model/task.js';
 import type { Host } from '../../core/hostTypes.js';
-import type { DesktopElectron, DesktopNotification, DesktopWindow } from './desktopElectron.js';
+import type { DesktopElectron, DesktopWindow } from './desktopElectron.js';
+import type { Notifier } from './notifier.js';
 import { createAlertBatcher, type AlertNotice } from './alertBatcher.js';
 import { countTasks, TaskAlertLog, type TaskAlert, type TaskCounts } from './taskAlerts.js';
 import type { TimerApi } from './timers.js';
 
 export interface DesktopAttentionDeps {
-  electron: Pick<DesktopElectron, 'app' | 'Notification'>;
+  electron: Pick<DesktopElectron, 'app'>;
+  notifier: Notifier;
   host: Pick<Host, 'handlers' | 'onEvent'>;
   getWindow: () => DesktopWindow | null;
   /** A notification about one task was clicked: bring the window forward with this task open. */
@@ -19,23 +21,15 @@ export interface DesktopAttentionDeps {
 }
 
 /**
- * 20: more than a screen of notifications; past that the oldest may be collected (losing only
- * its click handler, which Electron drops with the object).
- */
-const MAX_LIVE_NOTIFICATIONS = 20;
-
-/**
  * Desktop notifications for tasks that need the user, failed or are ready for review (each state
  * once; only while the window is not in front, where the board already shows it; at most one
  * notification per 2 s, several tasks summed up in one), and the
  * dock/taskbar badge with the Needs-you count. Follows the host's task events. Returns a disposer.
  */
 export function startDesktopAttention(deps: DesktopAttentionDeps): () => void {
-  const { app, Notification } = deps.electron;
+  const { app } = deps.electron;
   const tasks = new Map<string, Task>();
   const log = new TaskAlertLog();
-  // Held until clicked: a notification object Electron collects no longer reports its click.
-  const live = new Set<DesktopNotification>();
   let counts: TaskCounts = { running: -1, needsYou: -1 };
   let isDisposed = false;
 
@@ -47,19 +41,9 @@ export function startDesktopAttention(deps: DesktopAttentionDeps): () => void {
     deps.onDidChangeCounts?.(next);
   };
 
-  const show = (notice: AlertNotice) => {
-    if (!Notification.isSupported()) return;
-    const notification = new Notification({ title: notice.title, body: notice.body });
-    notification.on('click', () => {
-      live.delete(notification);
-      // A summary of several tasks opens the window on the board; one task's opens that task.
-      if (notice.taskId === null) deps.focusWindow();
-      else deps.openTask(notice.taskId);
-    });
-    live.add(notification);
-    if (live.size > MAX_LIVE_NOTIFICATIONS) live.delete(live.values().next().value as DesktopNotification);
-    notification.show();
-  };
+  // A summary of several tasks opens the window on the board; one task's opens that task.
+  const show = (notice: AlertNotice) =>
+    deps.notifier.show(notice, () => (notice.taskId === null ? deps.focusWindow() : deps.openTask(notice.taskId)));
   const batcher = createAlertBatcher(show, deps.timers);
   const notify = (alert: TaskAlert) => {
     const window = deps.getWindow();
@@ -92,7 +76,6 @@ export function startDesktopAttention(deps: DesktopAttentionDeps): () => void {
     isDisposed = true;
     unsubscribe();
     batcher.dispose();
-    live.clear();
     app.setBadgeCount(0);
   };
 }

@@ -35,6 +35,11 @@ describe('the desktop integration (electron/main/desktop)', () => {
     expect(sends).toEqual(['.send(APP_ACTION_CHANNEL, action)']);
   });
 
+  it('shows notifications in one place, whose body is escaped where the OS reads it as markup', () => {
+    const made = desktopText.match(/new \w*Notification\([^)]*\)/g) ?? [];
+    expect(made).toEqual(['new Notification({ title: content.title, body: inertNotificationBody(content.body, platform) })']);
+  });
+
   it('the preload passes app actions on only for the kinds the page knows, without the IPC event', () => {
     const preload = codeOf(PRELOAD_FILE);
     expect(preload).toMatch(/!APP_ACTION_KINDS\.includes\(kind\)\)\s*return/);

@@ -181,6 +181,21 @@ describe('notifications and the badge', () => {
     expect(window.webContents.sent).toEqual([]);
   });
 
+  it('shows the agent’s words as text on Linux, where notification bodies are markup', async () => {
+    const reason = 'see <a href="https://evil.example">docs</a> & <img src="file:///etc/passwd">';
+    for (const platform of ['linux', 'darwin'] as const) {
+      const host = scriptedHost();
+      const { electron } = install(host, { platform });
+      await eventually(() => electron.app.badgeCounts.length > 0);
+      host.emit('tasks.onDidChange', { task: taskRecord({ id: 't1', status: 'failed', title: '<b>x</b>', statusReason: reason }) });
+      expect(electron.notifications[0]?.options).toEqual(
+        platform === 'linux'
+          ? { title: '“<b>x</b>” failed', body: 'see &lt;a href="https://evil.example"&gt;docs&lt;/a&gt; &amp; &lt;img src="file:///etc/passwd"&gt;' }
+          : { title: '“<b>x</b>” failed', body: reason },
+      );
+    }
+  });
+
   it('stays quiet while the window is in front: the board already shows it', async () => {
     const host = scriptedHost();
     const { electron, window } = install(host);

@@ -5,6 +5,7 @@ import { startDesktopAttention } from './desktopAttention.js';
 import type { DesktopElectron, DesktopWindow } from './desktopElectron.js';
 import { loadDesktopPrefs, saveDesktopPrefs } from './desktopPrefs.js';
 import type { TimerApi } from './timers.js';
+import { createNotifier } from './notifier.js';
 import { launchPath, openRepo, type RepoOpenerDeps } from './openRequests.js';
 import { TrayIcon } from './trayIcon.js';
 import { loadWindowState, restoreWindowState, trackWindowState } from './windowState.js';
@@ -60,9 +61,11 @@ export function installDesktopIntegration(electron: DesktopElectron, deps: Deskt
     if (window.webContents.isLoading()) window.webContents.once('did-finish-load', send);
     else send();
   };
+  const notifier = createNotifier(electron.Notification, platform);
+  disposers.push(() => notifier.dispose());
   const notifyFailure = (message: string) => {
     console.error(`flotilla: ${message}`);
-    if (electron.Notification.isSupported()) new electron.Notification({ title: 'Flotilla', body: message }).show();
+    notifier.show({ title: 'Flotilla', body: message });
   };
   const opener: RepoOpenerDeps = { host: deps.host, focusWindow, onFailure: notifyFailure };
 
@@ -111,6 +114,7 @@ export function installDesktopIntegration(electron: DesktopElectron, deps: Deskt
   disposers.push(
     startDesktopAttention({
       electron,
+      notifier,
       host: deps.host,
       getWindow: deps.getWindow,
       openTask: (taskId) => {
