@@ -19,6 +19,8 @@ export function useGlobalShortcuts(store: AppStore): void {
     const view = createDomAppActionView(document, window);
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.isComposing) return;
+      // Alt+↓ opens a focused <select> on Windows and Linux: the list's own key, not Next task.
+      if (event.altKey && event.target instanceof HTMLSelectElement) return;
       const action = menuActionForChord(event);
       if (action === null) return;
       event.preventDefault();
