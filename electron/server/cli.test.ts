@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Repo, Task } from '../../shared/model/task.js';
+import type { Host } from '../core/hostTypes.js';
 import { PACKAGE_ROOT } from '../core/util/paths.js';
 import { main } from './cli.js';
 import type { CliIo } from './cliIo.js';
 import { serverFilePath } from './serverFile.js';
-import type { Host } from '../core/hostTypes.js';
-import type { Repo, Task } from '../../shared/model/task.js';
 import { serveRealHost, type ServedHost } from '../../test/fixtures/realHost.js';
 import { makeTempRepo, type TempRepo } from '../../test/fixtures/tempRepo.js';
 
