@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run dist`: installers for this platform in dist/ (electron-builder.js says which). First
+// `npm run dist`: installers for this platform in dist/ (build/electron-builder.js says which). First
 // better-sqlite3 is built for Electron into out/native (bin/electronNative.js), then
 // electron-builder packages the app, downloading Electron itself. Where either cannot run, it
 // stops with one line on stderr that says why; electron-builder's full log is in
@@ -14,6 +14,7 @@ import { ensureElectronNative } from './electronNative.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(path.join(ROOT, 'package.json'));
 const LOG = path.join(ROOT, 'dist', 'electron-builder.log');
+const CONFIG = path.join('build', 'electron-builder.js');
 
 process.exitCode = await dist().catch((error) => fail(error instanceof Error ? error.message : String(error)));
 
@@ -41,7 +42,7 @@ function electronBuilder() {
   const cli = path.join(path.dirname(require.resolve('electron-builder/package.json')), 'cli.js');
   // --publish never: uploading is a release step; the feed URL (FLOTILLA_UPDATE_URL) is still
   // written into the app so it can find updates.
-  const child = spawn(process.execPath, [cli, '--publish', 'never'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, '--config', CONFIG, '--publish', 'never'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let partialLine = '';
   const onData = (chunk) => {

@@ -17,6 +17,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const run = promisify(execFile);
 const FEED = 'https://updates.flotilla.test/stable';
+/** As bin/dist.js passes it to electron-builder: relative to the project folder. */
+const CONFIG = './build/electron-builder.js';
 
 interface BuilderConfig {
   appId?: string;
@@ -32,7 +34,7 @@ interface BuilderConfig {
   win?: { target?: string[]; icon?: string };
 }
 
-/** electron-builder's own loader (it finds electron-builder.js) and its schema validation. */
+/** electron-builder's own loader and its schema validation. */
 const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
   getConfig(projectDir: string, configPath: string | null, configFromOptions: object | null): Promise<BuilderConfig>;
   validateConfiguration(config: object, debugLogger: object): Promise<void>;
@@ -69,11 +71,11 @@ function listFiles(dir: string): string[] {
 
 let config: BuilderConfig;
 beforeAll(async () => {
-  config = await getConfig(ROOT, null, null);
+  config = await getConfig(ROOT, CONFIG, null);
 });
 
 describe('electron-builder configuration', () => {
-  it('is the one file electron-builder finds, and its own schema accepts it', async () => {
+  it('is one file, build/electron-builder.js, and electron-builder\'s own schema accepts it', async () => {
     expect(config.appId).toBe('dev.flotilla.app');
     expect(config.productName).toBe('Flotilla');
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
@@ -130,7 +132,7 @@ describe('electron-builder configuration', () => {
 
   it('has an update feed only when FLOTILLA_UPDATE_URL is set at build time', async () => {
     const publishWith = async (env: NodeJS.ProcessEnv) => {
-      const script = `const c = (await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'electron-builder.js')).href)})).default; console.log(JSON.stringify(c.publish));`;
+      const script = `const c = (await import(${JSON.stringify(pathToFileURL(path.join(ROOT, CONFIG)).href)})).default; console.log(JSON.stringify(c.publish));`;
       const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, FLOTILLA_UPDATE_URL: '', ...env } });
       return JSON.parse(stdout) as unknown;
     };
@@ -193,6 +195,7 @@ describe('electron-builder --dir with a stand-in Electron', () => {
       targets: 'LINUX_DIR',
       publish: 'never',
       config: {
+        extends: CONFIG,
         electronDist,
         directories: { output: path.join(work, 'dist') },
         // Added to the project's own entry (electron-builder concatenates arrays).

@@ -5,7 +5,7 @@ import type { AppUpdater } from 'electron-updater';
 /**
  * Auto-update with electron-updater, off unless this build was given a feed: electron-builder
  * writes `resources/app-update.yml` only when `npm run dist` ran with FLOTILLA_UPDATE_URL set
- * (electron-builder.config.cjs). A "Check for updates" menu item calls checkForUpdates() and
+ * (build/electron-builder.js). A "Check for updates" menu item calls checkForUpdates() and
  * shows its message, which says which case this is.
  */
 

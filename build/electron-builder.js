@@ -1,5 +1,6 @@
 // electron-builder configuration: `npm run dist` (bin/dist.js) builds this platform's installers
-// into dist/. Checked against electron-builder's own schema by build/electronBuilderConfig.test.ts.
+// into dist/ with it (`electron-builder --config build/electron-builder.js`; paths below are from
+// the project folder). Checked against electron-builder's own schema by test/packaging.test.ts.
 //
 // Updates: electron-updater reads the feed this build was given. Set FLOTILLA_UPDATE_URL (a
 // folder served over https holding latest*.yml and the installers) when running `npm run dist`;
