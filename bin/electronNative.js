@@ -15,8 +15,10 @@ const DEFAULT_HEADERS_URL = 'https://www.electronjs.org/headers';
 
 /**
  * Makes sure out/native holds builds for `electronVersion`, rebuilding when they are missing or
- * stale. Electron's headers come from `headersUrl` (FLOTILLA_ELECTRON_HEADERS_URL, for a mirror). Resolves `{ ok: true, dir, built }` or `{ ok: false, reason }` (one line, no stack).
- * `onBuildStart` is called once, just before a rebuild begins (it can take a minute or two).
+ * stale (another Electron, another package version, a damaged binary). Electron's headers come
+ * from `headersUrl` (FLOTILLA_ELECTRON_HEADERS_URL, for a mirror). Resolves
+ * `{ ok: true, dir, built }` or `{ ok: false, reason }` (one line, no stack). `onBuildStart` is
+ * called once, just before a rebuild begins (it can take a minute or two).
  */
 export async function ensureElectronNative(opts) {
   try {
@@ -30,14 +32,13 @@ async function ensure({
   electronVersion,
   arch = process.arch,
   root = ROOT,
-  force = false,
   headersUrl = process.env.FLOTILLA_ELECTRON_HEADERS_URL || DEFAULT_HEADERS_URL,
   onBuildStart = () => {},
 }) {
   const native = await import(pathToFileURL(path.join(root, 'out', 'electron', 'core', 'util', 'nativeModules.js')).href);
   const dir = native.electronNativeDir(root, { platform: process.platform, arch });
   const installed = Object.fromEntries(Object.keys(native.ELECTRON_ADDONS).map((addon) => [addon, native.installedVersion(addon, root)]));
-  if (!force && native.electronNativeProblem(dir, { electron: electronVersion }, installed) === null) {
+  if (native.electronNativeProblem(dir, { electron: electronVersion }, installed) === null) {
     return { ok: true, dir, built: false };
   }
   try {
