@@ -14,7 +14,7 @@ import { APP_ACTION_CHANNEL, MENU_ACTIONS } from '../../shared/contracts/menuAct
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PRELOAD_FILE = path.join(HERE, 'preload.cts');
 const WIRE_FILE = path.join(HERE, '..', '..', 'shared', 'contracts', 'wire.ts');
-const MAIN_FILE = path.join(HERE, '..', 'main', 'main.ts');
+const MAIN_DIR = path.join(HERE, '..', 'main');
 
 function parse(file: string): ts.SourceFile {
   return ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
@@ -84,7 +84,12 @@ describe('the preload’s copy of the wire protocol', () => {
         : [],
     );
     expect(flags.sort()).toEqual(['flotilla-events', 'flotilla-methods']);
-    const main = fs.readFileSync(MAIN_FILE, 'utf8');
+    // Whichever file of electron/main creates the window (main.ts or its composition root).
+    const main = fs
+      .readdirSync(MAIN_DIR)
+      .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
+      .map((name) => fs.readFileSync(path.join(MAIN_DIR, name), 'utf8'))
+      .join('\n');
     for (const flag of flags) expect(main).toContain(`\`--${flag}=\${`);
   });
 });
