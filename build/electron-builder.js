@@ -23,6 +23,8 @@ export default {
     '!out/native/**',
     // Source maps and type declarations help no one at run time (openai alone ships ~2,000).
     '!**/*.{map,d.ts,d.mts,d.cts}',
+    // The renderer's libraries are bundled into out/renderer by Vite; the host imports none.
+    '!node_modules/{react,react-dom,scheduler,zustand,@dnd-kit,@xterm/xterm,@xterm/addon-fit,@xterm/addon-search,@xterm/addon-web-links,@xterm/addon-webgl}/**',
     // Sources and Node's build of the addons: the app loads better-sqlite3's Electron build
     // from resources/native, and node-pty needs only its lib/ and binaries.
     '!node_modules/better-sqlite3/{build,deps,src}/**',
