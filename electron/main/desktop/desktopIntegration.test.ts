@@ -303,6 +303,27 @@ describe('opening a repo from outside the window', () => {
     expect(electron.notifications[0]?.options.body).toContain(`Could not open ${notRepo}`);
   });
 
+  it('the first launch’s path is opened too when the window was there before the integration', async () => {
+    const { real, repo, opened } = await realHostAndRepo();
+    const electron = createFakeElectron();
+    const window = new FakeWindow();
+    const home = real.home;
+    fs.writeFileSync(path.join(home, 'window-state.json'), JSON.stringify({ x: 10, y: 40, width: 900, height: 600, isMaximized: false }));
+    const dispose = installDesktopIntegration(electron, {
+      host: real.host,
+      getWindow: () => window,
+      home,
+      checkForUpdates: () => undefined,
+      argv: ['/usr/bin/electron', '/app', repo.path],
+      platform: 'linux',
+    });
+    cleanups.push(dispose);
+    await eventually(() => opened.length > 0);
+    expect(opened).toEqual([repo.path]);
+    // Already on screen: left where it is.
+    expect(window.bounds).toEqual({ x: 100, y: 100, width: 1280, height: 820 });
+  });
+
   it('the first launch’s path is opened once the page has loaded, so it hears the event', async () => {
     const { real, repo, opened } = await realHostAndRepo();
     const { window } = install(real.host, { home: real.home, argv: ['/usr/bin/electron', '/app', repo.path] });

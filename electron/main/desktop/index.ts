@@ -34,9 +34,12 @@ const BACKGROUND = { light: '#f6f6f7', dark: '#101012' };
 /**
  * Everything that makes Flotilla feel like a desktop app, wired to the host: the application menu,
  * notifications and the badge, the optional tray icon, the window's size and place kept across
- * starts, the OS's light or dark theme, and repos opened from a second launch. Call it once the
- * app is ready and the host is up, before the main window is created (its saved bounds are applied
- * when it is). Returns a disposer that saves what is pending.
+ * starts, the OS's light or dark theme, and repos opened from a second launch.
+ *
+ * Call it once the app is ready and the host is up, and before the main window is created: a
+ * window is placed where the last one was as Electron creates it (`browser-window-created`). A
+ * window that already exists is saved and themed but not moved. Await the returned disposer on
+ * quit, before the host is disposed: it stops following the host and writes what is pending.
  */
 export function installDesktopIntegration(electron: DesktopElectron, deps: DesktopDeps): () => Promise<void> {
   const { app } = electron;
@@ -128,22 +131,31 @@ export function installDesktopIntegration(electron: DesktopElectron, deps: Deskt
   );
 
   // Each new window: where it was last time, its size and place saved as they change, and the
-  // repo the first launch named opened once its page can follow.
-  // The latest known state: from the file at start, then from the window itself (a window
-  // reopened on macOS comes back where the last one was, whether or not its save has landed).
+  // repo the first launch named opened once its page can follow. The latest known state comes
+  // from the file at start, then from the window itself (a window reopened on macOS comes back
+  // where the last one was, whether or not its save has landed).
   let savedState = loadWindowState(deps.home);
   let firstLaunchPath = launchPath(deps.argv ?? process.argv, { isPackaged: app.isPackaged, cwd: deps.cwd ?? process.cwd() });
   const windowFlushes: Array<() => Promise<void>> = [];
-  const onWindowCreated = (_event: unknown, window: DesktopWindow) => {
+  const adoptWindow = (window: DesktopWindow, isNew: boolean) => {
     window.setBackgroundColor(background());
-    if (savedState) restoreWindowState(window, savedState, electron.screen);
+    if (savedState && isNew) restoreWindowState(window, savedState, electron.screen);
     windowFlushes.push(trackWindowState(window, deps.home, { ...(deps.timers ? { timers: deps.timers } : {}), onSnapshot: (state) => (savedState = state) }));
     const repoPath = firstLaunchPath;
     firstLaunchPath = null;
-    if (repoPath !== null) window.webContents.once('did-finish-load', () => void openRepo(opener, repoPath));
+    if (repoPath === null) return;
+    // A new window has not started loading yet: wait for its page. One that was there before
+    // this was installed may have loaded already.
+    if (isNew || window.webContents.isLoading()) window.webContents.once('did-finish-load', () => void openRepo(opener, repoPath));
+    else void openRepo(opener, repoPath);
   };
+  const onWindowCreated = (_event: unknown, window: DesktopWindow) => adoptWindow(window, true);
   app.on('browser-window-created', onWindowCreated);
   disposers.push(() => app.removeListener('browser-window-created', onWindowCreated));
+  // Installed after the window was made (it should be before: see the doc comment): it is not
+  // moved, but still saved and themed.
+  const existing = deps.getWindow();
+  if (existing && !existing.isDestroyed()) adoptWindow(existing, false);
 
   // One app per data folder (main.ts holds the single-instance lock): a second launch hands its
   // path to this one, which adds and shows that repo; without a path it just comes to the front.
