@@ -1,14 +1,15 @@
 import type { Task } from '../../../shared/model/task.js';
 import type { Host } from '../../core/hostTypes.js';
-import type { DesktopElectron, DesktopWindow } from './desktopElectron.js';
+import type { DesktopWindow } from './desktopElectron.js';
 import type { Notifier } from './notifier.js';
 import { createAlertBatcher, type AlertNotice } from './alertBatcher.js';
 import { countTasks, TaskAlertLog, type TaskAlert, type TaskCounts } from './taskAlerts.js';
 import type { TimerApi } from './timers.js';
 
 export interface DesktopAttentionDeps {
-  electron: Pick<DesktopElectron, 'app'>;
   notifier: Notifier;
+  /** Shows the Needs-you count on the dock or taskbar (0: none). */
+  showBadge(needsYou: number): void;
   host: Pick<Host, 'handlers' | 'onEvent'>;
   getWindow: () => DesktopWindow | null;
   /** A notification about one task was clicked: bring the window forward with this task open. */
@@ -27,7 +28,6 @@ export interface DesktopAttentionDeps {
  * dock/taskbar badge with the Needs-you count. Follows the host's task events. Returns a disposer.
  */
 export function startDesktopAttention(deps: DesktopAttentionDeps): () => void {
-  const { app } = deps.electron;
   const tasks = new Map<string, Task>();
   const log = new TaskAlertLog();
   let counts: TaskCounts = { running: -1, needsYou: -1 };
@@ -36,7 +36,7 @@ export function startDesktopAttention(deps: DesktopAttentionDeps): () => void {
   const updateCounts = () => {
     const next = countTasks(tasks.values());
     if (next.running === counts.running && next.needsYou === counts.needsYou) return;
-    if (next.needsYou !== counts.needsYou) app.setBadgeCount(next.needsYou);
+    if (next.needsYou !== counts.needsYou) deps.showBadge(next.needsYou);
     counts = next;
     deps.onDidChangeCounts?.(next);
   };
@@ -76,6 +76,6 @@ export function startDesktopAttention(deps: DesktopAttentionDeps): () => void {
     isDisposed = true;
     unsubscribe();
     batcher.dispose();
-    app.setBadgeCount(0);
+    deps.showBadge(0);
   };
 }

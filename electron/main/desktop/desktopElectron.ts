@@ -31,6 +31,8 @@ export interface DesktopWindow {
   /** The bounds the window has when neither maximized nor full screen: what to restore. */
   getNormalBounds(): Rectangle;
   setBackgroundColor(color: string): void;
+  /** Windows: a small image over the taskbar button, with a description for screen readers. */
+  setOverlayIcon(overlay: DesktopImage | null, description: string): void;
   on(event: 'resize', listener: () => void): unknown;
   on(event: 'move', listener: () => void): unknown;
   on(event: 'maximize', listener: () => void): unknown;

@@ -219,6 +219,17 @@ describe('notifications and the badge', () => {
     await dispose();
     expect(electron.app.badgeCounts.at(-1)).toBe(0);
   });
+
+  it('on Windows, where the taskbar has no number badge, puts a dot that says the count over its button', async () => {
+    const host = scriptedHost([taskRecord({ id: 't1', status: 'needs_input' })]);
+    const { window } = install(host, { platform: 'win32' });
+    await eventually(() => window.overlay === '1 needs you');
+    host.emit('tasks.onDidChange', { task: taskRecord({ id: 't2', status: 'failed' }) });
+    expect(window.overlay).toBe('2 need you');
+    host.emit('tasks.onDidChange', { task: taskRecord({ id: 't1', status: 'running' }) });
+    host.emit('tasks.onDidChange', { task: taskRecord({ id: 't2', status: 'discarded' }) });
+    expect(window.overlay).toBeNull();
+  });
 });
 
 describe('the tray icon', () => {

@@ -7,6 +7,7 @@ import { loadDesktopPrefs, saveDesktopPrefs } from './desktopPrefs.js';
 import type { TimerApi } from './timers.js';
 import { createNotifier } from './notifier.js';
 import { launchPath, openRepo, type RepoOpenerDeps } from './openRequests.js';
+import { showNeedsYouBadge } from './taskbarBadge.js';
 import { TrayIcon } from './trayIcon.js';
 import { loadWindowState, restoreWindowState, trackWindowState } from './windowState.js';
 
@@ -116,8 +117,8 @@ export function installDesktopIntegration(electron: DesktopElectron, deps: Deskt
 
   disposers.push(
     startDesktopAttention({
-      electron,
       notifier,
+      showBadge: (needsYou) => showNeedsYouBadge(electron, platform, deps.getWindow(), needsYou),
       host: deps.host,
       getWindow: deps.getWindow,
       openTask: (taskId) => {

@@ -4,11 +4,16 @@ import type { TaskCounts } from './taskAlerts.js';
 /** 32×32 px: a sail (the app's mark), drawn in the accent blue; the OS scales it to its tray size. */
 const TRAY_ICON = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAYAAABzenr0AAAAbUlEQVR42u3XwQ0AIQhEUfranrZuu/h2sFEXFMkcuMqLEwna8zY7WSaAAA6HkAGAAKsIj+xTAdgF4ANAeQADAKIA3ATAG8ACgDIAfgC4HoADgAwAtJLNAAiqqRsIbz4SQWhzj1fAzlGsj0lNQAd4AyeGYeLaNgAAAABJRU5ErkJggg==';
 
+/** "1 needs you", "3 need you". */
+export function describeNeedsYou(count: number): string {
+  return `${count} ${count === 1 ? 'needs' : 'need'} you`;
+}
+
 /** "2 running · 1 needs you", "Nothing running", "3 need you". */
 export function describeCounts(counts: TaskCounts): string {
   const parts: string[] = [];
   if (counts.running > 0) parts.push(`${counts.running} running`);
-  if (counts.needsYou > 0) parts.push(`${counts.needsYou} ${counts.needsYou === 1 ? 'needs' : 'need'} you`);
+  if (counts.needsYou > 0) parts.push(describeNeedsYou(counts.needsYou));
   return parts.length === 0 ? 'Nothing running' : parts.join(' · ');
 }
 
@@ -61,7 +66,7 @@ export class TrayIcon {
     if (this.deps.platform === 'darwin') this.tray.setTitle(this.counts.needsYou > 0 ? String(this.counts.needsYou) : '');
     const menu = this.deps.electron.Menu.buildFromTemplate([
       { label: `${this.counts.running} running`, enabled: false },
-      { label: `${this.counts.needsYou} ${this.counts.needsYou === 1 ? 'needs' : 'need'} you`, enabled: false },
+      { label: describeNeedsYou(this.counts.needsYou), enabled: false },
       { type: 'separator' },
       { label: 'Show Flotilla', click: () => this.deps.onShowWindow() },
       { type: 'separator' },

@@ -33,6 +33,8 @@ export class FakeWindow extends EventEmitter implements DesktopWindow {
   isFocusedNow = false;
   isMaximizedNow = false;
   backgroundColor: string | null = null;
+  /** Windows' taskbar overlay: its description, or null without one. */
+  overlay: string | null = null;
   isDestroyed(): boolean {
     return this.isDestroyedNow;
   }
@@ -69,6 +71,9 @@ export class FakeWindow extends EventEmitter implements DesktopWindow {
   }
   setBackgroundColor(color: string): void {
     this.backgroundColor = color;
+  }
+  setOverlayIcon(overlay: NativeImage | null, description: string): void {
+    this.overlay = overlay === null ? null : description;
   }
   /** The user dragged the window: Electron emits `move` (often many times). */
   moveTo(x: number, y: number): void {
