@@ -94,3 +94,14 @@ describe('flotilla open PATH', () => {
     }
   });
 });
+
+describe('light and dark', () => {
+  it('follow the OS while the page is open (what Electron reports with nativeTheme on "system")', async () => {
+    const { page } = await openWorld({ browser, hosts });
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(theme).toBe('dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(theme).toBe('light');
+  });
+});
