@@ -101,8 +101,8 @@ export const hostMethods = {
     input: z.object({ id: z.string().min(1), afterSeq: z.number().int().nonnegative().optional() }),
     output: resultOf({ events: z.array(TaskEventSchema) }),
   },
-  /** `uncommitted`: paths changed in the worktree but not committed (not in `diff`; a merge refuses them unless included). */
-  'tasks.diff': { input: TaskId, output: resultOf({ diff: TaskDiffSchema, uncommitted: z.array(z.string()).optional() }) },
+  /** `turn`: only that turn's checkpoint against the commit before it. `uncommitted`: paths changed in the worktree but not committed (not in `diff`; a merge refuses them unless included). */
+  'tasks.diff': { input: TaskId.extend({ turn: z.number().int().positive().optional() }), output: resultOf({ diff: TaskDiffSchema, uncommitted: z.array(z.string()).optional() }) },
   /**
    * The latest command start or agent message of every task whose agent is at work: what its
    * card's activity line shows after a reload, before new events arrive.

@@ -165,7 +165,7 @@ export async function createHost(opts: {
     'tasks.list': async () => ({ tasks: tasks.list() }),
     'tasks.get': async (input) => tasks.get(input.id),
     'tasks.events': async (input) => tasks.events(input.id, input.afterSeq),
-    'tasks.diff': (input) => tasks.diff(input.id),
+    'tasks.diff': (input) => tasks.diff(input.id, input.turn),
     'tasks.recentActivity': async () => {
       const working = taskStore.list().filter((task) => task.status === 'running' || task.status === 'needs_input');
       return { events: journal.lastOfKinds(working.map((task) => task.id), ['command_started', 'agent_message']) };

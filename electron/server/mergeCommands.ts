@@ -31,15 +31,19 @@ export const showCommand: ClientCommand = {
 
 export const diffCommand: ClientCommand = {
   name: 'task diff',
-  usage: 'task diff ID',
-  options: {},
+  usage: 'task diff ID [--turn N] [--stat] [--json]',
+  options: { turn: { type: 'string' }, stat: { type: 'boolean' } },
   positionals: ['ID'],
+  validate: (values) =>
+    values.turn === undefined || /^[1-9][0-9]{0,8}$/.test(String(values.turn)) ? undefined : `--turn must be a turn number (1, 2, …), not '${String(values.turn)}'`,
   async run(ctx) {
-    return replied(ctx, ctx.client.invoke('tasks.diff', { id: arg(ctx, 0) }), ({ diff, uncommitted = [] }) => {
+    const turn = typeof ctx.values.turn === 'string' ? Number(ctx.values.turn) : undefined;
+    const request = { id: arg(ctx, 0), ...(turn !== undefined ? { turn } : {}) };
+    return replied(ctx, ctx.client.invoke('tasks.diff', request), ({ diff, uncommitted = [] }) => {
       if (ctx.isJson) return printed(ctx, { ...diff, uncommitted }, '');
-      const { text, notes } = formatDiff(diff);
-      // Notes go to stderr so that stdout stays a patch `git apply` can read.
-      for (const note of notes) ctx.io.stderr(`flotilla: note: ${note}`);
+      for (const file of diff.files) {
+        if (file.sensitive) ctx.io.stderr(inertLine(`flotilla: note: execution-sensitive: ${file.path} (${file.sensitiveReason ?? 'runs code'})`));
+      }
       if (uncommitted.length > 0) {
         ctx.io.stderr(
           inertLine(
@@ -47,6 +51,18 @@ export const diffCommand: ClientCommand = {
           ),
         );
       }
+      if (ctx.values.stat === true) {
+        // One line per file, like `git diff --numstat` plus a total: names made inert for the terminal.
+        const lines = diff.files.map((file) => inertLine(`${file.change === 'binary' ? '-' : file.additions}\t${file.change === 'binary' ? '-' : file.deletions}\t${file.path}${file.sensitive ? '\t(sensitive)' : ''}`));
+        const additions = diff.files.reduce((n, f) => n + f.additions, 0);
+        const deletions = diff.files.reduce((n, f) => n + f.deletions, 0);
+        lines.push(`${diff.files.length} files changed, +${additions} -${deletions}`);
+        ctx.io.stdout(lines.join('\n'));
+        return EXIT_OK;
+      }
+      const { text, notes } = formatDiff(diff);
+      // Notes go to stderr so that stdout stays a patch `git apply` can read.
+      for (const note of notes) ctx.io.stderr(`flotilla: note: ${note}`);
       // Exact into a file or pipe (`task diff 3 > fix.patch`), inert on a terminal.
       if (text !== '') ctx.io.stdoutExact(text);
       return EXIT_OK;

@@ -13,14 +13,23 @@ export const FileDiffSchema = z.object({
   patch: z.string(),
   /** True when the patch was too big to send whole and was cut. */
   isTruncated: z.boolean(),
+  /**
+   * True when the file is execution-sensitive: something runs it or its scripts (CI
+   * workflows, hooks, Makefiles, Dockerfiles, editor tasks, a manifest whose scripts changed).
+   */
+  sensitive: z.boolean(),
+  /** What kind of sensitive file it is ("CI workflow", "package.json scripts changed"); null when not. */
+  sensitiveReason: z.string().nullable(),
 });
 export type FileDiff = z.infer<typeof FileDiffSchema>;
 
 export const TaskDiffSchema = z.object({
   /** Commit the diff is taken from: the merge base of the task branch and its base. */
   fromCommit: z.string(),
-  /** Commit the diff goes to: the tip of the task branch. */
+  /** Commit the diff goes to: the tip of the task branch (or the turn's checkpoint). */
   toCommit: z.string(),
+  /** The turn this diff is limited to (its checkpoint against the commit before it); absent for the whole task. */
+  turn: z.number().int().positive().optional(),
   files: z.array(FileDiffSchema),
 });
 export type TaskDiff = z.infer<typeof TaskDiffSchema>;

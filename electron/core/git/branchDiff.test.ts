@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FileDiff } from '../../../shared/model/diff.js';
-import { branchDiff, capPatch, MAX_PATCH_BYTES, parseRawAndNumstat, splitPatch } from './branchDiff.js';
+import { branchDiff, capPatch, MAX_PATCH_BYTES, parseRawAndNumstat, splitPatch, turnDiff } from './branchDiff.js';
 import { commitFiles, git, makeRepo, removeTempDirs, revParse, writeFiles } from './testRepos.js';
 
 afterAll(removeTempDirs);
@@ -133,5 +133,35 @@ describe('diff parsing helpers', () => {
     expect(capPatch('abc\ndef\n', 100)).toEqual({ text: 'abc\ndef\n', isTruncated: false });
     expect(capPatch('abc\ndef\n', 6)).toEqual({ text: 'abc\n', isTruncated: true });
     expect(capPatch('üüü', 3)).toEqual({ text: 'ü', isTruncated: true });
+  });
+});
+
+describe('turnDiff and sensitive files', () => {
+  it("shows only one turn's checkpoint against the commit before it, with sensitive files flagged", async () => {
+    const repo = makeRepo({ 'package.json': '{"name":"x","version":"1.0.0","scripts":{"test":"vitest"}}\n', 'a.txt': 'a\n' });
+    git(repo, 'checkout', '--quiet', '-b', 'flotilla/t');
+    const turn1 = commitFiles(repo, { 'a.txt': 'a\nturn one\n', 'package.json': '{"name":"x","version":"1.0.1","scripts":{"test":"vitest"}}\n' }, 'turn 1');
+    const turn2 = commitFiles(
+      repo,
+      { 'b.txt': 'turn two\n', '.github/workflows/ci.yml': 'on: push\n', 'package.json': '{"name":"x","version":"1.0.1","scripts":{"test":"vitest","postinstall":"sh x"}}\n' },
+      'turn 2',
+    );
+
+    const first = await turnDiff({ repoPath: repo, checkpoint: turn1, turn: 1 });
+    expect(first).toMatchObject({ toCommit: turn1, turn: 1 });
+    expect(byPath(first.files)['a.txt']).toMatchObject({ additions: 1, sensitive: false });
+    // A version bump leaves the scripts alone: not flagged.
+    expect(byPath(first.files)['package.json']).toMatchObject({ sensitive: false, sensitiveReason: null });
+
+    const second = await turnDiff({ repoPath: repo, checkpoint: turn2, turn: 2 });
+    expect(second.fromCommit).toBe(turn1);
+    expect(Object.keys(byPath(second.files)).sort()).toEqual(['.github/workflows/ci.yml', 'b.txt', 'package.json']);
+    expect(byPath(second.files)['.github/workflows/ci.yml']).toMatchObject({ sensitive: true, sensitiveReason: 'CI workflow' });
+    expect(byPath(second.files)['package.json']).toMatchObject({ sensitive: true, sensitiveReason: 'package.json scripts changed' });
+    expect(byPath(second.files)['b.txt']).toMatchObject({ sensitive: false });
+
+    const whole = await branchDiff({ repoPath: repo, branch: 'flotilla/t', baseBranch: 'main' });
+    expect(whole.turn).toBeUndefined();
+    expect(whole.files.map((f) => f.path).sort()).toEqual(['.github/workflows/ci.yml', 'a.txt', 'b.txt', 'package.json']);
   });
 });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FileDiff, TaskDiff } from '../../../shared/model/diff.js';
 import { branchCommit, isValidBranchName } from './refNames.js';
 import { runGit, runGitOk } from './runGit.js';
+import { isScriptManifest, sensitiveReason } from './sensitivePaths.js';
 
 /** The most of one file's patch sent to a client (bytes); the rest is cut (`isTruncated`). */
 export const MAX_PATCH_BYTES = 256 * 1024;
@@ -34,7 +35,22 @@ export async function branchDiff(opts: { repoPath: string; branch: string; baseB
   if (mergeBase.exitCode !== 0 || fromCommit === '') {
     throw new Error(`branches ${opts.branch} and ${opts.baseBranch} share no history in ${root}`);
   }
+  return { fromCommit, toCommit, files: await commitDiff(root, fromCommit, toCommit) };
+}
 
+/**
+ * What one turn changed: its checkpoint commit against the commit before it. Throws when
+ * the commit is unknown or has no parent (a checkpoint always has one).
+ */
+export async function turnDiff(opts: { repoPath: string; checkpoint: string; turn: number }): Promise<TaskDiff> {
+  const root = path.resolve(opts.repoPath);
+  const toCommit = (await runGitOk(root, ['rev-parse', '--verify', '--quiet', `${opts.checkpoint}^{commit}`])).trim();
+  const fromCommit = (await runGitOk(root, ['rev-parse', '--verify', '--quiet', `${toCommit}^1`])).trim();
+  return { fromCommit, toCommit, turn: opts.turn, files: await commitDiff(root, fromCommit, toCommit) };
+}
+
+/** The files changed from `fromCommit` to `toCommit`, each with its counts, patch and sensitivity. */
+async function commitDiff(root: string, fromCommit: string, toCommit: string): Promise<FileDiff[]> {
   const summary = parseRawAndNumstat(await runGitOk(root, ['diff', ...DIFF_OPTIONS, '--raw', '--numstat', '-z', fromCommit, toCommit, '--']));
   const patch = await runGitOk(root, [
     'diff',
@@ -46,7 +62,28 @@ export async function branchDiff(opts: { repoPath: string; branch: string; baseB
     toCommit,
     '--',
   ]);
-  return { fromCommit, toCommit, files: joinPatches(summary, splitPatch(patch)) };
+  const files = joinPatches(summary, splitPatch(patch));
+  return Promise.all(files.map((file) => withSensitivity(root, fromCommit, toCommit, file)));
+}
+
+/** Manifests bigger than this (bytes) are not parsed: flagged as sensitive, to be safe. */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+async function withSensitivity(root: string, fromCommit: string, toCommit: string, file: FileDiff): Promise<FileDiff> {
+  const manifests = isScriptManifest(file.path)
+    ? { before: await blobText(root, fromCommit, file.oldPath ?? file.path), after: await blobText(root, toCommit, file.path) }
+    : undefined;
+  const reason = sensitiveReason(file.path, manifests) ?? (file.oldPath ? sensitiveReason(file.oldPath) : null);
+  return { ...file, sensitive: reason !== null, sensitiveReason: reason };
+}
+
+/** A file's text at a commit, null when absent; read with cat-file (no textconv, no filters). */
+async function blobText(root: string, commit: string, filePath: string): Promise<string | null> {
+  const spec = `${commit}:${filePath}`;
+  const size = await runGit(root, ['cat-file', '-s', spec]);
+  if (size.exitCode !== 0) return null;
+  if (Number(size.stdout.trim()) > MAX_MANIFEST_BYTES) return `oversized:${commit}`;
+  return runGitOk(root, ['cat-file', 'blob', spec]);
 }
 
 interface FileSummary {
@@ -122,6 +159,8 @@ function joinPatches(summaries: FileSummary[], pieces: string[]): FileDiff[] {
       deletions: file.deletions,
       patch: file.isBinary ? '' : capped.text,
       isTruncated: file.isBinary ? false : capped.isTruncated,
+      sensitive: false,
+      sensitiveReason: null,
     };
   });
   if (next !== pieces.length) throw new Error(`git diff printed ${pieces.length} patches for ${files.length} files`);

@@ -6,7 +6,7 @@ import type { ApprovalDecision } from '../../../shared/model/approval.js';
 import type { MergeStrategy, Task } from '../../../shared/model/task.js';
 import type { TaskDiff } from '../../../shared/model/diff.js';
 import type { TaskEvent } from '../../../shared/model/taskEvents.js';
-import { branchDiff } from '../git/branchDiff.js';
+import { branchDiff, turnDiff } from '../git/branchDiff.js';
 import { ConflictPredictor, type SiblingConflict } from '../git/conflictPrediction.js';
 import { openPullRequest } from '../git/pullRequest.js';
 import { branchCommit } from '../git/refNames.js';
@@ -188,16 +188,20 @@ export class TaskService {
     return pruneOldArchives({ tasks: this.deps.tasks, retentionDays: this.deps.archiveRetentionDays?.() ?? 30, now: this.deps.clock() });
   }
 
-  async diff(id: string): Promise<Result<{ diff: TaskDiff; uncommitted: string[] }>> {
+  async diff(id: string, turn?: number): Promise<Result<{ diff: TaskDiff; uncommitted: string[] }>> {
     const task = this.deps.tasks.get(id);
     if (!task) return notFound(id);
     if (task.status === 'discarded') return failure('invalid_state', `task ${id} was discarded; its branch is gone (flotilla task restore ${id} brings it back)`);
     if (task.status === 'merged' && task.mergeStrategy !== 'merge') {
       return failure('invalid_state', `task ${id} was merged (${task.mergeStrategy}) as ${task.mergeCommit?.slice(0, 10)}; its branch is gone`);
     }
+    const checkpoint = turn === undefined ? null : this.deps.journal.eventsOfKinds(id, ['checkpoint']).find(({ body }) => body.kind === 'checkpoint' && body.turn === turn);
+    if (turn !== undefined && checkpoint?.body.kind !== 'checkpoint') return failure('invalid_input', `task ${id} has no checkpoint for turn ${turn}`);
     try {
       const [diff, uncommitted] = await Promise.all([
-        branchDiff({ repoPath: task.repoPath, branch: task.branch, baseBranch: task.baseBranch }),
+        checkpoint?.body.kind === 'checkpoint'
+          ? turnDiff({ repoPath: task.repoPath, checkpoint: checkpoint.body.commit, turn: checkpoint.body.turn })
+          : branchDiff({ repoPath: task.repoPath, branch: task.branch, baseBranch: task.baseBranch }),
         uncommittedWork(this.deps.repos, task),
       ]);
       return { ok: true, diff, uncommitted };
