@@ -1,4 +1,4 @@
-import { protocol } from 'electron';
+import type { Protocol } from 'electron';
 import { SECURITY_HEADERS } from '../transport/contentSecurityPolicy.js';
 import { readStaticFile } from '../transport/staticFiles.js';
 
@@ -18,14 +18,14 @@ export function isAppUrl(url: string): boolean {
 }
 
 /** Must run before `app` is ready: the scheme becomes standard (real origin) and secure. */
-export function registerAppScheme(): void {
+export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
   ]);
 }
 
 /** Serves the renderer build, with the same traversal checks and headers as the headless server. */
-export function handleAppProtocol(rendererDir: string): void {
+export function handleAppProtocol(protocol: Pick<Protocol, 'handle'>, rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'app') return new Response('not found', { status: 404, headers: SECURITY_HEADERS });

@@ -1,5 +1,4 @@
-import { ipcMain } from 'electron';
-import type { BrowserWindow, IpcMainInvokeEvent, WebContents } from 'electron';
+import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { ConnectionHandlers, Handlers } from '../../shared/contract.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type InvokeReply } from '../../shared/contracts/wire.js';
 import type { Host } from '../core/hostTypes.js';
@@ -16,6 +15,7 @@ import type { WindowTerminals } from './terminalPort.js';
  * `terminal.attach` streams over the window's terminal port, as over WebSocket.
  */
 export function connectIpc(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
   host: Host,
   getWindow: () => BrowserWindow | null,
   /** The window's terminal port: `terminal.attach` must stream to the window that asked. */

@@ -1,5 +1,4 @@
-import { MessageChannelMain } from 'electron';
-import type { BrowserWindow, MessagePortMain } from 'electron';
+import type { BrowserWindow, MessageChannelMain, MessagePortMain } from 'electron';
 import { bytesOf, TERMINAL_PORT_CHANNEL } from '../../shared/contracts/wire.js';
 import type { Host } from '../core/hostTypes.js';
 import type { TerminalChannel } from '../core/terminal/terminalChannel.js';
@@ -20,7 +19,7 @@ export interface WindowTerminals {
  * wired to a host terminal channel. A reload drops the old channel, so its un-acked output
  * stops holding the ptys paused.
  */
-export function connectWindowTerminals(host: Host, window: BrowserWindow): WindowTerminals {
+export function connectWindowTerminals(MessageChannel: new () => MessageChannelMain, host: Host, window: BrowserWindow): WindowTerminals {
   let current: { port: MessagePortMain; channel: TerminalChannel } | null = null;
 
   function drop(): void {
@@ -34,7 +33,7 @@ export function connectWindowTerminals(host: Host, window: BrowserWindow): Windo
     drop();
     const contents = window.webContents;
     if (window.isDestroyed() || !isAppUrl(contents.getURL())) return;
-    const { port1, port2 } = new MessageChannelMain();
+    const { port1, port2 } = new MessageChannel();
     const channel = host.openTerminalChannel((frame) => port1.postMessage(frame));
     const entry = { port: port1, channel };
     current = entry;

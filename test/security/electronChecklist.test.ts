@@ -28,6 +28,15 @@ function mainSources(): ts.SourceFile[] {
     .map((name) => parse(path.join(MAIN_DIR, name)));
 }
 
+/** Every TypeScript source under `dir`, tests and test fixtures left out. */
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).flatMap((entry) => {
+    const file = path.join(entry.parentPath, entry.name);
+    if (!entry.isFile() || !/\.c?ts$/.test(entry.name) || entry.name.endsWith('.test.ts') || file.includes(`${path.sep}testing${path.sep}`)) return [];
+    return [file];
+  });
+}
+
 function allNodes(source: ts.SourceFile): ts.Node[] {
   const nodes: ts.Node[] = [];
   const visit = (node: ts.Node) => {
@@ -152,6 +161,28 @@ describe('Electron checklist (SECURITY.md)', () => {
     const config = ts.readConfigFile(path.join(ROOT, 'electron', 'tsconfig.json'), (f) => fs.readFileSync(f, 'utf8'));
     const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, path.join(ROOT, 'electron'));
     expect(parsed.fileNames).toContain(PRELOAD_FILE);
+  });
+
+  it('helper processes are utility processes: no Node child process in main, no ELECTRON_RUN_AS_NODE anywhere', () => {
+    // The pty host and the agent workers start through the starter main gives the host.
+    expect(mainText).toMatch(/utilityProcess\.fork\(spec\.script/);
+    expect(mainText).toMatch(/const startChild = utilityProcessStarter\(utilityProcess\)/);
+    expect(mainText).toMatch(/createHost\(\{ home, env, startChild \}\)/);
+    expect(mainText).not.toMatch(/from 'node:child_process'|require\('child_process'\)/);
+    // RunAsNode is a fuse the packaged app turns off: no code may set or need it.
+    for (const file of sourceFiles(path.join(ROOT, 'electron'))) {
+      expect(withoutComments(parse(file)), path.relative(ROOT, file)).not.toMatch(/ELECTRON_RUN_AS_NODE\s*=|\.ELECTRON_RUN_AS_NODE\s*=|ELECTRON_RUN_AS_NODE:/);
+    }
+  });
+
+  it('one host per data folder: the app claims server.json and serves the loopback API before it creates the host', () => {
+    expect(mainText).toMatch(/startLoopbackHost\(\{/);
+    expect(mainText).toMatch(/hostname: '127\.0\.0\.1'/);
+    expect(mainText).not.toMatch(/from '\.\.\/server\//);
+    // Quitting with tasks at work asks first.
+    expect(mainText).toMatch(/app\.on\('before-quit'/);
+    expect(mainText).toMatch(/workingTasks\(\)/);
+    expect(mainText).toMatch(/dialog\.showMessageBox\(/);
   });
 
   it('a strict CSP: the renderer meta equals the headers, default-src self, no unsafe-eval', () => {

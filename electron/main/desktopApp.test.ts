@@ -1,0 +1,215 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METHOD_NAMES } from '../../shared/contract.js';
+import { INVOKE_CHANNEL, type InvokeReply } from '../../shared/contracts/wire.js';
+import type { Task } from '../../shared/model/task.js';
+import { makeTempHome, runCli } from '../../test/fixtures/flotillaProcess.js';
+import { startModelServer, type ModelServer } from '../../test/fixtures/modelServer.js';
+import { makeTempRepo, type TempRepo } from '../../test/fixtures/tempRepo.js';
+import { createHost } from '../core/host.js';
+import { rendererDir } from '../core/util/paths.js';
+import { serverFilePath } from '../transport/serverFile.js';
+import { APP_INDEX_URL } from './appProtocol.js';
+import { startDesktopApp, type DesktopApp } from './desktopApp.js';
+import { fakeElectron, fakeEvent, FakeFrame, FakeWebContents, type FakeBrowserWindow, type FakeElectron } from './testing/fakeElectron.js';
+
+/**
+ * The composition root with a fake `electron` module (no Electron binary here) and everything
+ * else real: the host on a temp FLOTILLA_HOME, its loopback API, the agent worker and the pty
+ * host (as utility processes), bubblewrap, and the scripted model server.
+ */
+
+let electron: FakeElectron;
+let desktop: DesktopApp;
+let model: ModelServer;
+let repo: TempRepo;
+let home: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  model = await startModelServer({ scenarios: [{ name: 'slow', match: 'slow', steps: [{ type: 'shell', command: 'sleep 30' }, { type: 'message', text: 'slept' }] }] });
+  repo = await makeTempRepo({ files: { 'README.md': '# demo\n' } });
+  home = makeTempHome();
+  env = { ...process.env, FLOTILLA_HOME: home, OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-test-desktop' };
+  electron = fakeElectron();
+  desktop = startDesktopApp(electron.module, {
+    env,
+    platform: 'linux',
+    // The login shell has its own tests (loginShellEnv.test.ts); here the environment is the test's.
+    isLaunchedFromTerminal: true,
+    preloadPath: '/app/out/electron/preload/preload.cjs',
+    rendererDir: rendererDir(),
+    log: () => {},
+  });
+  electron.app.becomeReady();
+  await desktop.ready;
+  if (!desktop.host) throw new Error(`the app did not start: ${JSON.stringify(electron.errorBoxes)}`);
+}, 120_000);
+
+afterAll(async () => {
+  if (electron && !electron.app.hasQuit) {
+    electron.answerNextMessageBox(0);
+    electron.app.quit();
+    await until('the app to quit', () => electron.app.hasQuit);
+  }
+  electron?.utility.dispose();
+  await model?.close();
+  await repo?.cleanup();
+  if (home) fs.rmSync(home, { recursive: true, force: true });
+});
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function mainWindow(): FakeBrowserWindow {
+  const window = electron.windows[0];
+  if (!window) throw new Error('no window');
+  return window;
+}
+
+/** An IPC call as the renderer makes it, from `sender`'s `frame` (default: our window's main frame). */
+function invoke(method: string, input: unknown, from: { sender?: FakeWebContents; frame?: FakeFrame } = {}): Promise<InvokeReply> {
+  const handler = electron.ipcHandlers.get(INVOKE_CHANNEL);
+  if (!handler) throw new Error('no IPC handler');
+  const sender = from.sender ?? mainWindow().webContents;
+  return handler({ sender, senderFrame: from.frame ?? sender.mainFrame }, method, input) as Promise<InvokeReply>;
+}
+
+async function task(id: string): Promise<Task> {
+  const reply = await invoke('tasks.get', { id });
+  if (!reply.ok) throw new Error(reply.message);
+  return (reply.output as { task: Task }).task;
+}
+
+describe('the desktop app, with a fake electron module', () => {
+  it('opens one sandboxed, context-isolated window without Node, with the preload; every renderer is sandboxed', () => {
+    expect(electron.app.isSandboxEnabled).toBe(true);
+    expect(electron.windows).toHaveLength(1);
+    const prefs = mainWindow().options.webPreferences;
+    expect(prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, preload: '/app/out/electron/preload/preload.cjs' });
+    expect(mainWindow().webContents.getURL()).toBe(APP_INDEX_URL);
+    expect(mainWindow().isShown).toBe(true);
+    expect(electron.protocolHandlers.has('flotilla')).toBe(true);
+  });
+
+  it('answers every contract method over IPC from its window', async () => {
+    for (const method of METHOD_NAMES) {
+      const reply = await invoke(method, {});
+      expect(reply.ok ? 'ok' : reply.message, method).not.toMatch(/unknown method|refused/);
+    }
+  });
+
+  it('refuses calls from another web contents, a subframe, or a page that is not ours', async () => {
+    expect(await invoke('tasks.list', {})).toMatchObject({ ok: true });
+    const refused = { ok: false, message: 'refused: the call did not come from the Flotilla window' };
+    expect(await invoke('tasks.list', {}, { sender: new FakeWebContents() })).toEqual(refused);
+    expect(await invoke('tasks.list', {}, { frame: new FakeFrame(APP_INDEX_URL) })).toEqual(refused);
+    const frame = mainWindow().webContents.mainFrame;
+    frame.url = 'https://evil.example/';
+    try {
+      expect(await invoke('tasks.list', {})).toEqual(refused);
+    } finally {
+      frame.url = APP_INDEX_URL;
+    }
+  });
+
+  it('denies navigation away from its pages and every new window; only web links open, in the browser', () => {
+    const contents = mainWindow().webContents;
+    const away = fakeEvent('https://evil.example/');
+    contents.emit('will-navigate', away);
+    expect(away.isPrevented).toBe(true);
+    const ours = fakeEvent('flotilla://app/index.html#/task/1');
+    contents.emit('will-navigate', ours);
+    expect(ours.isPrevented).toBe(false);
+    const redirect = fakeEvent('file:///etc/passwd');
+    contents.emit('will-redirect', redirect);
+    expect(redirect.isPrevented).toBe(true);
+    const webview = fakeEvent();
+    contents.emit('will-attach-webview', webview);
+    expect(webview.isPrevented).toBe(true);
+
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com/docs' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.({ url: 'smb://host/share' })).toEqual({ action: 'deny' });
+    expect(electron.opened).toEqual(['https://example.com/docs']);
+  });
+
+  it('claims FLOTILLA_HOME like `flotilla serve`: the CLI works against the running app', async () => {
+    const info = JSON.parse(fs.readFileSync(serverFilePath(home), 'utf8')) as { pid: number; url: string };
+    expect(info.pid).toBe(process.pid);
+    expect(new URL(info.url).hostname).toBe('127.0.0.1');
+    const added = await runCli(['repo', 'add', repo.path], { env });
+    expect(added.code).toBe(0);
+    const listed = await invoke('repos.list', {});
+    expect(listed.ok && (listed.output as { repos: Array<{ path: string }> }).repos.map((r) => path.basename(r.path))).toEqual([path.basename(repo.path)]);
+  });
+
+  it('runs the agent worker and the pty host as utility processes, never with ELECTRON_RUN_AS_NODE', async () => {
+    const created = await invoke('tasks.create', { repo: repo.path, prompt: 'a slow job' });
+    if (!created.ok) throw new Error(created.message);
+    const { id } = (created.output as { task: Task }).task;
+    // The agent's `sleep 30` runs on a pty in the pty host: both helpers are up once it started.
+    await until('the command to start', async () => {
+      const events = await invoke('tasks.events', { id });
+      return events.ok && (events.output as { events: Array<{ body: { kind: string } }> }).events.some((e) => e.body.kind === 'command_started');
+    });
+    const scripts = () => electron.utility.forks.map((fork) => path.basename(fork.modulePath));
+    // Intent is journalled before the command is spawned: the pty host may start just after.
+    await until('the pty host to start', () => scripts().includes('ptyHost.js'));
+    expect(scripts()).toContain('agentWorker.js');
+    for (const fork of electron.utility.forks) expect(fork.env.ELECTRON_RUN_AS_NODE).toBeUndefined();
+    expect((await task(id)).status).toBe('running');
+  });
+
+  it('a second launch restores and focuses the window', () => {
+    const window = mainWindow();
+    window.minimize();
+    const focused = window.focusCount;
+    electron.app.emit('second-instance', fakeEvent(), ['flotilla'], '/');
+    expect(window.restoreCount).toBe(1);
+    expect(window.isMinimized()).toBe(false);
+    expect(window.focusCount).toBe(focused + 1);
+    expect(electron.windows).toHaveLength(1);
+  });
+
+  it('asks before quitting with a task running: Cancel keeps it running, Quit interrupts it, and it resumes at the next start', async () => {
+    const [working] = desktop.host?.workingTasks() ?? [];
+    if (!working) throw new Error('no running task');
+
+    electron.app.quit();
+    await until('the question', () => electron.messageBoxes.length === 1);
+    expect(electron.messageBoxes[0]).toMatchObject({ buttons: ['Quit', 'Cancel'], cancelId: 1, message: '1 task is still working. Quit anyway?' });
+    expect(electron.messageBoxes[0]?.detail).toContain('a slow job');
+    electron.answerNextMessageBox(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(electron.app.hasQuit).toBe(false);
+    expect((await task(working.id)).status).toBe('running');
+
+    electron.app.quit();
+    await until('the second question', () => electron.messageBoxes.length === 2);
+    electron.answerNextMessageBox(0);
+    await until('the app to quit', () => electron.app.hasQuit);
+    expect(fs.existsSync(serverFilePath(home))).toBe(false);
+    expect(electron.ipcHandlers.has(INVOKE_CHANNEL)).toBe(false);
+
+    // The next start: the task waits as interrupted, with a reason, and can be resumed.
+    const next = await createHost({ home, env });
+    try {
+      const reply = await next.handlers['tasks.get']({ id: working.id });
+      if (!reply.ok) throw new Error(reply.message);
+      expect(reply.task.status).toBe('interrupted');
+      const resumed = await next.handlers['tasks.send']({ id: working.id, message: 'go on' });
+      if (!resumed.ok) throw new Error(resumed.message);
+      expect(['queued', 'running']).toContain(resumed.task.status);
+      await next.handlers['tasks.stop']({ id: working.id });
+    } finally {
+      await next.dispose();
+    }
+  });
+});
