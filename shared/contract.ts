@@ -121,6 +121,8 @@ export const hostMethods = {
       message: z.string().max(100_000).optional(),
       expectedTip: z.string().regex(/^[0-9a-f]{40,64}$/, 'a full commit id').optional(),
       includeUncommitted: z.boolean().default(false),
+      /** The user approved the protected files this task touches (repo setting); without it they refuse the merge (`protected`, with `files`). */
+      approveProtected: z.boolean().default(false),
     }),
     output: resultOf({ commit: z.string(), task: TaskSchema }),
   },
@@ -129,6 +131,11 @@ export const hostMethods = {
     input: z.object({ id: z.string().min(1), strategy: MergeStrategySchema.default('squash') }),
     output: resultOf({ tip: z.string().nullable(), uncommitted: z.array(z.string()), message: z.string() }),
   },
+  /**
+   * "Resolve with agent": merges the base branch into the task (its conflicts marked and
+   * committed in the task's worktree), then queues a turn asking the agent to resolve them.
+   */
+  'tasks.resolve': { input: TaskId, output: resultOf({ task: TaskSchema, files: z.array(z.string()) }) },
   /** Brings a discarded task back to Review from its archive (worktree, branch, uncommitted files). */
   'tasks.restore': { input: TaskId, output: resultOf({ task: TaskSchema }) },
   /** Pushes the task branch to the repo's remote and opens a pull request with `gh`. */

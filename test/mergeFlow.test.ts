@@ -73,7 +73,17 @@ beforeAll(async () => {
   model = await startModelServer({
     scenarios: [
       { name: 'edit-a', match: 'Variant A', steps: [{ type: 'shell', command: "printf 'shared line from A\\n' > shared.txt" }, { type: 'message', text: 'A done.' }] },
-      { name: 'edit-b', match: 'Variant B', steps: [{ type: 'shell', command: "printf 'shared line from B\\n' > shared.txt" }, { type: 'message', text: 'B done.' }] },
+      {
+        name: 'edit-b',
+        match: 'Variant B',
+        steps: [
+          { type: 'shell', command: "printf 'shared line from B\\n' > shared.txt" },
+          { type: 'message', text: 'B done.' },
+          // The "Resolve with agent" turn: the markers are there, then replaced by both sides.
+          { type: 'shell', command: "grep -c '^<<<<<<<' shared.txt && printf 'shared line from A and B\\n' > shared.txt" },
+          { type: 'message', text: 'Resolved.' },
+        ],
+      },
       { name: 'add-file', match: 'Add a notes file', steps: [{ type: 'shell', command: "printf 'notes\\n' > notes.txt" }, { type: 'message', text: 'Added notes.txt.' }] },
       { name: 'default', steps: [{ type: 'message', text: 'nothing to do' }] },
     ],
@@ -144,6 +154,20 @@ describe('two open tasks editing the same lines', () => {
     // A is merged: no longer predicted against anyone; B now conflicts with main itself.
     expect(stillOpen.conflictsWith).toEqual([]);
     expect(stillOpen.baseConflicts).toEqual(['shared.txt']);
+  });
+
+  it('Resolve with agent: the base merged into the task with markers, the agent resolves them, then it merges cleanly', async () => {
+    const resolved = await flotilla.cliJson<TaskJson>(['task', 'resolve', b.id, '--wait']);
+    expect(resolved.status).toBe('review');
+    // The agent saw the markers (its grep found one), and its resolution is on the branch.
+    const log = await flotilla.cli(['task', 'log', b.id]);
+    expect(log.stdout).toContain('Resolved.');
+    expect(git(repo, 'show', `${b.branch}:shared.txt`)).toBe('shared line from A and B');
+    expect(git(repo, 'merge-base', '--is-ancestor', 'main', b.branch)).toBe('');
+    expect((await flotilla.cliJson<TaskJson>(['task', 'show', b.id])).baseConflicts).toEqual([]);
+    const merged = await flotilla.cliJson<{ ok: boolean }>(['task', 'merge', b.id, '--strategy', 'squash']);
+    expect(merged.ok).toBe(true);
+    expect(fs.readFileSync(path.join(repo, 'shared.txt'), 'utf8')).toBe('shared line from A and B\n');
   });
 
   it('merging an already merged or unknown task fails in one line, exit 1', async () => {

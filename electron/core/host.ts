@@ -173,6 +173,7 @@ export async function createHost(opts: {
     'tasks.merge': ({ id, ...request }) => tasks.merge(id, request),
     'tasks.mergePreview': (input) => tasks.mergePreview(input.id, input.strategy),
     'tasks.restore': (input) => tasks.restore(input.id),
+    'tasks.resolve': (input) => tasks.resolve(input.id),
     'tasks.pullRequest': (input) => tasks.pullRequest(input.id),
     'tasks.conflicts': async () => ({ conflicts: await tasks.conflicts() }),
     'tasks.stop': (input) => tasks.stop(input.id),

@@ -60,9 +60,20 @@ Tasks
                                    --follow prints on as it runs, until it leaves queued/running
   task diff ID                     the task's changes as a unified diff against the merge base
                                    (uncommitted files are named on stderr, not in the diff)
-  task merge ID [--strategy merge|squash|rebase] [--message M] [--include-uncommitted]
+  task merge ID [--strategy merge|squash|rebase] [--message M] [--include-uncommitted] [--approve-protected]
                                    merge the task into its base branch; uncommitted files in
-                                   its worktree refuse the merge unless included
+                                   its worktree refuse the merge unless included, and files the
+                                   repo protects (repo config --protect) unless approved
+  task resolve ID [--wait]         merge the base branch into the task with its conflicts marked,
+                                   and have the agent resolve them in a new turn
+  task comment ID --file PATH --line N [--end-line M] --text TEXT
+                                   comment on lines of the task's diff (of the file as the task
+                                   left it); refused for a file or line the diff does not show
+  task comments ID                 the comments and AI findings, sent or not, and the turn that answered each
+  task request-changes ID [--message TEXT] [--finding ID,ID…]
+                                   send every unsent comment (and the chosen findings) to the agent
+                                   as its next turn; the task goes back to In progress
+  task review ID                   run a read-only review agent over the diff; waits, prints its findings
   task pr ID                       push the branch and open a pull request (needs a remote and gh)
   task restore ID                  bring a discarded task back, uncommitted files included
   task approve ID [--always]       run the command waiting for approval (--always: for the rest of the task)

@@ -126,6 +126,13 @@ export const TASK_COMMANDS: Record<string, ClientCommand> = {
   merge: mergeCommand,
   restore: restoreCommand,
   pr: pullRequestCommand,
+  resolve: {
+    name: 'task resolve',
+    usage: 'task resolve ID [--wait]   (merges the base branch in, conflicts marked; a turn where the agent resolves them)',
+    options: { wait: { type: 'boolean' } },
+    positionals: ['ID'],
+    run: (ctx) => runTurnCommand(ctx, (client) => client.invoke('tasks.resolve', { id: arg(ctx, 0) }), 'Resolving conflicts in'),
+  },
   start: {
     name: 'task start',
     usage: 'task start ID [--wait]   (starts a task waiting in the backlog)',

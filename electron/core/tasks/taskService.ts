@@ -9,6 +9,7 @@ import type { TaskEvent } from '../../../shared/model/taskEvents.js';
 import { branchDiff, turnDiff } from '../git/branchDiff.js';
 import { ConflictPredictor, type SiblingConflict } from '../git/conflictPrediction.js';
 import { openPullRequest } from '../git/pullRequest.js';
+import { mergeBaseIntoTask, resolvePrompt } from '../git/resolveConflicts.js';
 import { branchCommit } from '../git/refNames.js';
 import { inspectRepo } from '../git/repoInspect.js';
 import { removeTaskWorktree } from '../git/worktrees.js';
@@ -229,6 +230,29 @@ export class TaskService {
     if (!task) return notFound(id);
     try {
       return { ok: true, ...(await mergePreview({ repos: this.deps.repos, eventsOf: (taskId) => this.deps.journal.eventsOf(taskId) }, task, strategy)) };
+    } catch (error) {
+      return this.gitFailure(task, error);
+    }
+  }
+
+  /**
+   * "Resolve with agent": the base branch merged into the task's worktree with its conflicts
+   * marked (committed, see resolveConflicts.ts), then a turn asking the agent to resolve them.
+   */
+  async resolve(id: string): Promise<Result<{ task: Task; files: string[] }>> {
+    const task = this.deps.tasks.get(id);
+    if (!task) return notFound(id);
+    if (this.deps.runner.isRunning(id) || !canTransition(task.status, 'queued') || task.status === 'backlog') {
+      return failure('invalid_state', `task ${id} is ${task.status}; conflicts are resolved from Review (or a stopped or failed task)`);
+    }
+    const repoGone = repoGoneReason(task.repoPath, task.worktreePath);
+    if (repoGone) return failure('repo_missing', `task ${id} cannot run: ${repoGone}`);
+    try {
+      const merged = await mergeBaseIntoTask({ repoPath: task.repoPath, worktreePath: task.worktreePath, branch: task.branch, baseBranch: task.baseBranch });
+      if (!merged.ok) return merged;
+      this.deps.transitions.record(id, { kind: 'note', text: `Merged ${task.baseBranch} into ${task.branch} with conflicts marked in ${merged.files.join(', ')}; the agent resolves them.` });
+      const sent = this.send(id, resolvePrompt(task.baseBranch, merged.files));
+      return sent.ok ? { ok: true, task: sent.task, files: merged.files } : sent;
     } catch (error) {
       return this.gitFailure(task, error);
     }

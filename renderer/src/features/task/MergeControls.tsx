@@ -8,6 +8,9 @@ import { MergeFailure } from './MergeFailure.js';
 import { MergeOptions, strategyHelp } from './MergeOptions.js';
 import { MergeStrategySelect } from './MergeStrategySelect.js';
 import { useMergeForm } from './useMergeForm.js';
+import { useTaskConflicts } from './siblingConflicts.js';
+import { useTaskCall } from './useTaskCall.js';
+import { FormError } from '../../components/FormError.js';
 import './merge.css';
 
 type MergeOutcome =
@@ -82,16 +85,45 @@ export function MergeControls({ task }: { task: Task }) {
       </p>
       {task.status === 'review' && <MergeOptions strategy={strategy} {...form.options} />}
       {outcome.type === 'failed' && <MergeFailure message={outcome.message} files={outcome.files} />}
+      {task.status === 'review' && <ResolveConflicts task={task} />}
       <PullRequest task={task} />
+    </div>
+  );
+}
+
+/**
+ * When the task conflicts with its base: the files, and two ways out: "Resolve with agent" (the
+ * base merged in with the conflicts marked, and a turn for the agent to resolve them) or the
+ * task's terminal, by hand.
+ */
+function ResolveConflicts({ task }: { task: Task }) {
+  const conflicts = useTaskConflicts(task.id);
+  const call = useTaskCall();
+  const files = conflicts?.baseConflicts ?? [];
+  if (files.length === 0) return null;
+  return (
+    <div className="merge-resolve" role="group" aria-label="Conflicts with the base branch">
+      <p className="merge-help">
+        Conflicts with {task.baseBranch} in {files.length === 1 ? '1 file' : `${files.length} files`}: <InertText text={files.join(', ')} />. Let the agent
+        resolve them, or fix them yourself in the Terminal tab.
+      </p>
+      <button
+        type="button"
+        className="btn"
+        disabled={call.isBusy}
+        aria-busy={call.isBusy}
+        onClick={() => void call.run((client) => client.invoke('tasks.resolve', { id: task.id }))}
+      >
+        Resolve with agent
+      </button>
+      <FormError message={call.error} />
     </div>
   );
 }
 
 /** "Open pull request", or the one already opened; the host says exactly what is missing. */
 function PullRequest({ task }: { task: Task }) {
-  const client = useClient();
-  const { receiveTask } = useActions();
-  const [state, setState] = useState<{ type: 'idle' | 'opening' } | { type: 'failed'; message: string }>({ type: 'idle' });
+  const call = useTaskCall();
   if (task.prUrl) {
     return (
       <p className="merge-pr">
@@ -103,32 +135,18 @@ function PullRequest({ task }: { task: Task }) {
     );
   }
   if (task.status !== 'review' && task.status !== 'stopped' && task.status !== 'failed') return null;
-
-  async function open() {
-    setState({ type: 'opening' });
-    try {
-      const result = await client.invoke('tasks.pullRequest', { id: task.id });
-      if (result.ok) {
-        receiveTask(result.task);
-        setState({ type: 'idle' });
-      } else {
-        setState({ type: 'failed', message: result.message });
-      }
-    } catch (e) {
-      setState({ type: 'failed', message: errorMessage(e) });
-    }
-  }
-
   return (
     <div className="merge-pr">
-      <button type="button" className="btn" disabled={state.type === 'opening'} aria-busy={state.type === 'opening'} onClick={open}>
+      <button
+        type="button"
+        className="btn"
+        disabled={call.isBusy}
+        aria-busy={call.isBusy}
+        onClick={() => void call.run((client) => client.invoke('tasks.pullRequest', { id: task.id }))}
+      >
         Open pull request
       </button>
-      {state.type === 'failed' && (
-        <p className="form-error" role="alert">
-          <InertText text={state.message} />
-        </p>
-      )}
+      <FormError message={call.error} />
     </div>
   );
 }
