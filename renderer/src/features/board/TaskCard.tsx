@@ -13,6 +13,7 @@ import { showsReason } from '../../components/statusStyle.js';
 import { errorMessage } from '../../state/startSync.js';
 import { selectTasks } from '../../state/selectors.js';
 import { CardApproval } from '../approvals/CardApproval.js';
+import { CardSensitiveFlag } from '../review/CardSensitiveFlag.js';
 import { useTaskConflicts, type TaskConflicts } from '../task/siblingConflicts.js';
 import { PolicyBadges } from '../approvals/PolicyBadges.js';
 import { cardClock } from './cardClock.js';
@@ -113,6 +114,7 @@ const CardBody = memo(function CardBody({
       </div>
       {task.status === 'running' && <CardActivity taskId={task.id} />}
       {!isFinal(task.status) && <CardConflicts task={task} />}
+      <CardSensitiveFlag task={task} />
       {task.status === 'discarded' && task.archivedAt != null && <CardRestore task={task} />}
       {task.pendingApproval !== null && <CardApproval key={task.pendingApproval.requestId} task={task} request={task.pendingApproval} />}
       {showsReason(task.status) && task.statusReason && task.pendingApproval === null && (

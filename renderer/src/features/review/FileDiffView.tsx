@@ -4,17 +4,18 @@ import { visibleText } from '../../../../shared/model/visibleText.js';
 import { InertText } from '../../components/InertText.js';
 import { LazyMount } from '../../components/LazyMount.js';
 import { isGeneratedPath } from './isGeneratedPath.js';
+import { LibraryPatch } from './LibraryPatch.js';
 import { countPatchLines } from './patchLines.js';
-import { PatchView } from './PatchView.js';
+import type { DiffLayout } from './reviewPrefs.js';
 import './review.css';
 
 /** ~500 lines is more than a screenful twice over: past it, the user opts in. */
 export const COLLAPSE_OVER_LINES = 500;
 /** Rough rendered height of one patch line in px, for the lazy placeholder. */
-const LINE_HEIGHT_PX = 18;
+const LINE_HEIGHT_PX = 20;
 
 export function isCollapsedByDefault(file: FileDiff): boolean {
-  return isGeneratedPath(file.path) || countPatchLines(file.patch) > COLLAPSE_OVER_LINES;
+  return file.change === 'binary' || isGeneratedPath(file.path) || countPatchLines(file.patch) > COLLAPSE_OVER_LINES;
 }
 
 const CHANGE_LABELS: Record<FileDiff['change'], string> = {
@@ -29,32 +30,71 @@ export function ChangeBadge({ change }: { change: FileDiff['change'] }) {
   return <span className={`change change-${change}`}>{CHANGE_LABELS[change]}</span>;
 }
 
-export const FileDiffView = memo(function FileDiffView({ file, anchorId }: { file: FileDiff; anchorId: string }) {
-  const [isExpanded, setIsExpanded] = useState(() => !isCollapsedByDefault(file));
+export function SensitiveFlag({ reason }: { reason: string | null }) {
+  const why = reason ?? 'runs code';
+  return (
+    <span className="sensitive-flag" title={`Execution-sensitive: ${why}. Something runs this file; read it closely.`}>
+      ⚠ Sensitive: {why}
+    </span>
+  );
+}
+
+function collapsedWhy(file: FileDiff, lineCount: number): string {
+  if (file.change === 'binary') return 'Binary file';
+  if (isGeneratedPath(file.path)) return 'Generated or lock file';
+  return `${lineCount} lines`;
+}
+
+export const FileDiffView = memo(function FileDiffView({
+  file,
+  anchorId,
+  layout,
+  theme,
+  isViewed,
+  isUncommitted,
+  isCurrent,
+  onToggleViewed,
+}: {
+  file: FileDiff;
+  anchorId: string;
+  layout: DiffLayout;
+  theme: 'light' | 'dark';
+  isViewed: boolean;
+  isUncommitted: boolean;
+  isCurrent: boolean;
+  onToggleViewed: (path: string) => void;
+}) {
+  const [isExpanded, setIsExpanded] = useState(() => !isCollapsedByDefault(file) && !isViewed);
   const lineCount = countPatchLines(file.patch);
   const bodyId = `${anchorId}-body`;
   return (
-    <section className="file" id={anchorId} aria-label={visibleText(file.path)}>
+    <section
+      className="file"
+      id={anchorId}
+      aria-label={visibleText(file.path)}
+      data-current={isCurrent || undefined}
+      data-viewed={isViewed || undefined}
+    >
       <div className="file-head">
-        <button
-          type="button"
-          className="file-toggle"
-          aria-expanded={isExpanded}
-          aria-controls={bodyId}
-          onClick={() => setIsExpanded((v) => !v)}
-        >
+        <button type="button" className="file-toggle" aria-expanded={isExpanded} aria-controls={bodyId} onClick={() => setIsExpanded((v) => !v)}>
           <span className="chevron" aria-hidden="true" />
           <span className="file-path mono truncate">
             <InertText text={file.oldPath && file.oldPath !== file.path ? `${file.oldPath} → ${file.path}` : file.path} />
           </span>
         </button>
         <ChangeBadge change={file.change} />
+        {file.sensitive && <SensitiveFlag reason={file.sensitiveReason} />}
+        {isUncommitted && <span className="uncommitted-flag">Uncommitted changes</span>}
         <span className="stat-add" aria-label={`${file.additions} additions`}>
           +{file.additions}
         </span>
         <span className="stat-del" aria-label={`${file.deletions} deletions`}>
           −{file.deletions}
         </span>
+        <label className="viewed-toggle">
+          <input type="checkbox" checked={isViewed} onChange={() => onToggleViewed(file.path)} />
+          Viewed
+        </label>
       </div>
       <div id={bodyId} className="file-body" hidden={!isExpanded}>
         {isExpanded &&
@@ -62,16 +102,14 @@ export const FileDiffView = memo(function FileDiffView({ file, anchorId }: { fil
             <p className="file-note">Binary file not shown.</p>
           ) : (
             <LazyMount estimatedHeight={Math.min(lineCount, 400) * LINE_HEIGHT_PX}>
-              <PatchView patch={file.patch} />
+              <LibraryPatch path={file.path} oldPath={file.oldPath} patch={file.patch} lineCount={lineCount} layout={layout} theme={theme} />
             </LazyMount>
           ))}
-        {isExpanded && file.isTruncated && (
-          <p className="file-note">This patch was too large to send whole; the rest is cut.</p>
-        )}
+        {isExpanded && file.isTruncated && <p className="file-note">This patch was too large to send whole; the rest is cut.</p>}
       </div>
       {!isExpanded && (
         <p className="file-note">
-          {isGeneratedPath(file.path) ? 'Generated or lock file' : `${lineCount} lines`} — collapsed.{' '}
+          {isViewed ? 'Viewed' : collapsedWhy(file, lineCount)} — collapsed.{' '}
           <button type="button" className="link" onClick={() => setIsExpanded(true)}>
             Show diff
           </button>

@@ -5,22 +5,27 @@ import { errorMessage } from '../../state/startSync.js';
 
 export type DiffState =
   | { status: 'loading' }
-  | { status: 'ready'; diff: TaskDiff; isRefreshing: boolean }
+  | { status: 'ready'; diff: TaskDiff; uncommitted: string[]; isRefreshing: boolean }
   | { status: 'error'; message: string };
 
 /**
- * The task's diff against its merge base, fetched again whenever `version` changes (a new
- * checkpoint). The previous diff stays on screen while the next one loads: no flashing.
+ * The task's diff against its merge base (or one turn's, when `turn` is set), fetched again
+ * whenever `version` changes (a new checkpoint). The previous diff stays on screen while
+ * the next one loads: no flashing.
  */
-export function useTaskDiff(client: UiClient, taskId: string, version: string): DiffState {
+export function useTaskDiff(client: UiClient, taskId: string, version: string, turn: number | null): DiffState {
   const [state, setState] = useState<DiffState>({ status: 'loading' });
   useEffect(() => {
     let isCurrent = true;
     setState((s) => (s.status === 'ready' ? { ...s, isRefreshing: true } : { status: 'loading' }));
-    client.invoke('tasks.diff', { id: taskId }).then(
+    client.invoke('tasks.diff', { id: taskId, ...(turn !== null ? { turn } : {}) }).then(
       (result) => {
         if (!isCurrent) return;
-        setState(result.ok ? { status: 'ready', diff: result.diff, isRefreshing: false } : { status: 'error', message: result.message });
+        setState(
+          result.ok
+            ? { status: 'ready', diff: result.diff, uncommitted: result.uncommitted ?? [], isRefreshing: false }
+            : { status: 'error', message: result.message },
+        );
       },
       (error: unknown) => {
         if (isCurrent) setState({ status: 'error', message: errorMessage(error) });
@@ -29,6 +34,26 @@ export function useTaskDiff(client: UiClient, taskId: string, version: string): 
     return () => {
       isCurrent = false;
     };
-  }, [client, taskId, version]);
+  }, [client, taskId, version, turn]);
   return state;
+}
+
+/** The turns that have a checkpoint (so a diff), oldest first; refetched with `version`. */
+export function useCheckpointTurns(client: UiClient, taskId: string, version: string): number[] {
+  const [turns, setTurns] = useState<number[]>([]);
+  useEffect(() => {
+    let isCurrent = true;
+    client.invoke('tasks.events', { id: taskId }).then(
+      (result) => {
+        if (!isCurrent || !result.ok) return;
+        const found = result.events.flatMap(({ body }) => (body.kind === 'checkpoint' ? [body.turn] : []));
+        setTurns([...new Set(found)].sort((a, b) => a - b));
+      },
+      () => undefined,
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [client, taskId, version]);
+  return turns;
 }
