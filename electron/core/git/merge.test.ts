@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mergeTaskBranch } from './merge.js';
+import { mergeBaseIntoTask } from './resolveConflicts.js';
 import { createTaskWorktree } from './worktrees.js';
 import { commitFiles, git, makeRepo, removeTempDirs, revParse, snapshot, tempDir, writeFiles } from './testRepos.js';
 
@@ -233,5 +234,24 @@ describe('mergeTaskBranch', () => {
     const result = await mergeTaskBranch({ repoPath: repo, branch, baseBranch: 'main', strategy: 'squash', message: 'x', expectedTip: tip });
     expect(result).toMatchObject({ ok: false, kind: 'changed' });
     expect(revParse(repo, 'main')).toBe(before);
+  });
+
+  it('rebases a task whose conflicts were resolved in it (Resolve with agent): no conflict markers reach the base', async () => {
+    const { repo, worktree, branch } = await repoWithTask({ 'shared.txt': 'one\nTASK\nthree\n' });
+    commitFiles(repo, { 'shared.txt': 'one\nUSER\nthree\n' }, 'user edit');
+    const marked = await mergeBaseIntoTask({ repoPath: repo, worktreePath: worktree, branch, baseBranch: 'main' });
+    if (!marked.ok) throw new Error(marked.message);
+    expect(marked.files).toEqual(['shared.txt']);
+    expect(fs.readFileSync(path.join(worktree, 'shared.txt'), 'utf8')).toMatch(/^<<<<<<< /m);
+    expect(fs.existsSync(path.join(repo, '.git', 'worktrees', path.basename(worktree), 'MERGE_HEAD'))).toBe(false);
+    commitFiles(worktree, { 'shared.txt': 'one\nUSER and TASK\nthree\n' }, 'resolved');
+    const userTip = revParse(repo, 'main');
+
+    const result = await mergeTaskBranch({ repoPath: repo, branch, baseBranch: 'main', strategy: 'rebase', message: '' });
+    if (!result.ok) throw new Error(result.message);
+    expect(git(repo, 'rev-list', '--merges', 'main').trim()).toBe('');
+    expect(parents(repo, result.commit)).toEqual([userTip]);
+    expect(git(repo, 'log', '-p', `${userTip}..main`)).not.toMatch(/^\+<<<<<<< /m);
+    expect(fs.readFileSync(path.join(repo, 'shared.txt'), 'utf8')).toBe('one\nUSER and TASK\nthree\n');
   });
 });

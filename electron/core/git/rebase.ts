@@ -9,7 +9,8 @@ import { committerIdent } from './userIdentity.js';
  * i.e. the base with the task's changes up to C, and its parent the previous new commit. The
  * last one's tree is therefore exactly the merged tree checked for conflicts beforehand
  * (`finalTree`). Commits that change nothing there (e.g. a merge of the base into the task) are
- * dropped; each keeps its author and message, the user is the committer. The new commits are
+ * dropped; each keeps its author and message, the user is the committer. When a step conflicts
+ * though the whole does not, the replay starts after the task's last merge instead. The new commits are
  * only objects until the caller moves a ref to the last one: a failure leaves no trace.
  */
 export async function replayOnto(opts: {
@@ -19,8 +20,20 @@ export async function replayOnto(opts: {
   finalTree: string;
   drivers: ConfigOverrides;
 }): Promise<{ ok: true; commit: string } | Failure> {
-  const { root, base, tip, drivers } = opts;
-  const commits = (await runGitOk(root, ['rev-list', '--reverse', '--first-parent', `${base}..${tip}`])).split('\n').filter(Boolean);
+  const { all, afterLastMerge } = await firstParentCommits(opts.root, opts.base, opts.tip);
+  const replayed = await replay(opts, all);
+  // A step conflicts though the whole does not: typically commits from before a merge of the base
+  // into the task (Resolve with agent), and the merge itself holds the conflict markers its next
+  // commit resolved. From after that merge, each step is the base plus the task's resolved work.
+  if (!replayed.ok && replayed.kind === 'conflict' && afterLastMerge.length < all.length) return replay(opts, afterLastMerge);
+  return replayed;
+}
+
+async function replay(
+  opts: { root: string; base: string; finalTree: string; drivers: ConfigOverrides },
+  commits: readonly string[],
+): Promise<{ ok: true; commit: string } | Failure> {
+  const { root, base, drivers } = opts;
   const committer = await committerIdent(root);
   let parent = base;
   let parentTree = await treeOf(root, base);
@@ -48,6 +61,22 @@ export async function replayOnto(opts: {
     throw new Error(`replaying onto ${base.slice(0, 10)} ended at tree ${parentTree}, not the merged tree ${opts.finalTree}`);
   }
   return { ok: true, commit: parent };
+}
+
+/**
+ * The task's first-parent commits after the base, oldest first; and those after its last merge
+ * commit (that merge itself when it is the last commit: its tree is the resolved state).
+ */
+async function firstParentCommits(root: string, base: string, tip: string): Promise<{ all: string[]; afterLastMerge: string[] }> {
+  const lines = (await runGitOk(root, ['rev-list', '--reverse', '--first-parent', '--parents', `${base}..${tip}`])).split('\n').filter(Boolean);
+  const commits = lines.map((line) => line.split(' '));
+  let lastMerge = -1;
+  commits.forEach((fields, index) => {
+    if (fields.length > 2) lastMerge = index;
+  });
+  const all = commits.map((fields) => fields[0] ?? '');
+  const start = lastMerge < 0 ? 0 : Math.min(lastMerge + 1, all.length - 1);
+  return { all, afterLastMerge: all.slice(start) };
 }
 
 async function treeOf(root: string, commit: string): Promise<string> {
