@@ -7,6 +7,7 @@ import { SettingKeySchema, SettingsSchema } from './model/settings.js';
 import { ApprovalPolicySchema, SandboxModeSchema } from './model/sandboxPolicy.js';
 import { resultOf } from './contracts/result.js';
 import { terminalConnectionMethods, terminalEvents, terminalMethods } from './contracts/terminal.js';
+import { reviewMethods } from './contracts/review.js';
 
 /**
  * The one contract between the host and every client (renderer over IPC or WebSocket,
@@ -62,6 +63,8 @@ export const hostMethods = {
       unixSockets: z.array(z.string().max(4096)).max(MAX_REPO_SANDBOX_PATHS).optional(),
       /** Each `/abs/path` or `~/path`; stored absolute. */
       homeReadOnlyPaths: z.array(z.string().max(4096)).max(MAX_REPO_SANDBOX_PATHS).optional(),
+      /** Glob patterns of protected paths (shared/model/protectedPaths.ts); an invalid one refuses the whole change. */
+      protectedPaths: z.array(z.string().max(1000)).max(MAX_REPO_SANDBOX_PATHS).optional(),
     }),
     output: resultOf({ repo: RepoSchema }),
   },
@@ -203,6 +206,7 @@ export const hostMethods = {
     output: resultOf({ settings: SettingsSchema }),
   },
   ...terminalMethods,
+  ...reviewMethods,
 } as const;
 
 /**

@@ -19,6 +19,7 @@ import { TaskTerminals } from './tasks/taskTerminals.js';
 import { AgentTerminals } from './tasks/agentTerminals.js';
 import { removeWorktreeFolder, worktreeUsage } from './tasks/worktreeDisk.js';
 import { TerminalChannel } from './terminal/terminalChannel.js';
+import { reviewHandlers } from './review/reviewHandlers.js';
 import { TerminalRecorder } from './terminal/terminalRecorder.js';
 import { TerminalService } from './terminal/terminalService.js';
 import { startPtyHost } from './terminal/ptyHostProcess.js';
@@ -191,6 +192,20 @@ export async function createHost(opts: {
       removeWorktreeFolder({ home, tasks: taskStore, folder: input.path, isUncommittedWorkConfirmed: input.confirmUncommitted }),
     'settings.get': async () => ({ settings: settings.get() }),
     'settings.set': async (input) => settings.set(input.key, input.value),
+    ...reviewHandlers({
+      home,
+      env,
+      tasks: taskStore,
+      repos: repoStore,
+      journal,
+      transitions,
+      settings: agentSettings,
+      clock,
+      diff: (taskId) => tasks.diff(taskId),
+      send: (taskId, message) => tasks.send(taskId, message),
+      isBusy: (taskId) => runner.isRunning(taskId),
+      ...(opts.startChild ? { startChild: opts.startChild } : {}),
+    }),
   };
 
   let disposed: Promise<void> | null = null;

@@ -8,6 +8,7 @@ import { taskLogCommand } from './taskLogCommand.js';
 import { APPROVAL_COMMANDS } from './approvalCommands.js';
 import { WORKTREE_COMMANDS } from './worktreeCommands.js';
 import { repoConfigCommand } from './repoConfigCommand.js';
+import { REVIEW_COMMANDS } from './reviewCommands.js';
 import { openCommand } from './openCommand.js';
 import type { ClientCommand, CommandValues } from './clientCommands.js';
 import { HostClient } from './hostClient.js';
@@ -34,13 +35,15 @@ Repos
   repo remove ID                   forget a repository (never touches it on disk)
   repo config ID [--setup SCRIPT] [--cleanup SCRIPT] [--copy FILE,FILE…] [--base BRANCH | --no-base]
                  [--script-network on|off] [--home-path PATH,PATH…] [--unix-socket PATH,PATH…]
+                 [--protect GLOB,GLOB…]
                                    per-repo settings: a setup script run in each new worktree
                                    before the agent (e.g. "npm ci"), files to copy in (.env)…;
                                    scripts run in the task's sandbox, with network only if
                                    --script-network is on; --home-path: paths of your home shown
                                    read-only to commands (~/.gitconfig); --unix-socket: host
                                    sockets commands may connect to (/var/run/docker.sock).
-                                   A list replaces the old one; '' clears it
+                                   --protect: files a task may merge only with --approve-protected
+                                   (e.g. '.github/workflows/**,*.lock'). A list replaces the old one; '' clears it
 
 Tasks
   task new --repo PATH|ID --prompt TEXT [--title T] [--base BRANCH] [--backlog] [--wait]
@@ -116,7 +119,7 @@ async function dispatch(argv: string[], io: CommandIo): Promise<number> {
   if (first === 'serve') return serve(argv.slice(1), io);
   if (first === 'open') return runClientCommand(openCommand, argv.slice(1), io);
   const groups: Record<string, Record<string, ClientCommand>> = {
-    task: { ...TASK_COMMANDS, ...APPROVAL_COMMANDS, log: taskLogCommand },
+    task: { ...TASK_COMMANDS, ...APPROVAL_COMMANDS, ...REVIEW_COMMANDS, log: taskLogCommand },
     repo: { ...REPO_COMMANDS, config: repoConfigCommand },
     config: CONFIG_COMMANDS,
     worktrees: WORKTREE_COMMANDS,

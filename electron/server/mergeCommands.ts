@@ -78,8 +78,13 @@ const STRATEGY_DONE: Record<MergeStrategy, string> = {
 
 export const mergeCommand: ClientCommand = {
   name: 'task merge',
-  usage: 'task merge ID [--strategy merge|squash|rebase] [--message M] [--include-uncommitted]',
-  options: { strategy: { type: 'string' }, message: { type: 'string' }, 'include-uncommitted': { type: 'boolean' } },
+  usage: 'task merge ID [--strategy merge|squash|rebase] [--message M] [--include-uncommitted] [--approve-protected]',
+  options: {
+    strategy: { type: 'string' },
+    message: { type: 'string' },
+    'include-uncommitted': { type: 'boolean' },
+    'approve-protected': { type: 'boolean' },
+  },
   positionals: ['ID'],
   validate: (values) =>
     values.strategy === undefined || MergeStrategySchema.safeParse(values.strategy).success
@@ -92,6 +97,7 @@ export const mergeCommand: ClientCommand = {
       id: arg(ctx, 0),
       strategy,
       includeUncommitted: ctx.values['include-uncommitted'] === true,
+      approveProtected: ctx.values['approve-protected'] === true,
       ...(message !== undefined ? { message } : {}),
     };
     return replied(ctx, ctx.client.invoke('tasks.merge', request), ({ task, commit }) =>

@@ -4,14 +4,14 @@ import { callFailed, printed, replied } from './commandReplies.js';
 
 /**
  * `flotilla repo config ID [--setup S] [--cleanup S] [--copy F,G] [--base B | --no-base]
- * [--script-network on|off] [--home-path P,Q] [--unix-socket P,Q]`: per-repo settings, stored in
+ * [--script-network on|off] [--home-path P,Q] [--unix-socket P,Q] [--protect GLOB,GLOB]`: per-repo settings, stored in
  * FLOTILLA_HOME. A list option replaces the whole list (`''` clears it). With no option it prints them.
  */
 export const repoConfigCommand: ClientCommand = {
   name: 'repo config',
   usage:
     'repo config ID [--setup SCRIPT] [--cleanup SCRIPT] [--copy FILE,FILE…] [--base BRANCH | --no-base] ' +
-    '[--script-network on|off] [--home-path PATH,PATH…] [--unix-socket PATH,PATH…]',
+    '[--script-network on|off] [--home-path PATH,PATH…] [--unix-socket PATH,PATH…] [--protect GLOB,GLOB…]',
   options: {
     setup: { type: 'string' },
     cleanup: { type: 'string' },
@@ -21,6 +21,7 @@ export const repoConfigCommand: ClientCommand = {
     'script-network': { type: 'string' },
     'home-path': { type: 'string' },
     'unix-socket': { type: 'string' },
+    protect: { type: 'string' },
   },
   positionals: ['ID'],
   validate: (values) => {
@@ -41,6 +42,7 @@ export const repoConfigCommand: ClientCommand = {
       ...(typeof values['script-network'] === 'string' ? { scriptNetwork: values['script-network'] === 'on' } : {}),
       ...(typeof values['home-path'] === 'string' ? { homeReadOnlyPaths: splitList(values['home-path']) } : {}),
       ...(typeof values['unix-socket'] === 'string' ? { unixSockets: splitList(values['unix-socket']) } : {}),
+      ...(typeof values.protect === 'string' ? { protectedPaths: splitList(values.protect) } : {}),
     };
     if (Object.keys(changes).length === 0) {
       return replied(ctx, ctx.client.invoke('repos.list', {}), ({ repos }) => {
@@ -71,5 +73,6 @@ function formatSettings(repo: Repo): string {
     `  script network  ${settings.scriptNetwork ? 'on (setup and cleanup scripts may use the network)' : 'off (setup and cleanup scripts run without network)'}`,
     `  home paths      ${settings.homeReadOnlyPaths.join(', ') || '(none: nothing of your home is shown)'}`,
     `  host sockets    ${settings.unixSockets.join(', ') || '(none)'}`,
+    `  protected paths ${settings.protectedPaths?.join(', ') || '(none: every change merges without an extra approval)'}`,
   ].join('\n');
 }

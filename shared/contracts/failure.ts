@@ -17,6 +17,8 @@ export const FAILURE_KINDS = [
   'changed',
   /** Something the action needs is missing here (a remote, the `gh` tool, a sign-in). */
   'unavailable',
+  /** A merge refused because the task touches protected paths the user has not approved (`files`: those paths). */
+  'protected',
 ] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 

@@ -27,6 +27,11 @@ export const RepoSettingsSchema = z.object({
    * `~/.gitconfig` stored as `/home/me/.gitconfig`); never a credential folder or FLOTILLA_HOME.
    */
   homeReadOnlyPaths: z.array(z.string()),
+  /**
+   * Glob patterns (shared/model/protectedPaths.ts) of files a task may not merge without the
+   * user's explicit approval; [] or absent for none.
+   */
+  protectedPaths: z.array(z.string()).optional(),
 });
 export type RepoSettings = z.infer<typeof RepoSettingsSchema>;
 

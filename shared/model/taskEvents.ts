@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TaskStatusSchema } from './taskLifecycle.js';
 import { MergeStrategySchema, TaskSchema } from './task.js';
 import { ApprovalDecisionSchema, ApprovalRequestSchema } from './approval.js';
+import { ReviewCommentSchema } from './reviewComment.js';
 
 /**
  * What happened in a task, in order. Each is one journal row; the task view's
@@ -52,6 +53,8 @@ export const TaskEventBodySchema = z.discriminatedUnion('kind', [
     terminal: z.enum(['agent', 'sandboxed', 'unsandboxed']),
     recording: z.string(),
   }),
+  /** A review comment or AI finding on the diff, or a later state of one (sent, answered): the last per id wins. */
+  z.object({ kind: z.literal('review_comment'), comment: ReviewCommentSchema }),
 ]);
 export type TaskEventBody = z.infer<typeof TaskEventBodySchema>;
 export type TaskEventKind = TaskEventBody['kind'];

@@ -99,6 +99,9 @@ export function applyTranscriptEvent(items: readonly TranscriptItem[], event: Ta
     case 'terminal_recorded':
       // The terminal itself shows these bytes; the transcript is the plain record.
       return [...items];
+    case 'review_comment':
+      // Shown beside the diff; what reaches the agent is the request's user_message.
+      return [...items];
   }
 }
 

@@ -56,6 +56,7 @@ export async function runAgentLoop(config: WorkerStartConfig, deps: AgentLoopDep
       input: history,
       signal: deps.signal,
       streamIdleMs: deps.streamIdleMs,
+      ...(config.textFormat ? { textFormat: config.textFormat } : {}),
     });
     if (reply.kind === 'stopped') return { type: 'stopped' };
     if (reply.kind === 'failed') return { type: 'turn_failed', kind: 'api', reason: reply.reason, history };

@@ -89,7 +89,7 @@ async function runTurn(config: WorkerStartConfig): Promise<void> {
       runCommand,
       gate,
       emit: send,
-      instructions: await buildInstructions(config.worktreePath),
+      instructions: config.instructions ?? (await buildInstructions(config.worktreePath)),
       signal: stopController.signal,
       streamIdleMs: timeout,
     });

@@ -17,6 +17,8 @@ export interface ModelCallOptions {
   signal: AbortSignal;
   /** A stream that sends nothing for this long is cut and tried again (ms). */
   streamIdleMs: number;
+  /** Structured output (Responses API `text.format`); unset: plain text. */
+  textFormat?: { type: 'json_schema'; name: string; schema: Record<string, unknown>; strict: boolean };
   /** Waits between attempts after a broken stream; injectable so tests need not sleep. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -73,6 +75,7 @@ async function streamOnce(opts: ModelCallOptions): Promise<Attempt> {
         stream: true,
         // Nothing is kept server-side: the host owns the history and resends it each call.
         store: false,
+        ...(opts.textFormat ? { text: { format: opts.textFormat } } : {}),
       },
       { signal: controller.signal },
     );

@@ -37,6 +37,13 @@ export interface WorkerStartConfig {
    * on pipes, in this worker (when the host offers no terminals, e.g. in tests).
    */
   commandTerminal?: 'pty' | 'pipes';
+  /** The system text instead of the coding agent's (e.g. the review agent's); unset: buildInstructions. */
+  instructions?: string;
+  /**
+   * Structured output asked of every model call (Responses API `text.format`, e.g. a json_schema
+   * for the review agent's findings); unset: plain text.
+   */
+  textFormat?: { type: 'json_schema'; name: string; schema: Record<string, unknown>; strict: boolean };
 }
 
 /** What the worker asks the host to start on a pty for one command (a launch made by runSandboxed). */

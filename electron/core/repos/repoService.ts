@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { failure, type Failure } from '../../../shared/contract.js';
 import type { Repo, RepoSettings } from '../../../shared/model/task.js';
+import { invalidGlobReason } from '../../../shared/model/protectedPaths.js';
 import { inspectRepo, listBranches } from '../git/repoInspect.js';
 import { DEFAULT_REPO_SETTINGS, type RepoStore } from '../store/repoStore.js';
 import type { HostEventBus } from '../hostEvents.js';
@@ -77,6 +78,8 @@ export class RepoService {
     const homePaths = changes.homeReadOnlyPaths === undefined ? null : checkHomeReadOnlyPaths(changes.homeReadOnlyPaths, pathContext);
     // Both lists are checked before either answers, so one reply names every refused entry.
     const refusals = [sockets, homePaths].flatMap((check) => (check && !check.ok ? [check.message] : []));
+    const badGlob = invalidGlobReason(changes.protectedPaths ?? []);
+    if (badGlob) refusals.push(badGlob);
     if (refusals.length > 0) return failure('invalid_input', `Nothing was saved. ${refusals.join(' ')}`);
     const settings: RepoSettings = {
       ...repo.settings,

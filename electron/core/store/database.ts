@@ -8,11 +8,12 @@ import { m003RepoSettings } from './migrations/m003_repoSettings.js';
 import { m004Policy } from './migrations/m004_policy.js';
 import { m005RepoSandbox } from './migrations/m005_repoSandbox.js';
 import { m006TaskArchive } from './migrations/m006_taskArchive.js';
+import { m007ProtectedPaths } from './migrations/m007_protectedPaths.js';
 
 export type Db = Database.Database;
 
 /** Numbered migrations, applied in order; `user_version` records how many have run. */
-const MIGRATIONS: readonly string[] = [m001Initial, m002Usage, m003RepoSettings, m004Policy, m005RepoSandbox, m006TaskArchive];
+const MIGRATIONS: readonly string[] = [m001Initial, m002Usage, m003RepoSettings, m004Policy, m005RepoSandbox, m006TaskArchive, m007ProtectedPaths];
 
 export function openDatabase(home: string): Db {
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });

@@ -14,6 +14,7 @@ interface RepoRow {
   script_network: number;
   unix_sockets: string;
   home_read_only_paths: string;
+  protected_paths: string;
 }
 
 function toRepo(row: RepoRow): Repo {
@@ -31,6 +32,7 @@ function toRepo(row: RepoRow): Repo {
       scriptNetwork: row.script_network === 1,
       unixSockets: JSON.parse(row.unix_sockets) as string[],
       homeReadOnlyPaths: JSON.parse(row.home_read_only_paths) as string[],
+      protectedPaths: JSON.parse(row.protected_paths) as string[],
     },
   };
 }
@@ -44,6 +46,7 @@ export const DEFAULT_REPO_SETTINGS: RepoSettings = {
   scriptNetwork: false,
   unixSockets: [],
   homeReadOnlyPaths: [],
+  protectedPaths: [],
 };
 
 export class RepoStore {
@@ -78,7 +81,7 @@ export class RepoStore {
     this.db
       .prepare(
         `UPDATE repos SET setup_script = ?, cleanup_script = ?, copy_files = ?, base_branch = ?,
-           script_network = ?, unix_sockets = ?, home_read_only_paths = ? WHERE id = ?`,
+           script_network = ?, unix_sockets = ?, home_read_only_paths = ?, protected_paths = ? WHERE id = ?`,
       )
       .run(
         settings.setupScript,
@@ -88,6 +91,7 @@ export class RepoStore {
         settings.scriptNetwork ? 1 : 0,
         JSON.stringify(settings.unixSockets),
         JSON.stringify(settings.homeReadOnlyPaths),
+        JSON.stringify(settings.protectedPaths ?? []),
         id,
       );
   }

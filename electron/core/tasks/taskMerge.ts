@@ -7,6 +7,7 @@ import { mergeTaskBranch } from '../git/merge.js';
 import { branchCommit } from '../git/refNames.js';
 import { uncommittedPaths } from '../git/worktreeRecovery.js';
 import { removeTaskWorktree } from '../git/worktrees.js';
+import { protectedPathsRefusal } from '../review/protectedGate.js';
 import type { RepoStore } from '../store/repoStore.js';
 import { draftSquashMessage, mergeCommitMessage } from './mergeMessage.js';
 import { checkpointTask } from './taskCheckpoint.js';
@@ -20,6 +21,8 @@ export interface MergeRequest {
   expectedTip?: string | undefined;
   /** Merge the worktree's uncommitted files too (committed first); else they refuse the merge. */
   includeUncommitted: boolean;
+  /** The user approved the repo's protected paths this task touches; without it they refuse the merge (`protected`). */
+  approveProtected?: boolean | undefined;
 }
 
 export type MergeDeps = TaskScriptDeps & {
@@ -62,7 +65,10 @@ export async function mergeTask(deps: MergeDeps, task: Task, request: MergeReque
       uncommitted,
     );
   }
-  const refused = await deps.checkBeforeMerge?.(task, tip);
+  const included = request.includeUncommitted ? uncommitted : [];
+  const refused =
+    (await protectedPathsRefusal(deps.repos, task, { tip, isApproved: request.approveProtected === true, includedUncommitted: included })) ??
+    (await deps.checkBeforeMerge?.(task, tip));
   if (refused) return refused;
 
   let reviewedTip = tip;

@@ -1,0 +1,21 @@
+import type { Handlers } from '../../../shared/contract.js';
+import type { reviewMethods } from '../../../shared/contracts/review.js';
+import { ReviewAgent, type ReviewAgentDeps } from './reviewAgent.js';
+import { ReviewComments, type ReviewCommentsDeps } from './reviewComments.js';
+
+type ReviewHandlers = Pick<Handlers, keyof typeof reviewMethods>;
+
+/**
+ * The review methods of the host's handler table (shared/contracts/review.ts): comments, "Request
+ * changes" and the AI review, over the task's journal, diff and turns.
+ */
+export function reviewHandlers(deps: ReviewCommentsDeps & Omit<ReviewAgentDeps, 'comments'>): ReviewHandlers {
+  const comments = new ReviewComments(deps);
+  const agent = new ReviewAgent({ ...deps, comments });
+  return {
+    'tasks.comment': ({ id, ...comment }) => comments.add(id, comment),
+    'tasks.comments': async (input) => comments.list(input.id),
+    'tasks.requestChanges': async ({ id, ...request }) => comments.requestChanges(id, request),
+    'tasks.review': (input) => agent.review(input.id),
+  };
+}
