@@ -153,7 +153,7 @@ describe('process-count limit', () => {
       const spec: SandboxSpec = { mode: 'workspace-write', worktreePath: worktree, readOnlyPaths: [], extraWritablePaths: [], homeDir, allowNetwork: false };
       const token = uniqueToken();
       const args = withoutMountsUnder(os.userInfo().homedir, bwrapArgs(spec, bomb(token), { hostEnv: { PATH: process.env.PATH }, maxProcesses: 64 }));
-      const net = CommandCgroup.create(parentDir, 512);
+      const net = await CommandCgroup.create(parentDir, 512);
       // The launcher joins the cgroup as root, then drops to nobody before bwrap starts.
       const launch = net.wrap('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', defaultBwrapPath(), ...args]);
       const watch = watchHost(token);

@@ -79,7 +79,7 @@ export class PtyCommands {
         // not wait for a round trip: the pty's program leads its process group, bwrap's pid
         // namespace takes the rest. Before 'pty_opened' there is no pid yet: see opened().
         if (pid !== null) killGroupOf(pid);
-        opts.cgroup?.killAll();
+        void opts.cgroup?.killAll();
         send({ type: 'pty_kill', ptyId });
         exitGuard = setTimeout(() => finish({ exitCode: null, signal: null, reason: 'the terminal host did not report the end of the command' }), EXIT_REPORT_GRACE_MS);
       };
@@ -106,7 +106,7 @@ export class PtyCommands {
         // with pipes; after a crash of the pty host nothing else would end it. The group id
         // cannot be reused while members remain, so this reaches only our own leftovers.
         if (pid !== null && (launch.killsLeftoversOnExit || exit.reason !== null)) killGroupOf(pid);
-        if (launch.killsLeftoversOnExit || exit.reason !== null) opts.cgroup?.killAll();
+        if (launch.killsLeftoversOnExit || exit.reason !== null) void opts.cgroup?.killAll();
         keep(plain.end());
         collector.end();
         const isInterrupted = exit.reason !== null && !isKilled;

@@ -37,7 +37,7 @@ function spawnWithPipes(launch: CommandLaunch, opts: SpawnOptions): Promise<Comm
         // Already gone.
       }
       // Without a pid namespace, processes that left the group (setsid) are still in the cgroup.
-      cgroup?.killAll();
+      void cgroup?.killAll();
     };
     const collector = new OutputCollector({
       maxChars: opts.maxOutputChars,
@@ -68,7 +68,7 @@ function spawnWithPipes(launch: CommandLaunch, opts: SpawnOptions): Promise<Comm
             // No leftovers in the group.
           }
         }
-        cgroup?.killAll();
+        void cgroup?.killAll();
       }
       pipeGuard = setTimeout(() => {
         child.stdout.destroy();

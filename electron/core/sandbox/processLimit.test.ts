@@ -76,7 +76,7 @@ describe('CommandCgroup', async () => {
   const limiter = await probeProcessLimiter();
   it('caps, joins, kills what is left and removes itself', async (ctx) => {
     const parentDir = pidsCgroupOrSkip(limiter, ctx);
-    const group = CommandCgroup.create(parentDir, 16);
+    const group = await CommandCgroup.create(parentDir, 16);
     expect(fs.readFileSync(path.join(group.dir, 'pids.max'), 'utf8').trim()).toBe('16');
     // A launched shell joins before it starts anything: its daemon is in the cgroup too.
     const launch = group.wrap('/bin/sh', ['-c', 'sleep 300 & echo $!']);
@@ -84,7 +84,7 @@ describe('CommandCgroup', async () => {
       const child = spawn(launch.file, launch.args, { stdio: ['ignore', 'pipe', 'ignore'] });
       child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
     });
-    expect(group.pids()).toContain(daemonPid);
+    expect(await group.pids()).toContain(daemonPid);
     await group.release();
     expect(fs.existsSync(group.dir)).toBe(false);
     expect(fs.existsSync(`/proc/${daemonPid}/cmdline`) && fs.readFileSync(`/proc/${daemonPid}/stat`, 'utf8').split(' ')[2] !== 'Z').toBe(false);
@@ -123,7 +123,7 @@ describe('the launcher joins before it runs anything', async () => {
   const limiter = await probeProcessLimiter();
   it('counts the command from its first fork: a cap of 4 stops the fourth process', async (ctx) => {
     const parentDir = pidsCgroupOrSkip(limiter, ctx);
-    const group = CommandCgroup.create(parentDir, 4);
+    const group = await CommandCgroup.create(parentDir, 4);
     try {
       // The launcher, which becomes this shell (1), and three sleeps (2-4) fit; the fourth is one too many.
       const launch = group.wrap('/bin/sh', ['-c', 'for i in 1 2 3 4; do sleep 30 > /dev/null 2>&1 & done']);
@@ -136,7 +136,7 @@ describe('the launcher joins before it runs anything', async () => {
       });
       expect(output).toMatch(/Cannot fork|Resource temporarily unavailable/);
       // The three sleeps outlived the shell, inside; release() kills them.
-      expect(group.pids()).toHaveLength(3);
+      expect(await group.pids()).toHaveLength(3);
     } finally {
       await group.release();
     }
@@ -156,7 +156,7 @@ describe('removeStaleCommandCgroups', async () => {
     fs.mkdirSync(stale);
     const orphan = spawn('/bin/sh', ['-c', `echo $$ > "${stale}/cgroup.procs" && exec sleep 300`], { stdio: 'ignore' });
     const orphanExit = new Promise((resolve) => orphan.on('exit', (_code, signal) => resolve(signal)));
-    const live = CommandCgroup.create(parentDir, 4);
+    const live = await CommandCgroup.create(parentDir, 4);
     try {
       await waitFor(() => fs.readFileSync(path.join(stale, 'cgroup.procs'), 'utf8').trim() !== '');
       await removeStaleCommandCgroups(parentDir);
@@ -171,8 +171,8 @@ describe('removeStaleCommandCgroups', async () => {
 
   it('never reuses a name, even for the same pid and sequence', async (ctx) => {
     const parentDir = pidsCgroupOrSkip(limiter, ctx);
-    const a = CommandCgroup.create(parentDir, 4);
-    const b = CommandCgroup.create(parentDir, 4);
+    const a = await CommandCgroup.create(parentDir, 4);
+    const b = await CommandCgroup.create(parentDir, 4);
     try {
       expect(path.basename(a.dir)).toMatch(new RegExp(`^flotilla-${process.pid}-\\d+-[0-9a-f]{8}$`));
       expect(a.dir).not.toBe(b.dir);
@@ -190,3 +190,10 @@ async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> 
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe('processLimit off the host main thread’s critical path', () => {
+  it('makes, limits, kills and removes cgroups with asynchronous calls only (cgroupfs writes can wait on kernel locks)', () => {
+    const source = fs.readFileSync(new URL('./processLimit.ts', import.meta.url), 'utf8');
+    expect(source).not.toMatch(/\b(writeFileSync|mkdirSync|rmdirSync|rmSync|readdirSync)\(/);
+  });
+});

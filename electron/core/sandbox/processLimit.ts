@@ -120,7 +120,7 @@ export function pidsCgroupDirs(procSelf: string): CgroupCandidate[] {
 async function tryCgroup(parentDir: string): Promise<string | null> {
   let group: CommandCgroup;
   try {
-    group = CommandCgroup.create(parentDir, 8);
+    group = await CommandCgroup.create(parentDir, 8);
   } catch (error) {
     return errorMessage(error);
   }
@@ -150,7 +150,7 @@ const COMMAND_CGROUP_NAME = /^flotilla-(\d+)-/;
 export async function removeStaleCommandCgroups(parentDir: string): Promise<void> {
   let names: string[];
   try {
-    names = fs.readdirSync(parentDir);
+    names = await fs.promises.readdir(parentDir);
   } catch {
     return;
   }
@@ -182,24 +182,28 @@ export class CommandCgroup {
     private readonly hasTasksFile: boolean,
   ) {}
 
-  /** Throws when the cgroup cannot be made or limited (a probe said it could: a host problem). */
-  static create(parentDir: string, maxProcesses: number): CommandCgroup {
+  /**
+   * Throws when the cgroup cannot be made or limited (a probe said it could: a host problem).
+   * Asynchronous, as every write here: cgroupfs writes can wait on kernel locks, and the host's
+   * main thread makes the cgroups of setup scripts.
+   */
+  static async create(parentDir: string, maxProcesses: number): Promise<CommandCgroup> {
     sequence += 1;
     // The random part: a pid is reused, and a killed process leaves its cgroups behind (until
     // removeStaleCommandCgroups runs), so pid + sequence alone once collided (EEXIST).
     const dir = path.join(parentDir, `flotilla-${process.pid}-${sequence}-${crypto.randomBytes(4).toString('hex')}`);
-    fs.mkdirSync(dir);
+    await fs.promises.mkdir(dir);
     try {
-      if (!fs.existsSync(path.join(dir, 'pids.max'))) {
+      if (!(await exists(path.join(dir, 'pids.max')))) {
         // cgroup v2: the parent must hand the pids controller down first.
-        fs.writeFileSync(path.join(parentDir, 'cgroup.subtree_control'), '+pids');
+        await fs.promises.writeFile(path.join(parentDir, 'cgroup.subtree_control'), '+pids');
       }
-      fs.writeFileSync(path.join(dir, 'pids.max'), String(maxProcesses));
+      await fs.promises.writeFile(path.join(dir, 'pids.max'), String(maxProcesses));
     } catch (error) {
-      fs.rmdirSync(dir);
+      await fs.promises.rmdir(dir);
       throw error;
     }
-    return new CommandCgroup(dir, fs.existsSync(path.join(dir, 'tasks')));
+    return new CommandCgroup(dir, await exists(path.join(dir, 'tasks')));
   }
 
   /** An existing command cgroup, to kill what is in it and remove it. */
@@ -238,10 +242,9 @@ export class CommandCgroup {
   }
 
   /** Processes still in the cgroup (after a command without a pid namespace: its daemons). */
-  pids(): number[] {
+  async pids(): Promise<number[]> {
     try {
-      return fs
-        .readFileSync(path.join(this.dir, 'cgroup.procs'), 'utf8')
+      return (await fs.promises.readFile(path.join(this.dir, 'cgroup.procs'), 'utf8'))
         .split('\n')
         .filter((line) => line !== '')
         .map(Number);
@@ -250,19 +253,17 @@ export class CommandCgroup {
     }
   }
 
-  /** SIGKILLs everything in the cgroup; whatever forks meanwhile is caught by the next rounds. */
-  killAll(): void {
-    const killFile = path.join(this.dir, 'cgroup.kill');
-    if (fs.existsSync(killFile)) {
-      try {
-        fs.writeFileSync(killFile, '1'); // cgroup v2 (Linux 5.14+): atomic, fork bombs included
-        return;
-      } catch {
-        // Fall back to killing one by one.
-      }
+  /** SIGKILLs everything in the cgroup; whatever forks meanwhile is caught by the next rounds. Never throws. */
+  async killAll(): Promise<void> {
+    try {
+      // cgroup v2 (Linux 5.14+): atomic, fork bombs included. 'r+': never create the file.
+      await fs.promises.writeFile(path.join(this.dir, 'cgroup.kill'), '1', { flag: 'r+' });
+      return;
+    } catch {
+      // No cgroup.kill (v1, older kernels) or refused: kill one by one.
     }
     for (let round = 0; round < 100; round++) {
-      const pids = this.pids();
+      const pids = await this.pids();
       if (pids.length === 0) return;
       for (const pid of pids) {
         try {
@@ -278,9 +279,9 @@ export class CommandCgroup {
   async release(): Promise<void> {
     const deadline = Date.now() + 1_000;
     while (Date.now() < deadline) {
-      this.killAll();
+      await this.killAll();
       try {
-        fs.rmdirSync(this.dir);
+        await fs.promises.rmdir(this.dir);
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
@@ -289,6 +290,15 @@ export class CommandCgroup {
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
     }
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.promises.access(file);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -91,7 +91,7 @@ export async function runSandboxed(spec: SandboxSpec, command: string, opts: Run
     platform === 'linux' ? (opts.processLimiter ?? (await probeProcessLimiter())) : { kind: 'none', reason: `no process-count limit on ${platform}` };
   const spawner = opts.spawner ?? pipeSpawner;
   // Made before the launch, which joins it first thing (mkdir + pids.max: ~0.3 ms).
-  const cgroup = limiter.kind === 'cgroup' ? CommandCgroup.create(limiter.parentDir, maxProcesses) : undefined;
+  const cgroup = limiter.kind === 'cgroup' ? await CommandCgroup.create(limiter.parentDir, maxProcesses) : undefined;
   try {
     const launch = prepareLaunch(spec, command, {
       sandbox,

@@ -373,7 +373,7 @@ describe('the launcher that also joins a cgroup, for real', async () => {
     const parentDir = pidsCgroupOrSkip(limiter, ctx);
     // bwrap (1), its pid 1 in the sandbox (2) and the command's shell (3) fit a cap of 5 with
     // two sleeps; the third fork fails. The sleeps die with the sandbox's pid namespace.
-    const group = CommandCgroup.create(parentDir, 5);
+    const group = await CommandCgroup.create(parentDir, 5);
     try {
       const probe = fs.existsSync('/usr/bin/python3') ? `/usr/bin/python3 -c '${PROBE}'; ` : '';
       const output = await runFiltered(taskSpec(), `${probe}for i in 1 2 3; do sleep 30 > /dev/null 2>&1 & done`, group);
