@@ -8,6 +8,7 @@ import { makeTempHome, runCli } from '../../test/fixtures/flotillaProcess.js';
 import { startModelServer, type ModelServer } from '../../test/fixtures/modelServer.js';
 import { makeTempRepo, type TempRepo } from '../../test/fixtures/tempRepo.js';
 import { createHost } from '../core/host.js';
+import { isAlive } from '../core/terminal/testTerminals.js';
 import { rendererDir } from '../core/util/paths.js';
 import { serverFilePath } from '../transport/serverFile.js';
 import { APP_INDEX_URL } from './appProtocol.js';
@@ -167,6 +168,22 @@ describe('the desktop app, with a fake electron module', () => {
     expect((await task(id)).status).toBe('running');
   });
 
+  it('reports a crashed pty host on the running task and restarts it at once', async () => {
+    const [working] = desktop.host?.workingTasks() ?? [];
+    if (!working) throw new Error('no running task');
+    const ptyHosts = () => electron.utility.forks.filter((fork) => fork.modulePath.endsWith('ptyHost.js'));
+    const crashed = ptyHosts().at(-1)?.child.pid;
+    expect(crashed).toBeDefined();
+    process.kill(crashed ?? 0, 'SIGKILL');
+    await until('the crash on the task', async () => {
+      const events = await invoke('tasks.events', { id: working.id });
+      return events.ok && (events.output as { events: Array<{ body: { kind: string; message?: string } }> }).events.some((e) => e.body.kind === 'error' && /terminal process crashed .*it was restarted/.test(e.body.message ?? ''));
+    });
+    const restarted = ptyHosts().at(-1)?.child.pid;
+    expect(restarted).not.toBe(crashed);
+    expect(isAlive(restarted ?? 0)).toBe(true);
+  });
+
   it('a second launch restores and focuses the window', () => {
     const window = mainWindow();
     window.minimize();
@@ -179,13 +196,18 @@ describe('the desktop app, with a fake electron module', () => {
   });
 
   it('asks before quitting with a task running: Cancel keeps it running, Quit interrupts it, and it resumes at the next start', async () => {
+    const created = await invoke('tasks.create', { repo: repo.path, prompt: 'another slow job' });
+    if (!created.ok) throw new Error(created.message);
+    const { id } = (created.output as { task: Task }).task;
+    await until('the new task to run', async () => (await task(id)).status === 'running');
+    await until('only the new task at work', () => desktop.host?.workingTasks().length === 1);
     const [working] = desktop.host?.workingTasks() ?? [];
-    if (!working) throw new Error('no running task');
+    if (working?.id !== id) throw new Error('the new task is not the one at work');
 
     electron.app.quit();
     await until('the question', () => electron.messageBoxes.length === 1);
     expect(electron.messageBoxes[0]).toMatchObject({ buttons: ['Quit', 'Cancel'], cancelId: 1, message: '1 task is still working. Quit anyway?' });
-    expect(electron.messageBoxes[0]?.detail).toContain('a slow job');
+    expect(electron.messageBoxes[0]?.detail).toContain('another slow job');
     electron.answerNextMessageBox(1);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(electron.app.hasQuit).toBe(false);
