@@ -13,6 +13,16 @@ function isTypingTarget(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 }
 
+/** Files at the top first, then folder by folder: the tree's order, and so j/k's and the diffs'. */
+function byFolder<T extends { path: string }>(files: readonly T[]): T[] {
+  const folder = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
+  return [...files].sort((a, b) => {
+    const [fa, fb] = [folder(a.path), folder(b.path)];
+    if (fa !== fb) return fa === '' ? -1 : fb === '' ? 1 : fa < fb ? -1 : 1;
+    return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  });
+}
+
 export function ChangesView({ taskId, version }: { taskId: string; version: string }) {
   const client = useClient();
   const [turn, setTurn] = useState<number | null>(null);
@@ -29,7 +39,7 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
   const uncommitted = useMemo(() => new Set(state.status === 'ready' ? state.uncommitted : []), [state]);
   const rows = useMemo<(TreeRow & { key: string })[]>(
     () =>
-      (diff?.files ?? []).map((file, index) => {
+      byFolder(diff?.files ?? []).map((file, index) => {
         const key = viewedKey(taskId, file.path, patchHash(file.patch || `${file.change}:${file.additions}:${file.deletions}`));
         return { file, index, key, isViewed: isViewed(key), isUncommitted: uncommitted.has(file.path) };
       }),

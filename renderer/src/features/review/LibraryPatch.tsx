@@ -1,6 +1,7 @@
 import { DiffModeEnum, DiffView } from '@git-diff-view/react';
 import '@git-diff-view/react/styles/diff-view-pure.css';
 import { memo, useMemo } from 'react';
+import { visibleText } from '../../../../shared/model/visibleText.js';
 import type { DiffLayout } from './reviewPrefs.js';
 
 /**
@@ -12,7 +13,8 @@ export const HIGHLIGHT_MAX_LINES = 3000;
 /**
  * One file's patch (as git printed it, from `diff --git` on) drawn by @git-diff-view/react:
  * split or unified, word-level changes, highlighting. The library escapes every line it
- * draws (its templates go through escapeHtml), so the agent's bytes stay text.
+ * draws (its templates go through escapeHtml), so the agent's bytes stay text; hidden
+ * characters (ESC, bidi overrides, …) are turned into visible marks line by line first.
  */
 export const LibraryPatch = memo(function LibraryPatch({
   path,
@@ -30,7 +32,7 @@ export const LibraryPatch = memo(function LibraryPatch({
   theme: 'light' | 'dark';
 }) {
   const data = useMemo(
-    () => ({ oldFile: { fileName: oldPath ?? path }, newFile: { fileName: path }, hunks: [patch] }),
+    () => ({ oldFile: { fileName: oldPath ?? path }, newFile: { fileName: path }, hunks: [visiblePatch(patch)] }),
     [path, oldPath, patch],
   );
   return (
@@ -46,3 +48,11 @@ export const LibraryPatch = memo(function LibraryPatch({
     </div>
   );
 });
+
+/** Each line made visible on its own, so the newlines that separate lines stay newlines. */
+function visiblePatch(patch: string): string {
+  return patch
+    .split('\n')
+    .map((line) => visibleText(line))
+    .join('\n');
+}
