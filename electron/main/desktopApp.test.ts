@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { makeTempRepo, type TempRepo } from '../../test/fixtures/tempRepo.js';
 import { createHost } from '../core/host.js';
 import { isAlive } from '../core/terminal/testTerminals.js';
 import { rendererDir } from '../core/util/paths.js';
-import { serverFilePath } from '../transport/serverFile.js';
+import { claimServerFile, serverFilePath, writeServerFile } from '../transport/serverFile.js';
 import { APP_INDEX_URL } from './appProtocol.js';
 import { startDesktopApp, type DesktopApp } from './desktopApp.js';
 import { fakeElectron, fakeEvent, FakeFrame, FakeWebContents, type FakeBrowserWindow, type FakeElectron } from './testing/fakeElectron.js';
@@ -232,6 +233,46 @@ describe('the desktop app, with a fake electron module', () => {
       await next.handlers['tasks.stop']({ id: working.id });
     } finally {
       await next.dispose();
+    }
+  });
+});
+
+describe('the desktop app on a data folder another host holds', () => {
+  it('refuses to start, saying which process holds it, before creating a host', async () => {
+    const otherHome = makeTempHome();
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      const pid = holder.pid ?? 0;
+      expect(claimServerFile(otherHome, pid)).toEqual({ ok: true });
+      writeServerFile(otherHome, { url: 'http://127.0.0.1:4711/?token=secret', port: 4711, token: 'secret', pid });
+      const second = fakeElectron();
+      let isHostCreated = false;
+      const app = startDesktopApp(second.module, {
+        env: { ...process.env, FLOTILLA_HOME: otherHome },
+        platform: 'linux',
+        isLaunchedFromTerminal: true,
+        preloadPath: '/app/preload.cjs',
+        rendererDir: rendererDir(),
+        log: () => {},
+        createHost: async (opts) => {
+          isHostCreated = true;
+          return createHost(opts);
+        },
+      });
+      second.app.becomeReady();
+      await app.ready;
+      expect(second.errorBoxes).toEqual([
+        { title: 'Flotilla cannot start', content: `another Flotilla host is already running on this data folder (pid ${pid} at http://127.0.0.1:4711/)` },
+      ]);
+      expect(second.app.exitCode).toBe(1);
+      expect(isHostCreated).toBe(false);
+      expect(second.windows).toHaveLength(0);
+      // The holder's record is untouched.
+      expect(JSON.parse(fs.readFileSync(serverFilePath(otherHome), 'utf8'))).toMatchObject({ pid, token: 'secret' });
+      second.utility.dispose();
+    } finally {
+      holder.kill();
+      fs.rmSync(otherHome, { recursive: true, force: true });
     }
   });
 });
