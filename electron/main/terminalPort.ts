@@ -23,10 +23,12 @@ export function connectWindowTerminals(MessageChannel: new () => MessageChannelM
   let current: { port: MessagePortMain; channel: TerminalChannel } | null = null;
 
   function drop(): void {
-    if (!current) return;
-    current.channel.dispose();
-    current.port.close();
+    const dropped = current;
+    if (!dropped) return;
+    // Forget it first: closing the port may emit 'close' at once, which drops again.
     current = null;
+    dropped.channel.dispose();
+    dropped.port.close();
   }
 
   function offerPort(): void {
