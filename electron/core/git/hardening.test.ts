@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { restoreFromArchive } from './archive.js';
 import { branchDiff } from './branchDiff.js';
 import { checkpointCommit } from './checkpoint.js';
 import { mergeTaskBranch } from './merge.js';
@@ -117,7 +118,12 @@ describe('host git calls run nothing the repo planted', () => {
     const merged = await mergeTaskBranch({ repoPath: repo, branch: created.branch, baseBranch: 'main', strategy: 'merge', message: 'm' });
     if (!merged.ok) throw new Error(merged.message);
     expect(fs.readFileSync(path.join(repo, 'a.txt'), 'utf8')).toBe('agent edit\n');
-    await removeTaskWorktree({ repoPath: repo, worktreePath: worktree, branch: created.branch, deleteBranch: true });
+    // Archived before the removal (an uncommitted file in it), then restored: still nothing runs.
+    writeFiles(worktree, { 'late.txt': 'late\n' });
+    const archive = { taskId: 'planted', message: 'archive', excludePaths: [] };
+    await removeTaskWorktree({ repoPath: repo, worktreePath: worktree, branch: created.branch, deleteBranch: true, archive });
+    expect(await restoreFromArchive({ repoPath: repo, worktreePath: worktree, branch: created.branch, taskId: 'planted' })).toEqual({ ok: true });
+    expect(fs.readFileSync(path.join(worktree, 'late.txt'), 'utf8')).toBe('late\n');
 
     expect(ran()).toEqual([]);
   });
