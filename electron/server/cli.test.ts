@@ -9,7 +9,7 @@ import type { Host } from '../core/hostTypes.js';
 import { PACKAGE_ROOT } from '../core/util/paths.js';
 import { main } from './cli.js';
 import type { CliIo } from './cliIo.js';
-import { serverFilePath } from './serverFile.js';
+import { serverFilePath } from '../transport/serverFile.js';
 import { serveRealHost, type ServedHost } from '../../test/fixtures/realHost.js';
 import { makeTempRepo, type TempRepo } from '../../test/fixtures/tempRepo.js';
 
