@@ -73,7 +73,7 @@ Tasks
                                    comment on lines of the task's diff (of the file as the task
                                    left it); refused for a file or line the diff does not show
   task comments ID                 the comments and AI findings, sent or not, and the turn that answered each
-  task request-changes ID [--message TEXT] [--finding ID,ID…]
+  task request-changes ID [--message TEXT] [--finding ID,ID…] [--wait]
                                    send every unsent comment (and the chosen findings) to the agent
                                    as its next turn; the task goes back to In progress
   task review ID                   run a read-only review agent over the diff; waits, prints its findings

@@ -205,7 +205,7 @@ async function createTask(ctx: CommandContext): Promise<number> {
  * task leaves queued/running. The event stream opens first: a quick task may finish before the
  * call even answers.
  */
-async function runTurnCommand(
+export async function runTurnCommand(
   ctx: CommandContext,
   call: (client: HostClient) => Promise<CallResult<{ ok: true; task: Task } | Failure>>,
   done: string,

@@ -1,6 +1,6 @@
 import type { ReviewComment, ReviewVerdict } from '../../shared/model/reviewComment.js';
 import { inertLine } from '../../shared/model/inertText.js';
-import { arg, type ClientCommand } from './clientCommands.js';
+import { arg, runTurnCommand, type ClientCommand } from './clientCommands.js';
 import { printed, replied } from './commandReplies.js';
 
 /** Sending a task back: comments on its diff, "Request changes", and the AI review. */
@@ -49,8 +49,8 @@ export const commentsCommand: ClientCommand = {
 
 export const requestChangesCommand: ClientCommand = {
   name: 'task request-changes',
-  usage: 'task request-changes ID [--message TEXT] [--finding ID,ID…]',
-  options: { message: { type: 'string' }, finding: { type: 'string' } },
+  usage: 'task request-changes ID [--message TEXT] [--finding ID,ID…] [--wait]',
+  options: { message: { type: 'string' }, finding: { type: 'string' }, wait: { type: 'boolean' } },
   positionals: ['ID'],
   async run(ctx) {
     const findingIds = typeof ctx.values.finding === 'string' ? ctx.values.finding.split(',').map((id) => id.trim()).filter((id) => id !== '') : [];
@@ -59,6 +59,8 @@ export const requestChangesCommand: ClientCommand = {
       ...(typeof ctx.values.message === 'string' ? { message: ctx.values.message } : {}),
       ...(findingIds.length > 0 ? { findingIds } : {}),
     };
+    // --wait: like `task send --wait`, returns once the agent's turn has ended.
+    if (ctx.values.wait === true) return runTurnCommand(ctx, (client) => client.invoke('tasks.requestChanges', request), 'Sent the comments to');
     return replied(ctx, ctx.client.invoke('tasks.requestChanges', request), ({ task, sent }) =>
       printed(
         ctx,

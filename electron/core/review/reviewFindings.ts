@@ -80,7 +80,7 @@ export type ParsedReview = { ok: true; verdict: ReviewVerdict; findings: NewFind
  * Reads the answer; a finding's path may be repo-relative or absolute inside the worktree (the
  * agent's working directory); one that leads elsewhere is dropped (named in `droppedPaths`).
  */
-export function parseReviewAnswer(text: string, opts: { worktreePath: string; files: readonly FileDiff[] }): ParsedReview {
+export function parseReviewAnswer(text: string, opts: { worktreePath: string; files: readonly Pick<FileDiff, 'path' | 'change' | 'patch'>[] }): ParsedReview {
   const json = extractJson(text);
   if (json === undefined) return { ok: false, reason: `the review agent's answer holds no findings JSON (it said: ${preview(text)})` };
   const parsed = ReviewAnswerSchema.safeParse(json);

@@ -1,0 +1,55 @@
+import { useEffect, useState } from 'react';
+import type { ReviewComment } from '../../../../shared/model/reviewComment.js';
+import { foldReviewComments } from '../../../../shared/model/reviewComment.js';
+import type { UiClient } from '../../transport/uiClient.js';
+import { errorMessage } from '../../state/startSync.js';
+
+export type CommentsState = { status: 'loading' } | { status: 'ready'; comments: ReviewComment[] } | { status: 'error'; message: string };
+
+/**
+ * The task's comments and AI findings: read once, then kept current from the `review_comment`
+ * events the host announces (each is the newest state of one comment), so no refetch per change.
+ */
+export function useReviewComments(client: UiClient, taskId: string): CommentsState {
+  const [state, setState] = useState<CommentsState>({ status: 'loading' });
+  useEffect(() => {
+    let isCurrent = true;
+    const live: ReviewComment[] = [];
+    const merge = (base: ReviewComment[], update: ReviewComment) => {
+      const index = base.findIndex((comment) => comment.id === update.id);
+      return index < 0 ? [...base, update] : base.map((comment, i) => (i === index ? update : comment));
+    };
+    // Subscribe first: a comment added while the list loads is not lost.
+    const unsubscribe = client.on('tasks.onDidAppendEvent', ({ event }) => {
+      if (event.taskId !== taskId || event.body.kind !== 'review_comment') return;
+      const { comment } = event.body;
+      live.push(comment);
+      setState((s) => (s.status === 'ready' ? { status: 'ready', comments: merge(s.comments, comment) } : s));
+    });
+    client.invoke('tasks.events', { id: taskId }).then(
+      (result) => {
+        if (!isCurrent) return;
+        if (!result.ok) return setState({ status: 'error', message: result.message });
+        setState({ status: 'ready', comments: live.reduce(merge, foldReviewComments(result.events)) });
+      },
+      (error: unknown) => {
+        if (isCurrent) setState({ status: 'error', message: errorMessage(error) });
+      },
+    );
+    return () => {
+      isCurrent = false;
+      unsubscribe();
+    };
+  }, [client, taskId]);
+  return state;
+}
+
+/** The comments on one file, by the line they end on: what a diff view marks beside its lines. */
+export function commentsByLine(comments: readonly ReviewComment[], file: string): Map<number, ReviewComment[]> {
+  const byLine = new Map<number, ReviewComment[]>();
+  for (const comment of comments) {
+    if (comment.file !== file) continue;
+    byLine.set(comment.endLine, [...(byLine.get(comment.endLine) ?? []), comment]);
+  }
+  return byLine;
+}
