@@ -2,7 +2,6 @@ import { memo, useState } from 'react';
 import type { FileDiff } from '../../../../shared/model/diff.js';
 import { visibleText } from '../../../../shared/model/visibleText.js';
 import { InertText } from '../../components/InertText.js';
-import { LazyMount } from '../../components/LazyMount.js';
 import { isGeneratedPath } from './isGeneratedPath.js';
 import { LibraryPatch } from './LibraryPatch.js';
 import { countPatchLines } from './patchLines.js';
@@ -11,8 +10,6 @@ import './review.css';
 
 /** ~500 lines is more than a screenful twice over: past it, the user opts in. */
 export const COLLAPSE_OVER_LINES = 500;
-/** Rough rendered height of one patch line in px, for the lazy placeholder. */
-const LINE_HEIGHT_PX = 20;
 
 export function isCollapsedByDefault(file: FileDiff): boolean {
   return file.change === 'binary' || isGeneratedPath(file.path) || countPatchLines(file.patch) > COLLAPSE_OVER_LINES;
@@ -101,9 +98,7 @@ export const FileDiffView = memo(function FileDiffView({
           (file.change === 'binary' || file.patch === '' ? (
             <p className="file-note">Binary file not shown.</p>
           ) : (
-            <LazyMount estimatedHeight={Math.min(lineCount, 400) * LINE_HEIGHT_PX}>
-              <LibraryPatch path={file.path} oldPath={file.oldPath} patch={file.patch} lineCount={lineCount} layout={layout} theme={theme} />
-            </LazyMount>
+            <LibraryPatch path={file.path} oldPath={file.oldPath} patch={file.patch} layout={layout} theme={theme} />
           ))}
         {isExpanded && file.isTruncated && <p className="file-note">This patch was too large to send whole; the rest is cut.</p>}
       </div>

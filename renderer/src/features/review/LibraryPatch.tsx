@@ -2,13 +2,18 @@ import { DiffModeEnum, DiffView } from '@git-diff-view/react';
 import '@git-diff-view/react/styles/diff-view-pure.css';
 import { memo, useMemo } from 'react';
 import { visibleText } from '../../../../shared/model/visibleText.js';
+import { NearViewport } from './NearViewport.js';
+import { splitPatchIntoChunks } from './patchChunks.js';
+import { countPatchLines } from './patchLines.js';
 import type { DiffLayout } from './reviewPrefs.js';
 
 /**
- * Past this many patch lines, no syntax highlighting: highlight.js runs on the main thread
- * and a 10k-line file would block it for seconds. Word-level changes still show.
+ * Lines per piece drawn at once: highlight.js and the library's layout run on the main
+ * thread, ~0.1 ms a line here, so 200 lines keep one piece well under a 50 ms task.
  */
-export const HIGHLIGHT_MAX_LINES = 3000;
+export const CHUNK_LINES = 200;
+/** Rough drawn height of one line in px, for the placeholder of a piece not drawn yet. */
+const LINE_HEIGHT_PX = 20;
 
 /**
  * One file's patch (as git printed it, from `diff --git` on) drawn by @git-diff-view/react:
@@ -20,32 +25,50 @@ export const LibraryPatch = memo(function LibraryPatch({
   path,
   oldPath,
   patch,
-  lineCount,
   layout,
   theme,
 }: {
   path: string;
   oldPath: string | null;
   patch: string;
-  lineCount: number;
   layout: DiffLayout;
   theme: 'light' | 'dark';
 }) {
-  const data = useMemo(
-    () => ({ oldFile: { fileName: oldPath ?? path }, newFile: { fileName: path }, hunks: [visiblePatch(patch)] }),
-    [path, oldPath, patch],
-  );
+  const pieces = useMemo(() => splitPatchIntoChunks(visiblePatch(patch), CHUNK_LINES), [patch]);
   return (
     <div className="library-patch">
-      <DiffView
-        data={data}
-        diffViewMode={layout === 'split' ? DiffModeEnum.Split : DiffModeEnum.Unified}
-        diffViewTheme={theme}
-        diffViewHighlight={lineCount <= HIGHLIGHT_MAX_LINES}
-        diffViewWrap={false}
-        diffViewFontSize={12}
-      />
+      {pieces.map((piece, index) => (
+        <NearViewport key={index} estimatedHeight={countPatchLines(piece) * LINE_HEIGHT_PX}>
+          <PatchPiece path={path} oldPath={oldPath} piece={piece} layout={layout} theme={theme} />
+        </NearViewport>
+      ))}
     </div>
+  );
+});
+
+const PatchPiece = memo(function PatchPiece({
+  path,
+  oldPath,
+  piece,
+  layout,
+  theme,
+}: {
+  path: string;
+  oldPath: string | null;
+  piece: string;
+  layout: DiffLayout;
+  theme: 'light' | 'dark';
+}) {
+  const data = useMemo(() => ({ oldFile: { fileName: oldPath ?? path }, newFile: { fileName: path }, hunks: [piece] }), [path, oldPath, piece]);
+  return (
+    <DiffView
+      data={data}
+      diffViewMode={layout === 'split' ? DiffModeEnum.Split : DiffModeEnum.Unified}
+      diffViewTheme={theme}
+      diffViewHighlight
+      diffViewWrap={false}
+      diffViewFontSize={12}
+    />
   );
 });
 
