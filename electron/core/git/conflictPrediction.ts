@@ -1,4 +1,4 @@
-import { repoDriverOverrides } from './repoDrivers.js';
+import { repoDriverOverrides, type ConfigOverrides } from './repoDrivers.js';
 import { runGit } from './runGit.js';
 
 /** One open task as the prediction needs it. */
@@ -42,13 +42,15 @@ export class ConflictPredictor {
     const result = new Map<string, SiblingConflict[]>();
     const add = (taskId: string, conflict: SiblingConflict) => result.set(taskId, [...(result.get(taskId) ?? []), conflict]);
     for (const [repoPath, siblings] of byRepo) {
-      // One at a time: two cores are shared with the agents; each call is ~10 ms on a small repo.
+      // Read once per repo, not per pair: a `git config` call each.
+      const drivers = repoDriverOverrides(repoPath);
+      // One at a time: two cores are shared with the agents (~80 ms a pair at 5,000 files).
       for (let i = 0; i < siblings.length; i++) {
         for (let j = i + 1; j < siblings.length; j++) {
           const a = siblings[i] as OpenBranch;
           const b = siblings[j] as OpenBranch;
           if (a.tip === b.tip) continue;
-          const files = await this.conflictsOf(repoPath, a.tip as string, b.tip as string);
+          const files = await this.conflictsOf(repoPath, a.tip as string, b.tip as string, drivers);
           if (files.length === 0) continue;
           add(a.taskId, { taskId: b.taskId, files });
           add(b.taskId, { taskId: a.taskId, files });
@@ -59,11 +61,11 @@ export class ConflictPredictor {
   }
 
   /** The files merging the two commits would conflict in (cached per pair). */
-  conflictsOf(repoPath: string, tipA: string, tipB: string): Promise<string[]> {
+  conflictsOf(repoPath: string, tipA: string, tipB: string, drivers?: Promise<ConfigOverrides>): Promise<string[]> {
     const key = tipA < tipB ? `${tipA} ${tipB}` : `${tipB} ${tipA}`;
     const known = this.pairs.get(key);
     if (known) return known;
-    const computed = conflictingFiles(repoPath, tipA, tipB).catch((error: unknown) => {
+    const computed = conflictingFiles(repoPath, tipA, tipB, drivers).catch((error: unknown) => {
       // Not cached: a repo that was briefly unreadable is asked again next time.
       this.pairs.delete(key);
       throw error;
@@ -74,9 +76,14 @@ export class ConflictPredictor {
 }
 
 /** The files merging `tipA` and `tipB` would conflict in ([] when it merges cleanly or they share no history). */
-export async function conflictingFiles(repoPath: string, tipA: string, tipB: string): Promise<string[]> {
+export async function conflictingFiles(
+  repoPath: string,
+  tipA: string,
+  tipB: string,
+  drivers: Promise<ConfigOverrides> = repoDriverOverrides(repoPath),
+): Promise<string[]> {
   const run = await runGit(repoPath, ['merge-tree', '--write-tree', '--name-only', '-z', '--no-messages', tipA, tipB], {
-    config: await repoDriverOverrides(repoPath),
+    config: await drivers,
     isLowPriority: true,
   });
   if (run.exitCode !== 1) return [];
