@@ -156,6 +156,16 @@ describe('two open tasks editing the same lines', () => {
     expect(stillOpen.baseConflicts).toEqual(['shared.txt']);
   });
 
+  it('a conflicting merge with uncommitted files included takes its checkpoint back: the files are uncommitted again', async () => {
+    const tipBefore = git(repo, 'rev-parse', b.branch);
+    fs.writeFileSync(path.join(b.worktreePath, 'scratch.txt'), 'not reviewed\n');
+    const refused = await flotilla.cli(['task', 'merge', b.id, '--include-uncommitted', '--json']);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, kind: 'conflict', files: ['shared.txt'] });
+    expect(git(repo, 'rev-parse', b.branch)).toBe(tipBefore);
+    expect(git(b.worktreePath, 'status', '--porcelain')).toBe('?? scratch.txt');
+    fs.rmSync(path.join(b.worktreePath, 'scratch.txt'));
+  });
+
   it('Resolve with agent: the base merged into the task with markers, the agent resolves them, then it merges cleanly', async () => {
     const resolved = await flotilla.cliJson<TaskJson>(['task', 'resolve', b.id, '--wait']);
     expect(resolved.status).toBe('review');

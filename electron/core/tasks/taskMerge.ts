@@ -5,6 +5,8 @@ import type { MergeStrategy, Task } from '../../../shared/model/task.js';
 import type { TaskEvent } from '../../../shared/model/taskEvents.js';
 import { mergeTaskBranch } from '../git/merge.js';
 import { branchCommit } from '../git/refNames.js';
+import { repoDriverOverrides } from '../git/repoDrivers.js';
+import { runGit, runGitOk } from '../git/runGit.js';
 import { uncommittedPaths } from '../git/worktreeRecovery.js';
 import { removeTaskWorktree } from '../git/worktrees.js';
 import { protectedPathsRefusal } from '../review/protectedGate.js';
@@ -85,7 +87,11 @@ export async function mergeTask(deps: MergeDeps, task: Task, request: MergeReque
     message,
     expectedTip: reviewedTip,
   });
-  if (!merged.ok) return merged;
+  if (!merged.ok) {
+    // A refused merge changes nothing, the task included: its files go back to uncommitted.
+    if (reviewedTip !== tip) await undoCheckpoint(task.worktreePath, reviewedTip, tip);
+    return merged;
+  }
   deps.beforeRemoveWorktree(task.id);
   const archived = await removeTaskWorktree({
     repoPath: task.repoPath,
@@ -102,6 +108,16 @@ export async function mergeTask(deps: MergeDeps, task: Task, request: MergeReque
     archivedAt: archived ? Date.now() : null,
   });
   return { ok: true, commit: merged.commit, task: done };
+}
+
+/**
+ * Takes back the checkpoint made for a merge that was then refused: the branch returns to the
+ * tip (only if it is still at the checkpoint) and the index with it, while the files stay as
+ * they are, uncommitted again.
+ */
+async function undoCheckpoint(worktreePath: string, checkpoint: string, tip: string): Promise<void> {
+  const moved = await runGit(worktreePath, ['update-ref', '-m', 'flotilla: merge refused, checkpoint taken back', 'HEAD', tip, checkpoint]);
+  if (moved.exitCode === 0) await runGitOk(worktreePath, ['read-tree', tip], { config: await repoDriverOverrides(worktreePath) });
 }
 
 /** What the merge dialog shows before merging: the tip it reviews, the work not committed, the drafted message. */
