@@ -28,6 +28,8 @@ let model: ModelServer;
 let repo: TempRepo;
 let home: string;
 let env: NodeJS.ProcessEnv;
+/** What onHostReady saw and whether its disposer ran. */
+const hostReady = { windowsAtCall: -1, home: '', isDisposed: false };
 
 beforeAll(async () => {
   model = await startModelServer({ scenarios: [{ name: 'slow', match: 'slow', steps: [{ type: 'shell', command: 'sleep 30' }, { type: 'message', text: 'slept' }] }] });
@@ -43,6 +45,13 @@ beforeAll(async () => {
     preloadPath: '/app/out/electron/preload/preload.cjs',
     rendererDir: rendererDir(),
     log: () => {},
+    onHostReady: (context) => {
+      hostReady.windowsAtCall = electron.windows.length;
+      hostReady.home = context.home;
+      return () => {
+        hostReady.isDisposed = true;
+      };
+    },
   });
   electron.app.becomeReady();
   await desktop.ready;
@@ -98,6 +107,8 @@ describe('the desktop app, with a fake electron module', () => {
     expect(mainWindow().webContents.getURL()).toBe(APP_INDEX_URL);
     expect(mainWindow().isShown).toBe(true);
     expect(electron.protocolHandlers.has('flotilla')).toBe(true);
+    // The desktop integration's hook runs with the host up and before the window exists.
+    expect(hostReady).toEqual({ windowsAtCall: 0, home, isDisposed: false });
   });
 
   it('answers every contract method over IPC from its window', async () => {
@@ -220,6 +231,7 @@ describe('the desktop app, with a fake electron module', () => {
     await until('the app to quit', () => electron.app.hasQuit);
     expect(fs.existsSync(serverFilePath(home))).toBe(false);
     expect(electron.ipcHandlers.has(INVOKE_CHANNEL)).toBe(false);
+    expect(hostReady.isDisposed).toBe(true);
 
     // The next start: the task waits as interrupted, with a reason, and can be resumed.
     const next = await createHost({ home, env });

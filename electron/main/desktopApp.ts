@@ -29,7 +29,15 @@ export interface DesktopAppDeps {
   rendererDir: string;
   createHost?: typeof createRealHost;
   log?: (message: string) => void;
+  /**
+   * Called once the host serves, before the first window opens (where the desktop integration
+   * installs: menu, notifications, badge, tray, window state). What it returns runs at quit,
+   * before the host closes.
+   */
+  onHostReady?: (context: { host: Host; home: string; getWindow: () => Electron.BrowserWindow | null }) => Promise<HostReadyDisposer> | HostReadyDisposer;
 }
+
+export type HostReadyDisposer = (() => Promise<void> | void) | void;
 
 /** The running app, as the composition root sees it (for tests and for the lead's desktop wiring). */
 export interface DesktopApp {
@@ -55,6 +63,7 @@ export function startDesktopApp(electron: ElectronModule, deps: DesktopAppDeps):
   let isShutDown = false;
   let isQuitConfirmed = false;
   let isAskingToQuit = false;
+  let disposeExtras: HostReadyDisposer = undefined;
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
@@ -128,6 +137,7 @@ export function startDesktopApp(electron: ElectronModule, deps: DesktopAppDeps):
       if (!started.ok) return fatal(new Error(started.message));
       loopback = started;
       disconnectIpc = connectIpc(ipcMain, started.host, () => mainWindow, () => mainTerminals);
+      disposeExtras = await deps.onHostReady?.({ host: started.host, home, getWindow: () => mainWindow });
       await openWindow();
       markReady();
     } catch (error) {
@@ -225,6 +235,13 @@ export function startDesktopApp(electron: ElectronModule, deps: DesktopAppDeps):
 
   /** Reverse order of `start`: stop taking calls and sending events, then the server and the host. */
   async function shutDown(): Promise<void> {
+    const extras = disposeExtras;
+    disposeExtras = undefined;
+    try {
+      await extras?.();
+    } catch (error) {
+      log(`flotilla: closing the desktop integration failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
     disconnectIpc?.();
     disconnectIpc = null;
     mainTerminals?.dispose();
