@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer, type RecordedRequest, type Scenario } from './fixtures/modelServer.js';
 import { makeTempRepo, type TempRepo } from './fixtures/tempRepo.js';
 import { startFlotilla, type FlotillaServer } from './fixtures/flotillaProcess.js';
+import { HostClient } from '../electron/server/hostClient.js';
+import { findRunningServer } from '../electron/transport/serverFile.js';
 
 /**
  * Sending a task back, as a user scripts it with the CLI against a real `flotilla serve`: comments
@@ -180,6 +182,11 @@ describe('protected paths', () => {
     expect((await flotilla.cliJson<{ protectedPaths: string[] }>(['repo', 'config', repoId])).protectedPaths).toEqual(['.github/workflows/**', '*.lock']);
 
     const task = await newTask('Add a CI workflow and notes');
+    // What the merge button and the card name before the user merges.
+    const lookup = findRunningServer(flotilla.home);
+    if (!lookup.ok) throw new Error(lookup.message);
+    const preview = await new HostClient(lookup.info).invoke('tasks.protectedFiles', { id: task.id });
+    expect(preview).toEqual({ ok: true, value: { ok: true, files: ['.github/workflows/ci.yml'], patterns: ['.github/workflows/**', '*.lock'] } });
     const mainBefore = git(repo.path, 'rev-parse', 'main');
     const refused = await flotilla.cli(['task', 'merge', task.id, '--json']);
     expect(refused.code).toBe(1);

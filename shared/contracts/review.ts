@@ -49,4 +49,12 @@ export const reviewMethods = {
     input: z.object({ id: TaskId }),
     output: resultOf({ verdict: ReviewVerdictSchema, findings: z.array(ReviewCommentSchema) }),
   },
+  /**
+   * The repo's protected paths this task's branch touches (what a merge refuses without
+   * `approveProtected`): for the merge button and the card to name before the user merges.
+   */
+  'tasks.protectedFiles': {
+    input: z.object({ id: TaskId }),
+    output: resultOf({ files: z.array(z.string()), patterns: z.array(z.string()) }),
+  },
 } as const;

@@ -15,10 +15,8 @@ export async function protectedPathsRefusal(
   task: Task,
   opts: { tip: string; isApproved: boolean; includedUncommitted: readonly string[] },
 ): Promise<Failure | null> {
-  const patterns = repos.get(task.repoId)?.settings.protectedPaths ?? [];
-  if (opts.isApproved || patterns.length === 0) return null;
-  const touched = protectedFiles([...(await changedFiles(task, opts.tip)), ...opts.includedUncommitted], patterns);
-  const files = [...new Set(touched)].sort();
+  if (opts.isApproved) return null;
+  const { files, patterns } = await touchedProtectedFiles(repos, task, opts.tip, opts.includedUncommitted);
   if (files.length === 0) return null;
   const count = files.length === 1 ? '1 protected file' : `${files.length} protected files`;
   return failure(
@@ -26,6 +24,19 @@ export async function protectedPathsRefusal(
     `task ${task.id} changes ${count} (this repo's protected paths: ${patterns.join(', ')}); approve them explicitly (--approve-protected) to merge; nothing was changed`,
     files,
   );
+}
+
+/** The protected files the task would merge (sorted), and the repo's patterns; none when the repo protects nothing. */
+export async function touchedProtectedFiles(
+  repos: Pick<RepoStore, 'get'>,
+  task: Task,
+  tip: string,
+  includedUncommitted: readonly string[] = [],
+): Promise<{ files: string[]; patterns: string[] }> {
+  const patterns = repos.get(task.repoId)?.settings.protectedPaths ?? [];
+  if (patterns.length === 0) return { files: [], patterns };
+  const touched = protectedFiles([...(await changedFiles(task, tip)), ...includedUncommitted], patterns);
+  return { files: [...new Set(touched)].sort(), patterns };
 }
 
 /** Paths the branch changes since it left its base (both sides of a rename), `/`-separated. */

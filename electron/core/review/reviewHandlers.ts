@@ -1,5 +1,7 @@
-import type { Handlers } from '../../../shared/contract.js';
+import { failure, type Handlers } from '../../../shared/contract.js';
 import type { reviewMethods } from '../../../shared/contracts/review.js';
+import { branchCommit } from '../git/refNames.js';
+import { touchedProtectedFiles } from './protectedGate.js';
 import { ReviewAgent, type ReviewAgentDeps } from './reviewAgent.js';
 import { ReviewComments, type ReviewCommentsDeps } from './reviewComments.js';
 
@@ -7,7 +9,8 @@ type ReviewHandlers = Pick<Handlers, keyof typeof reviewMethods>;
 
 /**
  * The review methods of the host's handler table (shared/contracts/review.ts): comments, "Request
- * changes" and the AI review, over the task's journal, diff and turns.
+ * changes", the AI review and the protected files a merge would refuse, over the task's journal,
+ * diff and turns.
  */
 export function reviewHandlers(deps: ReviewCommentsDeps & Omit<ReviewAgentDeps, 'comments'>): ReviewHandlers {
   const comments = new ReviewComments(deps);
@@ -17,5 +20,12 @@ export function reviewHandlers(deps: ReviewCommentsDeps & Omit<ReviewAgentDeps, 
     'tasks.comments': async (input) => comments.list(input.id),
     'tasks.requestChanges': async ({ id, ...request }) => comments.requestChanges(id, request),
     'tasks.review': (input) => agent.review(input.id),
+    'tasks.protectedFiles': async (input) => {
+      const task = deps.tasks.get(input.id);
+      if (!task) return failure('not_found', `no task with id "${input.id}"`);
+      const tip = await branchCommit(task.repoPath, task.branch).catch(() => null);
+      if (!tip) return failure('invalid_state', `task ${input.id} has no branch to merge (${task.status})`);
+      return { ok: true, ...(await touchedProtectedFiles(deps.repos, task, tip)) };
+    },
   };
 }
