@@ -266,8 +266,13 @@ describe('merging exactly what was reviewed', () => {
 
 describe('nothing is ever lost: discard, then restore', () => {
   it('brings the worktree back with its uncommitted and untracked files byte for byte', async () => {
-    const repo = await repoWith({ 'README.md': '# demo\n', 'tool.sh': '#!/bin/sh\necho v1\n', 'gone.txt': 'to be deleted\n' });
+    const repo = await repoWith({ 'README.md': '# demo\n', 'tool.sh': '#!/bin/sh\necho v1\n', 'gone.txt': 'to be deleted\n', '.gitignore': '.env\n' });
+    // A file copied into each worktree from the user's checkout: never archived, copied again on restore.
+    fs.writeFileSync(path.join(repo, '.env'), 'TOKEN=local\n');
+    const repoId = (await flotilla.cliJson<{ id: string; path: string }[]>(['repo', 'list'])).find((r) => r.path === fs.realpathSync(repo))?.id ?? '';
+    expect((await flotilla.cli(['repo', 'config', repoId, '--copy', '.env'])).code).toBe(0);
     const task = await newTask(repo, 'Add a notes file');
+    expect(fs.readFileSync(path.join(task.worktreePath, '.env'), 'utf8')).toBe('TOKEN=local\n');
     const wt = task.worktreePath;
     fs.writeFileSync(path.join(wt, 'README.md'), '# demo, edited by hand\n');
     fs.chmodSync(path.join(wt, 'tool.sh'), 0o755);
@@ -284,6 +289,7 @@ describe('nothing is ever lost: discard, then restore', () => {
     expect(fs.existsSync(wt)).toBe(false);
     expect(git(repo, 'branch', '--list', task.branch)).toBe('');
     expect(git(repo, 'rev-parse', `refs/flotilla/archive/${task.id}^`)).toBe(tip);
+    expect(git(repo, 'ls-tree', '-r', '--name-only', `refs/flotilla/archive/${task.id}`)).not.toContain('.env');
 
     const restored = await flotilla.cliJson<TaskJson>(['task', 'restore', task.id]);
     expect(restored.status).toBe('review');

@@ -26,6 +26,14 @@ describe('checkpointCommit', () => {
     expect(revParse(worktree, 'HEAD')).toBe(head);
   });
 
+  it('leaves out a copied-in file the repo also ignores (an exclude of an ignored path made git add fail)', async () => {
+    const { repo, worktree } = await taskWorktree();
+    writeFiles(worktree, { 'ignored/.env': 'TOKEN=1\n', 'new.txt': 'new\n' });
+    const checkpoint = await checkpointCommit({ worktreePath: worktree, message: 'turn', excludePaths: ['ignored/.env', 'keep.txt'] });
+    expect(checkpoint?.filesChanged).toBe(1);
+    expect(git(repo, 'ls-tree', '-r', '--name-only', checkpoint?.commit ?? '').trim().split('\n').sort()).toEqual(['.gitignore', 'gone.txt', 'keep.txt', 'new.txt', 'old.txt']);
+  });
+
   it('commits new, changed and deleted files to the task branch as Flotilla', async () => {
     const { repo, worktree, branch } = await taskWorktree();
     const mainBefore = revParse(repo, 'main');

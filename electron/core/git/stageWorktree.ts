@@ -1,5 +1,5 @@
 import type { ConfigOverrides } from './repoDrivers.js';
-import { runGitOk } from './runGit.js';
+import { runGit, runGitOk } from './runGit.js';
 
 /**
  * The name of the index entry that makes git see a nested repository's folder as a plain one.
@@ -42,6 +42,9 @@ export async function stageWorktree(
   opts: { excludePaths: readonly string[]; config: ConfigOverrides },
 ): Promise<StagedWorktree> {
   const { config } = opts;
+  // Paths git ignores anyway stay out without an exclude, and must: `add` exits 1 on an
+  // exclude pathspec naming an ignored file (the usual `.env` copied in, listed in .gitignore).
+  const excludePaths = await notIgnored(top, opts.excludePaths, config);
   // `:(exclude,literal)` pathspecs: the names are taken as they are, never as globs.
   const excluding = (paths: readonly string[]) => ['.', ...paths.map((p) => `:(exclude,literal)${p}`)];
   // Without --directory, a nested repository is the only entry listed as a folder ("x/"); git
@@ -49,8 +52,8 @@ export async function stageWorktree(
   // walk the index (~40 and ~80 ms at 50,000 files): side by side, not one after the other.
   const listNested = (pathspecs: readonly string[]) =>
     runGitOk(top, ['ls-files', '-z', '--others', '--exclude-standard', '--', ...pathspecs], { config }).then(nestedRepositories);
-  const [gitlinks, firstNested] = await Promise.all([gitlinkPaths(top, config), listNested(excluding(opts.excludePaths))]);
-  const pathspecs = excluding([...opts.excludePaths, ...gitlinks]);
+  const [gitlinks, firstNested] = await Promise.all([gitlinkPaths(top, config), listNested(excluding(excludePaths))]);
+  const pathspecs = excluding([...excludePaths, ...gitlinks]);
   const plainFolders: string[] = [];
   let markBlob: string | null = null;
   for (let round = 0; ; round++) {
@@ -72,6 +75,16 @@ function nestedRepositories(untracked: string): string[] {
     .split('\0')
     .filter((entry) => entry.endsWith('/'))
     .map((entry) => entry.slice(0, -1));
+}
+
+/** The paths git does not ignore (tracked ones never count as ignored), in order. */
+async function notIgnored(top: string, paths: readonly string[], config: ConfigOverrides): Promise<string[]> {
+  if (paths.length === 0) return [];
+  // Exit 1: none is ignored; 0: some are, listed NUL-separated.
+  const run = await runGit(top, ['check-ignore', '-z', '--stdin'], { input: paths.join('\0'), config });
+  if (run.exitCode > 1) throw new Error(`git check-ignore failed (exit ${run.exitCode}): ${run.stderr.trim()}`);
+  const ignored = new Set(run.stdout.split('\0').filter(Boolean));
+  return paths.filter((p) => !ignored.has(p));
 }
 
 /** Paths of the gitlinks (submodules) in the index. */

@@ -76,7 +76,8 @@ export async function cleanupWorktree(opts: {
   }
 }
 
-function copyFiles(opts: { repoPath: string; worktreePath: string; settings: RepoSettings; record: (body: TaskEventBody) => void }): void {
+/** The repo's `copyFiles` (.env…) from the user's checkout into the worktree: at setup, and after a restore (archives leave them out). */
+export function copyFiles(opts: { repoPath: string; worktreePath: string; settings: RepoSettings; record: (body: TaskEventBody) => void }): void {
   for (const file of opts.settings.copyFiles) {
     const from = path.join(opts.repoPath, file);
     const to = path.join(opts.worktreePath, file);
