@@ -13,7 +13,7 @@ import { openCommand } from './openCommand.js';
 import type { ClientCommand, CommandValues } from './clientCommands.js';
 import { HostClient } from './hostClient.js';
 import { runServe } from './serveCommand.js';
-import { findRunningServer } from './serverFile.js';
+import { findRunningServer } from '../transport/serverFile.js';
 
 type OptionSpec = { type: 'string' | 'boolean' };
 
