@@ -219,6 +219,8 @@ describe('AI review', () => {
     expect(review.findings.map((f) => [f.kind, f.file, f.startLine, f.quote, f.priority, f.title])).toEqual([['finding', 'greet.txt', 2, 'world', 1, 'Greeting lost its name']]);
     // Read-only: the reviewer's write was refused.
     expect(fs.existsSync(path.join(task.worktreePath, 'pwned.txt'))).toBe(false);
+    const afterWrite = model.requests.find((r) => r.scenario === 'review-structured' && r.turn === 1);
+    expect(JSON.stringify(afterWrite?.body)).toMatch(/Read-only file system/);
     const first = model.requests.find((r) => r.scenario === 'review-structured' && r.turn === 0);
     const body = first?.body as { text?: { format?: { type?: string; name?: string } }; instructions?: string };
     expect(body.text?.format).toMatchObject({ type: 'json_schema', name: 'code_review' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReviewAnswer, repoRelative } from './reviewFindings.js';
+import { MAX_FINDINGS, parseReviewAnswer, repoRelative } from './reviewFindings.js';
 
 const WORKTREE = '/tmp/wt';
 const files = [{ path: 'src/a.ts', change: 'modified' as const, patch: '@@ -1,2 +1,2 @@\n one\n-two\n+TWO' }];
@@ -34,6 +34,12 @@ describe('parseReviewAnswer', () => {
     const parsed = parseReviewAnswer(answer([finding('/etc/passwd'), finding('../other/x.ts'), finding('src/a.ts')]), { worktreePath: WORKTREE, files });
     expect(parsed.ok && parsed.droppedPaths).toEqual(['/etc/passwd', '../other/x.ts']);
     expect(parsed.ok && parsed.findings.map((f) => f.file)).toEqual(['src/a.ts']);
+  });
+
+  it('keeps at most MAX_FINDINGS findings', () => {
+    const many = Array.from({ length: MAX_FINDINGS + 5 }, () => finding('src/a.ts'));
+    const parsed = parseReviewAnswer(answer(many), { worktreePath: WORKTREE, files });
+    expect(parsed.ok && parsed.findings).toHaveLength(MAX_FINDINGS);
   });
 
   it('says clearly when the answer is not the findings JSON', () => {

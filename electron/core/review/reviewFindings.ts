@@ -74,6 +74,9 @@ export const REVIEW_OUTPUT_FORMAT = {
   },
 };
 
+/** 50 findings: a review with more is noise to a reader; each one becomes a journal event. */
+export const MAX_FINDINGS = 50;
+
 export type ParsedReview = { ok: true; verdict: ReviewVerdict; findings: NewFinding[]; droppedPaths: string[] } | { ok: false; reason: string };
 
 /**
@@ -92,7 +95,7 @@ export function parseReviewAnswer(text: string, opts: { worktreePath: string; fi
   const answer = parsed.data;
   const findings: NewFinding[] = [];
   const droppedPaths: string[] = [];
-  for (const finding of answer.findings) {
+  for (const finding of answer.findings.slice(0, MAX_FINDINGS)) {
     const file = repoRelative(finding.code_location.absolute_file_path, opts.worktreePath);
     if (file === null) {
       droppedPaths.push(finding.code_location.absolute_file_path);

@@ -65,3 +65,15 @@ describe('RepoStore', () => {
     db.close();
   });
 });
+
+describe('migration 7: protected paths', () => {
+  it('starts every repo with none, and stores the globs given', () => {
+    const db = openDatabase(tempDir('protected'));
+    const repos = new RepoStore(db);
+    repos.insert({ id: 'r1', name: 'r1', path: '/repos/r1', defaultBranch: 'main', addedAt: 1, settings: DEFAULT_REPO_SETTINGS });
+    expect(repos.get('r1')?.settings.protectedPaths).toEqual([]);
+    repos.configure('r1', { ...DEFAULT_REPO_SETTINGS, protectedPaths: ['.github/workflows/**', '*.lock'] });
+    expect(repos.get('r1')?.settings.protectedPaths).toEqual(['.github/workflows/**', '*.lock']);
+    db.close();
+  });
+});
