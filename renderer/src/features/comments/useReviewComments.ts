@@ -15,22 +15,18 @@ export function useReviewComments(client: UiClient, taskId: string): CommentsSta
   useEffect(() => {
     let isCurrent = true;
     const live: ReviewComment[] = [];
-    const merge = (base: ReviewComment[], update: ReviewComment) => {
-      const index = base.findIndex((comment) => comment.id === update.id);
-      return index < 0 ? [...base, update] : base.map((comment, i) => (i === index ? update : comment));
-    };
     // Subscribe first: a comment added while the list loads is not lost.
     const unsubscribe = client.on('tasks.onDidAppendEvent', ({ event }) => {
       if (event.taskId !== taskId || event.body.kind !== 'review_comment') return;
       const { comment } = event.body;
       live.push(comment);
-      setState((s) => (s.status === 'ready' ? { status: 'ready', comments: merge(s.comments, comment) } : s));
+      setState((s) => (s.status === 'ready' ? { status: 'ready', comments: withComment(s.comments, comment) } : s));
     });
     client.invoke('tasks.events', { id: taskId }).then(
       (result) => {
         if (!isCurrent) return;
         if (!result.ok) return setState({ status: 'error', message: result.message });
-        setState({ status: 'ready', comments: live.reduce(merge, foldReviewComments(result.events)) });
+        setState({ status: 'ready', comments: live.reduce(withComment, foldReviewComments(result.events)) });
       },
       (error: unknown) => {
         if (isCurrent) setState({ status: 'error', message: errorMessage(error) });
@@ -42,6 +38,12 @@ export function useReviewComments(client: UiClient, taskId: string): CommentsSta
     };
   }, [client, taskId]);
   return state;
+}
+
+/** The list with `update` in place of the comment with its id (a newer state), or added at the end. */
+export function withComment(comments: readonly ReviewComment[], update: ReviewComment): ReviewComment[] {
+  const index = comments.findIndex((comment) => comment.id === update.id);
+  return index < 0 ? [...comments, update] : comments.map((comment, i) => (i === index ? update : comment));
 }
 
 /** The comments on one file, by the line they end on: what a diff view marks beside its lines. */
