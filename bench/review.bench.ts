@@ -65,6 +65,9 @@ await runBench('review', async (cleanup) => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   // tsx names inner functions with a `__name` helper that the page does not have: a no-op one.
   await page.addInitScript('window.__name = (fn) => fn');
+  page.on('console', (message) => {
+    if (message.text().startsWith('scroll:')) console.log(`review: ${message.text()}`);
+  });
   await page.goto(host.flotilla.url);
   await page.getByRole('region', { name: 'Review' }).waitFor({ timeout: 30_000 });
 
@@ -205,6 +208,8 @@ async function scrollToEnd(page: Page): Promise<number> {
         };
         const done = () => {
           observer.disconnect();
+          const top = [...longTasks].sort((a, b) => b - a).slice(0, 5).map(Math.round);
+          console.log(`scroll: ${longTasks.length} long tasks, longest ${top.join(', ')} ms`);
           resolve(Math.max(0, ...longTasks));
         };
         requestAnimationFrame(step);

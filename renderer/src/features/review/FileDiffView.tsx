@@ -3,7 +3,8 @@ import type { FileDiff } from '../../../../shared/model/diff.js';
 import { visibleText } from '../../../../shared/model/visibleText.js';
 import { InertText } from '../../components/InertText.js';
 import { isGeneratedPath } from './isGeneratedPath.js';
-import { LibraryPatch } from './LibraryPatch.js';
+import { LibraryPatch, LINE_HEIGHT_PX } from './LibraryPatch.js';
+import { NearViewport } from './NearViewport.js';
 import { countPatchLines } from './patchLines.js';
 import type { DiffLayout } from './reviewPrefs.js';
 import './review.css';
@@ -98,7 +99,10 @@ export const FileDiffView = memo(function FileDiffView({
           (file.change === 'binary' || file.patch === '' ? (
             <p className="file-note">Binary file not shown.</p>
           ) : (
-            <LibraryPatch path={file.path} oldPath={file.oldPath} patch={file.patch} layout={layout} theme={theme} />
+            // Not even cut into pieces until near the view: 300 files open as 300 headers.
+            <NearViewport estimatedHeight={lineCount * LINE_HEIGHT_PX}>
+              <LibraryPatch path={file.path} oldPath={file.oldPath} patch={file.patch} layout={layout} theme={theme} />
+            </NearViewport>
           ))}
         {isExpanded && file.isTruncated && <p className="file-note">This patch was too large to send whole; the rest is cut.</p>}
       </div>

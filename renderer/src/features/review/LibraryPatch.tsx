@@ -8,12 +8,13 @@ import { countPatchLines } from './patchLines.js';
 import type { DiffLayout } from './reviewPrefs.js';
 
 /**
- * Lines per piece drawn at once: highlight.js and the library's layout run on the main
- * thread, ~0.1 ms a line here, so 200 lines keep one piece well under a 50 ms task.
+ * Lines per piece drawn at once: the library parses, highlights (highlight.js) and lays out
+ * a piece in one main-thread task; 80 lines halved the longest task against 200 in
+ * `npm run bench -- review` (one piece is mounted per frame).
  */
-export const CHUNK_LINES = 200;
+export const CHUNK_LINES = 80;
 /** Rough drawn height of one line in px, for the placeholder of a piece not drawn yet. */
-const LINE_HEIGHT_PX = 20;
+export const LINE_HEIGHT_PX = 20;
 
 /**
  * One file's patch (as git printed it, from `diff --git` on) drawn by @git-diff-view/react:

@@ -1,4 +1,4 @@
-import { startTransition, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 /** 800 px: start drawing a piece a screen ahead, so scrolling rarely meets a blank. */
 const LOOKAHEAD_PX = 800;
@@ -13,9 +13,39 @@ function scrollParent(el: HTMLElement): HTMLElement | null {
 }
 
 /**
+ * Mounts waiting to happen, one per frame: the diff library parses, highlights and lays out
+ * a piece synchronously (tens of ms for 200 lines), so a fast scroll that brings twenty
+ * pieces into range must not draw them in one task. Nearest-first is not needed: pieces
+ * enter the range in scroll order.
+ */
+const pendingMounts: (() => void)[] = [];
+let isDrainScheduled = false;
+
+function scheduleMount(mount: () => void): () => void {
+  pendingMounts.push(mount);
+  scheduleDrain();
+  return () => {
+    const at = pendingMounts.indexOf(mount);
+    if (at >= 0) pendingMounts.splice(at, 1);
+  };
+}
+
+function scheduleDrain(): void {
+  if (isDrainScheduled || pendingMounts.length === 0) return;
+  isDrainScheduled = true;
+  // After the next frame is painted: one piece per frame, and the page keeps scrolling.
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      isDrainScheduled = false;
+      pendingMounts.shift()?.();
+      scheduleDrain();
+    }, 0),
+  );
+}
+
+/**
  * Draws `children` once its placeholder comes within LOOKAHEAD_PX of the visible part of
- * its scrolling container, then keeps them. The mount is a transition, so React can yield
- * between pieces when a fast scroll brings many into range at once (no long frame).
+ * its scrolling container, then keeps them; mounts are spread one per frame.
  */
 export function NearViewport({ estimatedHeight, children }: { estimatedHeight: number; children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -23,16 +53,20 @@ export function NearViewport({ estimatedHeight, children }: { estimatedHeight: n
   useEffect(() => {
     const el = ref.current;
     if (isNear || !el) return;
+    let cancelMount = () => {};
     const observer = new IntersectionObserver(
       (entries) => {
         if (!entries.some((e) => e.isIntersecting)) return;
         observer.disconnect();
-        startTransition(() => setIsNear(true));
+        cancelMount = scheduleMount(() => setIsNear(true));
       },
       { root: scrollParent(el), rootMargin: `${LOOKAHEAD_PX}px 0px` },
     );
     observer.observe(el);
-    return () => observer.disconnect();
+    return () => {
+      observer.disconnect();
+      cancelMount();
+    };
   }, [isNear]);
   if (isNear) return <>{children}</>;
   return <div ref={ref} className="lazy-placeholder" style={{ height: estimatedHeight }} aria-busy="true" />;
