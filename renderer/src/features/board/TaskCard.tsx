@@ -15,6 +15,7 @@ import { selectTasks } from '../../state/selectors.js';
 import { CardApproval } from '../approvals/CardApproval.js';
 import { CardSensitiveFlag } from '../review/CardSensitiveFlag.js';
 import { useTaskConflicts, type TaskConflicts } from '../task/siblingConflicts.js';
+import { useProtectedFiles } from '../task/useProtectedFiles.js';
 import { PolicyBadges } from '../approvals/PolicyBadges.js';
 import { cardClock } from './cardClock.js';
 import { acceptedMoves, dropActionLabel } from './dropRules.js';
@@ -126,6 +127,7 @@ const CardBody = memo(function CardBody({
         <span className="card-badges">
           <StatusBadge status={task.status} />
           <PolicyBadges task={task} />
+          {task.status === 'review' && <CardProtectedBadge task={task} />}
         </span>
         <span className="card-foot-right">
           {tokens > 0 && (
@@ -181,6 +183,18 @@ function CardConflictLines({ task, conflicts }: { task: Task; conflicts: TaskCon
         </li>
       ))}
     </ul>
+  );
+}
+
+/** "2 protected files": the repo's protected paths this task touches, which a merge needs approved. */
+function CardProtectedBadge({ task }: { task: Task }) {
+  const { files } = useProtectedFiles(task, true);
+  if (files.length === 0) return null;
+  const why = files.map(({ file, pattern }) => (pattern === null ? file : `${file} (matches ${pattern})`)).join('\n');
+  return (
+    <span className="badge tone-attention" data-protected={files.length} title={visibleText(`Merging needs your approval:\n${why}`)}>
+      {files.length === 1 ? '1 protected file' : `${files.length} protected files`}
+    </span>
   );
 }
 

@@ -4,6 +4,7 @@ import { useActions, useAppStore, useClient } from '../../appContext.js';
 import { FormError } from '../../components/FormError.js';
 import { useCall } from '../../components/useCall.js';
 import { selectRepos } from '../../state/selectors.js';
+import { RepoProtectedPathsForm } from './RepoProtectedPathsForm.js';
 import { RepoSandboxForm } from './RepoSandboxForm.js';
 import './settings.css';
 
@@ -133,6 +134,7 @@ function RepoRow({ repo }: { repo: Repo }) {
       )}
       <FormError message={call.error} />
       <RepoSandboxForm repo={repo} />
+      <RepoProtectedPathsForm repo={repo} />
     </li>
   );
 }

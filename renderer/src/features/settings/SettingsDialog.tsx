@@ -142,6 +142,21 @@ function AgentSettingsForm({ settings }: { settings: Settings }) {
             <input {...props} className="input" inputMode="numeric" value={draft.terminalScrollback} onChange={(e) => set('terminalScrollback')(e.target.value)} />
           )}
         </SettingField>
+        <SettingField
+          label="Keep archives of removed worktrees (days)"
+          error={errors.archiveRetentionDays}
+          hint="Restore works until then; older archives are pruned."
+        >
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              inputMode="numeric"
+              value={draft.archiveRetentionDays}
+              onChange={(e) => set('archiveRetentionDays')(e.target.value)}
+            />
+          )}
+        </SettingField>
       </div>
       <div className="field-row">
         <SettingField label="Model" error={errors.model} hint="Used for new turns.">

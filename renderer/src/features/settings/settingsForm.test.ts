@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../../shared/model/settings.js';
 import type { RepoSettings } from '../../../../shared/model/task.js';
-import { draftOf, formatMinutes, minutesToMs, pathLines, planRepoSandboxSave, planSave, refusedLists, repoSandboxDraftOf } from './settingsForm.js';
+import {
+  draftOf,
+  formatMinutes,
+  globList,
+  minutesToMs,
+  pathLines,
+  planProtectedPathsSave,
+  planRepoSandboxSave,
+  planSave,
+  refusedLists,
+  repoSandboxDraftOf,
+} from './settingsForm.js';
 
 describe('settings form', () => {
   it('shows the command timeout in minutes', () => {
@@ -75,5 +86,24 @@ describe('repo sandbox form', () => {
   it('tells which list a refusal names', () => {
     expect(refusedLists('Nothing was saved. Home paths refused: "x" is relative.')).toEqual({ homePaths: true, unixSockets: false });
     expect(refusedLists('Nothing was saved. Host sockets refused: "y" is relative. Home paths refused: "x"')).toEqual({ homePaths: true, unixSockets: true });
+  });
+});
+
+describe('archive retention and protected paths', () => {
+  it('edits the archive retention in days, passed to the host as typed (it checks the range)', () => {
+    expect(draftOf(DEFAULT_SETTINGS).archiveRetentionDays).toBe('30');
+    expect(planSave({ ...draftOf(DEFAULT_SETTINGS), archiveRetentionDays: ' 7 ' }, DEFAULT_SETTINGS)).toEqual({
+      ok: true,
+      changes: [{ field: 'archiveRetentionDays', key: 'archiveRetentionDays', value: '7' }],
+    });
+  });
+
+  it('reads globs separated by commas or newlines, and sends them only when the list changed', () => {
+    expect(globList(' .github/workflows/**, infra/\n\n*.lock ,')).toEqual(['.github/workflows/**', 'infra/', '*.lock']);
+    const saved: RepoSettings = { scriptNetwork: false, homeReadOnlyPaths: [], unixSockets: [], protectedPaths: ['infra/'] };
+    expect(planProtectedPathsSave('infra/\n', saved)).toBeNull();
+    expect(planProtectedPathsSave('infra/, *.lock', saved)).toEqual(['infra/', '*.lock']);
+    expect(planProtectedPathsSave('  ', saved)).toEqual([]);
+    expect(planProtectedPathsSave('', { ...saved, protectedPaths: undefined })).toBeNull();
   });
 });

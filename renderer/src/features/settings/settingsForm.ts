@@ -8,6 +8,8 @@ export interface SettingsDraft {
   baseURL: string;
   commandTimeoutMinutes: string;
   terminalScrollback: string;
+  /** Days an archive of a removed worktree is kept (restore works until then). */
+  archiveRetentionDays: string;
 }
 
 export type DraftField = keyof SettingsDraft;
@@ -19,6 +21,7 @@ export const FIELD_KEYS: Record<DraftField, SettingKey> = {
   baseURL: 'baseURL',
   commandTimeoutMinutes: 'commandTimeoutMs',
   terminalScrollback: 'terminalScrollback',
+  archiveRetentionDays: 'archiveRetentionDays',
 };
 
 export function draftOf(settings: Settings): SettingsDraft {
@@ -28,6 +31,7 @@ export function draftOf(settings: Settings): SettingsDraft {
     baseURL: settings.baseURL,
     commandTimeoutMinutes: formatMinutes(settings.commandTimeoutMs),
     terminalScrollback: String(settings.terminalScrollback),
+    archiveRetentionDays: String(settings.archiveRetentionDays),
   };
 }
 
@@ -105,4 +109,18 @@ export function refusedLists(message: string): { homePaths: boolean; unixSockets
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+/** Protected-path globs as typed: split on commas and newlines, trimmed, blanks dropped. The host checks each glob. */
+export function globList(text: string): string[] {
+  return text
+    .split(/[,\r\n]+/)
+    .map((glob) => glob.trim())
+    .filter((glob) => glob !== '');
+}
+
+/** The `protectedPaths` a save sends, or null when the typed list is what is stored. */
+export function planProtectedPathsSave(text: string, saved: RepoSettings): string[] | null {
+  const globs = globList(text);
+  return sameList(globs, saved.protectedPaths ?? []) ? null : globs;
 }

@@ -25,17 +25,17 @@ export function FinishDialog({ task, onClose }: { task: Task; onClose: () => voi
   const [choice, setChoice] = useState<Choice>(isMergeable ? 'merge' : 'discard');
   const [strategy, setStrategy] = useState<MergeStrategy>('merge');
   const call = useTaskCall();
-  const [conflicts, setConflicts] = useState<readonly string[]>([]);
+  const [refused, setRefused] = useState<{ files: readonly string[]; kind?: string }>({ files: [] });
   const form = useMergeForm(task, strategy, isMergeable);
   const name = useId();
 
   async function confirm() {
-    setConflicts([]);
+    setRefused({ files: [] });
     const result = await call.run(async (client) => {
       if (choice === 'discard') return client.invoke('tasks.discard', { id: task.id });
       const reply = await client.invoke('tasks.merge', form.request());
       if (!reply.ok) {
-        setConflicts(reply.files ?? []);
+        setRefused({ files: reply.files ?? [], kind: reply.kind });
         form.onRefused(reply);
       }
       return reply;
@@ -76,7 +76,7 @@ export function FinishDialog({ task, onClose }: { task: Task; onClose: () => voi
           </span>
         </label>
       </fieldset>
-      {call.error !== null && <MergeFailure message={call.error} files={conflicts} />}
+      {call.error !== null && <MergeFailure message={call.error} files={refused.files} kind={refused.kind} />}
       <DialogActions
         onCancel={onClose}
         action={

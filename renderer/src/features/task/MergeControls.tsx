@@ -17,11 +17,11 @@ type MergeOutcome =
   | { type: 'idle' }
   | { type: 'merging' }
   | { type: 'merged'; commit: string; strategy: MergeStrategy }
-  | { type: 'failed'; message: string; files: readonly string[] };
+  | { type: 'failed'; message: string; files: readonly string[]; kind?: string };
 
 function outcomeOf(result: MethodOutput<'tasks.merge'>, strategy: MergeStrategy): MergeOutcome {
   if (result.ok) return { type: 'merged', commit: result.commit, strategy };
-  return { type: 'failed', message: result.message, files: result.files ?? [] };
+  return { type: 'failed', message: result.message, files: result.files ?? [], kind: result.kind };
 }
 
 const MERGED_HOW: Record<MergeStrategy, (task: Task) => string> = {
@@ -82,9 +82,10 @@ export function MergeControls({ task }: { task: Task }) {
         {strategyHelp(strategy, task.baseBranch, task.branch)}
         {preview?.tip && ` Merges ${preview.tip.slice(0, 10)}, the tip shown in Changes.`}
         {task.status !== 'review' && ' Merging opens once the task is in Review.'}
+        {task.status === 'review' && form.options.protectedFiles.length > 0 && !form.options.approveProtected && ' Approve the protected files below to merge.'}
       </p>
       {task.status === 'review' && <MergeOptions strategy={strategy} {...form.options} />}
-      {outcome.type === 'failed' && <MergeFailure message={outcome.message} files={outcome.files} />}
+      {outcome.type === 'failed' && <MergeFailure message={outcome.message} files={outcome.files} kind={outcome.kind} />}
       {task.status === 'review' && <ResolveConflicts task={task} />}
       <PullRequest task={task} />
     </div>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Failure, MethodInput } from '../../../../shared/contract.js';
 import type { MergeStrategy, Task } from '../../../../shared/model/task.js';
 import { useClient } from '../../appContext.js';
+import { useProtectedFiles, type ProtectedFile } from './useProtectedFiles.js';
 
 export interface MergePreview {
   /** The tip shown to the user; sent with the merge so a branch that moved since is refused. */
@@ -20,6 +21,10 @@ export interface MergeOptionsState {
   /** The message as edited; null while it is still the draft. */
   message: string | null;
   onMessageChange: (message: string) => void;
+  /** The repo's protected paths the branch touches: a merge needs `approveProtected` ticked. */
+  protectedFiles: readonly ProtectedFile[];
+  approveProtected: boolean;
+  onApproveProtectedChange: (approve: boolean) => void;
 }
 
 /**
@@ -36,7 +41,7 @@ export function useMergeForm(
   options: MergeOptionsState;
   isReady: boolean;
   request: () => MethodInput<'tasks.merge'>;
-  /** After a refused merge: a moved branch or new uncommitted files are shown as they are now. */
+  /** After a refused merge: a moved branch, new uncommitted or newly protected files are shown as they are now. */
   onRefused: (failure: Failure) => void;
 } {
   const client = useClient();
@@ -44,6 +49,15 @@ export function useMergeForm(
   const [includeUncommitted, setIncludeUncommitted] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [asked, setAsked] = useState(0);
+  const guarded = useProtectedFiles(task, isEnabled);
+  const [approveProtected, setApproveProtected] = useState(false);
+  // An approval covers the files it named: a different list must be ticked again.
+  const protectedKey = guarded.files.map((f) => f.file).join('\n');
+  const [approvedKey, setApprovedKey] = useState(protectedKey);
+  if (approvedKey !== protectedKey) {
+    setApprovedKey(protectedKey);
+    setApproveProtected(false);
+  }
   useEffect(() => {
     if (!isEnabled) return;
     let isCurrent = true;
@@ -63,17 +77,33 @@ export function useMergeForm(
       id: task.id,
       strategy,
       includeUncommitted,
+      approveProtected: approveProtected && guarded.files.length > 0,
       ...(preview?.tip ? { expectedTip: preview.tip } : {}),
       ...(strategy === 'squash' && message !== null ? { message } : {}),
     }),
-    [task.id, strategy, includeUncommitted, preview, message],
+    [task.id, strategy, includeUncommitted, approveProtected, guarded.files.length, preview, message],
   );
-  const onRefused = useCallback((failure: Failure) => {
-    if (failure.kind === 'changed' || failure.kind === 'uncommitted') setAsked((n) => n + 1);
-  }, []);
+  const { refresh: refreshProtected } = guarded;
+  const onRefused = useCallback(
+    (failure: Failure) => {
+      if (failure.kind === 'changed' || failure.kind === 'uncommitted') setAsked((n) => n + 1);
+      // A file became protected meanwhile (or the branch moved): list what needs approving now.
+      if (failure.kind === 'protected' || failure.kind === 'changed') refreshProtected();
+    },
+    [refreshProtected],
+  );
   return {
-    options: { preview, includeUncommitted, onIncludeUncommittedChange: setIncludeUncommitted, message, onMessageChange: setMessage },
-    isReady: preview !== null,
+    options: {
+      preview,
+      includeUncommitted,
+      onIncludeUncommittedChange: setIncludeUncommitted,
+      message,
+      onMessageChange: setMessage,
+      protectedFiles: guarded.files,
+      approveProtected,
+      onApproveProtectedChange: setApproveProtected,
+    },
+    isReady: preview !== null && (guarded.files.length === 0 || approveProtected),
     request,
     onRefused,
   };
