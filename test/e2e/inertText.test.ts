@@ -152,7 +152,7 @@ describe('hidden characters the model wrote show as marks', () => {
     await cardOf(banner.id).locator('.card-open').click();
     const view = page.getByRole('region', { name: /^Task: Banner/ });
     await view.getByRole('tab', { name: /Changes/ }).click();
-    const line = view.locator('.pl-add .pl-text').first();
+    const line = view.locator('.diff-line-content-item').filter({ hasText: /^\+esc/ }).first();
     await line.waitFor();
     expect(await line.innerText()).toBe('+esc ⟨ESC⟩[2K⟨CR⟩ done');
     await expectPageInert('the diff');
