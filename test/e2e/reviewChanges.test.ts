@@ -78,12 +78,15 @@ describe('the Changes view', () => {
     await view.getByRole('button', { name: 'Split' }).click();
     await expect.poll(() => cart.getByText('let sum = 0;').count()).toBeGreaterThanOrEqual(2);
     await page.screenshot({ path: shotPath('review-split-light.png') });
+    await cart.screenshot({ path: shotPath('review-cart-split-light.png') });
     await page.getByLabel('Theme').selectOption('dark');
     await page.screenshot({ path: shotPath('review-split-dark.png') });
+    await cart.screenshot({ path: shotPath('review-cart-split-dark.png') });
     await page.getByLabel('Theme').selectOption('light');
     await view.getByRole('button', { name: 'Unified' }).click();
     await expect.poll(() => view.getByRole('button', { name: 'Unified' }).getAttribute('aria-pressed')).toBe('true');
     await page.screenshot({ path: shotPath('review-unified-light.png') });
+    await cart.screenshot({ path: shotPath('review-cart-unified-light.png') });
     await view.getByRole('button', { name: 'Split' }).click();
 
     // Tick one by click, another with the keyboard (j to the next file, v to tick it).
