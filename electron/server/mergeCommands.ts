@@ -52,8 +52,11 @@ export const diffCommand: ClientCommand = {
         );
       }
       if (ctx.values.stat === true) {
-        // One line per file, like `git diff --numstat` plus a total: names made inert for the terminal.
-        const lines = diff.files.map((file) => inertLine(`${file.change === 'binary' ? '-' : file.additions}\t${file.change === 'binary' ? '-' : file.deletions}\t${file.path}${file.sensitive ? '\t(sensitive)' : ''}`));
+        // One line per file (`+adds -dels path`, like `git diff --stat`); spaces, not tabs: inertLine marks a tab.
+        const lines = diff.files.map((file) => {
+          const counts = file.change === 'binary' ? 'binary' : `+${file.additions} -${file.deletions}`;
+          return inertLine(`${counts.padEnd(14)} ${file.path}${file.sensitive ? '  (sensitive)' : ''}`);
+        });
         const additions = diff.files.reduce((n, f) => n + f.additions, 0);
         const deletions = diff.files.reduce((n, f) => n + f.deletions, 0);
         lines.push(`${diff.files.length} files changed, +${additions} -${deletions}`);
