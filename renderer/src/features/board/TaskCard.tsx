@@ -116,6 +116,7 @@ const CardBody = memo(function CardBody({
       {task.status === 'running' && <CardActivity taskId={task.id} />}
       {!isFinal(task.status) && <CardConflicts task={task} />}
       <CardSensitiveFlag task={task} />
+      {task.status === 'review' && <CardProtectedBadge task={task} />}
       {task.status === 'discarded' && task.archivedAt != null && <CardRestore task={task} />}
       {task.pendingApproval !== null && <CardApproval key={task.pendingApproval.requestId} task={task} request={task.pendingApproval} />}
       {showsReason(task.status) && task.statusReason && task.pendingApproval === null && (
@@ -127,7 +128,6 @@ const CardBody = memo(function CardBody({
         <span className="card-badges">
           <StatusBadge status={task.status} />
           <PolicyBadges task={task} />
-          {task.status === 'review' && <CardProtectedBadge task={task} />}
         </span>
         <span className="card-foot-right">
           {tokens > 0 && (
@@ -192,9 +192,11 @@ function CardProtectedBadge({ task }: { task: Task }) {
   if (files.length === 0) return null;
   const why = files.map(({ file, pattern }) => (pattern === null ? file : `${file} (matches ${pattern})`)).join('\n');
   return (
-    <span className="badge tone-attention" data-protected={files.length} title={visibleText(`Merging needs your approval:\n${why}`)}>
-      {files.length === 1 ? '1 protected file' : `${files.length} protected files`}
-    </span>
+    <p className="card-protected">
+      <span className="badge tone-attention" title={visibleText(`Merging needs your approval:\n${why}`)}>
+        {files.length === 1 ? '1 protected file' : `${files.length} protected files`}
+      </span>
+    </p>
   );
 }
 

@@ -100,7 +100,7 @@ describe('archive retention and protected paths', () => {
 
   it('reads globs separated by commas or newlines, and sends them only when the list changed', () => {
     expect(globList(' .github/workflows/**, infra/\n\n*.lock ,')).toEqual(['.github/workflows/**', 'infra/', '*.lock']);
-    const saved: RepoSettings = { scriptNetwork: false, homeReadOnlyPaths: [], unixSockets: [], protectedPaths: ['infra/'] };
+    const saved: RepoSettings = { ...REPO, protectedPaths: ['infra/'] };
     expect(planProtectedPathsSave('infra/\n', saved)).toBeNull();
     expect(planProtectedPathsSave('infra/, *.lock', saved)).toEqual(['infra/', '*.lock']);
     expect(planProtectedPathsSave('  ', saved)).toEqual([]);
