@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Failure, MethodInput } from '../../../../shared/contract.js';
 import type { MergeStrategy, Task } from '../../../../shared/model/task.js';
 import { useClient } from '../../appContext.js';
-import { useProtectedFiles, type ProtectedFile } from './useProtectedFiles.js';
+import { useProtectedFiles, withIncludedUncommitted, type ProtectedFile } from './useProtectedFiles.js';
 
 export interface MergePreview {
   /** The tip shown to the user; sent with the merge so a branch that moved since is refused. */
@@ -50,9 +50,13 @@ export function useMergeForm(
   const [message, setMessage] = useState<string | null>(null);
   const [asked, setAsked] = useState(0);
   const guarded = useProtectedFiles(task, isEnabled);
+  const protectedList = useMemo(
+    () => withIncludedUncommitted(guarded.files, includeUncommitted ? (preview?.uncommitted ?? []) : [], guarded.patterns),
+    [guarded.files, guarded.patterns, includeUncommitted, preview],
+  );
   const [approveProtected, setApproveProtected] = useState(false);
   // An approval covers the files it named: a different list must be ticked again.
-  const protectedKey = guarded.files.map((f) => f.file).join('\n');
+  const protectedKey = protectedList.map((f) => f.file).join('\n');
   const [approvedKey, setApprovedKey] = useState(protectedKey);
   if (approvedKey !== protectedKey) {
     setApprovedKey(protectedKey);
@@ -77,11 +81,11 @@ export function useMergeForm(
       id: task.id,
       strategy,
       includeUncommitted,
-      approveProtected: approveProtected && guarded.files.length > 0,
+      approveProtected: approveProtected && protectedList.length > 0,
       ...(preview?.tip ? { expectedTip: preview.tip } : {}),
       ...(strategy === 'squash' && message !== null ? { message } : {}),
     }),
-    [task.id, strategy, includeUncommitted, approveProtected, guarded.files.length, preview, message],
+    [task.id, strategy, includeUncommitted, approveProtected, protectedList.length, preview, message],
   );
   const { refresh: refreshProtected } = guarded;
   const onRefused = useCallback(
@@ -99,11 +103,11 @@ export function useMergeForm(
       onIncludeUncommittedChange: setIncludeUncommitted,
       message,
       onMessageChange: setMessage,
-      protectedFiles: guarded.files,
+      protectedFiles: protectedList,
       approveProtected,
       onApproveProtectedChange: setApproveProtected,
     },
-    isReady: preview !== null && (guarded.files.length === 0 || approveProtected),
+    isReady: preview !== null && (protectedList.length === 0 || approveProtected),
     request,
     onRefused,
   };

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { compileGlob } from '../../../../shared/model/protectedPaths.js';
+import { compileGlob, protectedFiles } from '../../../../shared/model/protectedPaths.js';
 import type { Task } from '../../../../shared/model/task.js';
 import { useAppStore, useClient } from '../../appContext.js';
 import { selectRepos } from '../../state/selectors.js';
@@ -11,6 +11,8 @@ export interface ProtectedFile {
   pattern: string | null;
 }
 
+const NONE = { files: [], patterns: [] };
+
 /** Each file with the first pattern that matches it, in the host's order. */
 export function explainProtectedFiles(files: readonly string[], patterns: readonly string[]): ProtectedFile[] {
   const matchers = patterns.flatMap((pattern) => {
@@ -21,33 +23,48 @@ export function explainProtectedFiles(files: readonly string[], patterns: readon
 }
 
 /**
+ * What a merge would have approved: the branch's protected files and, when the user includes the
+ * uncommitted files, those of them the globs protect too (the host's gate counts both), sorted.
+ */
+export function withIncludedUncommitted(
+  branchFiles: readonly ProtectedFile[],
+  includedUncommitted: readonly string[],
+  patterns: readonly string[],
+): readonly ProtectedFile[] {
+  const known = new Set(branchFiles.map((f) => f.file));
+  const extra = explainProtectedFiles(protectedFiles(includedUncommitted, patterns), patterns).filter((f) => !known.has(f.file));
+  if (extra.length === 0) return branchFiles;
+  return [...branchFiles, ...extra].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/**
  * The repo's protected paths this task's branch touches (`tasks.protectedFiles`), for the card
  * and the merge controls to name before a merge. Asked while `isEnabled` (a task in Review), again
  * when the task or its repo's globs change, and on `refresh` (after a `protected` refusal).
  */
-export function useProtectedFiles(task: Task, isEnabled: boolean): { files: readonly ProtectedFile[]; refresh: () => void } {
+export function useProtectedFiles(task: Task, isEnabled: boolean): { files: readonly ProtectedFile[]; patterns: readonly string[]; refresh: () => void } {
   const client = useClient();
   const globs = useAppStore((state) => selectRepos(state).find((repo) => repo.id === task.repoId)?.settings.protectedPaths);
   // Joined: a repo object replaced with the same globs asks nothing again.
   const globKey = (globs ?? []).join('\n');
-  const [files, setFiles] = useState<readonly ProtectedFile[]>([]);
+  const [found, setFound] = useState<{ files: readonly ProtectedFile[]; patterns: readonly string[] }>(NONE);
   const [asked, setAsked] = useState(0);
   // No globs in the store: nothing to ask, unless a refusal said otherwise (refresh).
   const shouldAsk = isEnabled && (globKey !== '' || asked > 0);
   useEffect(() => {
     if (!shouldAsk) {
-      setFiles([]);
+      setFound(NONE);
       return;
     }
     let isCurrent = true;
     client.invoke('tasks.protectedFiles', { id: task.id }).then(
-      (reply) => isCurrent && setFiles(reply.ok ? explainProtectedFiles(reply.files, reply.patterns) : []),
-      () => isCurrent && setFiles([]),
+      (reply) => isCurrent && setFound(reply.ok ? { files: explainProtectedFiles(reply.files, reply.patterns), patterns: reply.patterns } : NONE),
+      () => isCurrent && setFound(NONE),
     );
     return () => {
       isCurrent = false;
     };
   }, [client, task.id, task.updatedAt, shouldAsk, globKey, asked]);
   const refresh = useCallback(() => setAsked((n) => n + 1), []);
-  return { files, refresh };
+  return { ...found, refresh };
 }
