@@ -61,8 +61,10 @@ Tasks
   task show ID                     show one task
   task log ID [--follow]           the task's transcript: messages, commands and their output;
                                    --follow prints on as it runs, until it leaves queued/running
-  task diff ID                     the task's changes as a unified diff against the merge base
-                                   (uncommitted files are named on stderr, not in the diff)
+  task diff ID [--turn N] [--stat] the task's changes as a unified diff against the merge base
+                                   (--turn N: that turn's changes only; --stat: one line a file;
+                                   uncommitted and execution-sensitive files are named on stderr;
+                                   --json: sensitive: true per file)
   task merge ID [--strategy merge|squash|rebase] [--message M] [--include-uncommitted] [--approve-protected]
                                    merge the task into its base branch; uncommitted files in
                                    its worktree refuse the merge unless included, and files the
