@@ -4,10 +4,9 @@ import { useClient } from '../../appContext.js';
 import { FormError } from '../../components/FormError.js';
 import { InertText } from '../../components/InertText.js';
 import { useCall } from '../../components/useCall.js';
+import { CommentBody, PRIORITY_LABEL } from './InlineComments.js';
 import { useReviewComments } from './useReviewComments.js';
 import './comments.css';
-
-const PRIORITY_LABEL: Record<number, string> = { 0: 'P0 blocker', 1: 'P1 urgent', 2: 'P2 normal', 3: 'P3 low' };
 
 /**
  * The task's comments and AI findings beside its diff: "Review with agent", the findings to pick,
@@ -112,14 +111,7 @@ function CommentItem(props: { comment: ReviewComment; isPicked: boolean; onToggl
         </button>
         <span className="review-comment-state">{state}</span>
       </div>
-      {comment.title && (
-        <div className="review-comment-title">
-          <InertText text={comment.title} />
-        </div>
-      )}
-      <div className="review-comment-text">
-        <InertText text={comment.text} />
-      </div>
+      <CommentBody comment={comment} />
     </li>
   );
 }

@@ -1,6 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useClient } from '../../appContext.js';
+import type { ReviewComment } from '../../../../shared/model/reviewComment.js';
+import { useAppStore, useClient } from '../../appContext.js';
 import { InertText } from '../../components/InertText.js';
+import { CommentComposer } from '../comments/CommentComposer.js';
+import { InlineComments } from '../comments/InlineComments.js';
+import { ReviewCommentsPanel } from '../comments/ReviewCommentsPanel.js';
+import { commentsByLine, useReviewComments } from '../comments/useReviewComments.js';
+import type { LineComments } from './LibraryPatch.js';
 import { FileDiffView } from './FileDiffView.js';
 import { FileTree, type TreeRow } from './FileTree.js';
 import { isViewed, loadLayout, patchHash, saveLayout, setViewed, viewedKey, type DiffLayout } from './reviewPrefs.js';
@@ -23,6 +29,8 @@ function byFolder<T extends { path: string }>(files: readonly T[]): T[] {
   });
 }
 
+const NO_COMMENTS: readonly ReviewComment[] = [];
+
 export function ChangesView({ taskId, version }: { taskId: string; version: string }) {
   const client = useClient();
   const [turn, setTurn] = useState<number | null>(null);
@@ -34,6 +42,12 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
   // Bumped on each tick so rows re-read localStorage; the store itself is the truth.
   const [viewedVersion, setViewedVersion] = useState(0);
   const rootRef = useRef<HTMLDivElement>(null);
+  const status = useAppStore((app) => app.tasks[taskId]?.status);
+  const commentsState = useReviewComments(client, taskId);
+  const comments = commentsState.status === 'ready' ? commentsState.comments : NO_COMMENTS;
+  // Comments are made and sent while the task waits in Review; older ones stay readable after.
+  const isInReview = status === 'review';
+  const showComments = isInReview || comments.length > 0;
 
   const diff = state.status === 'ready' ? state.diff : null;
   const uncommitted = useMemo(() => new Set(state.status === 'ready' ? state.uncommitted : []), [state]);
@@ -46,6 +60,32 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
     // viewedVersion: re-read the ticks after one changes.
     [diff, taskId, uncommitted, viewedVersion],
   );
+  const lineCommentsByPath = useMemo(() => {
+    const byPath = new Map<string, LineComments>();
+    if (!showComments) return byPath;
+    for (const { file } of rows) {
+      const byLine = commentsByLine(comments, file.path);
+      byPath.set(file.path, {
+        side: file.change === 'deleted' ? 'old' : 'new',
+        byLine,
+        renderComments: (line) => <InlineComments comments={byLine.get(line) ?? []} />,
+        renderComposer: (line, onClose) =>
+          isInReview ? (
+            <div className="line-comment-composer">
+              <CommentComposer taskId={taskId} file={file.path} startLine={line} endLine={line} onDone={onClose} />
+            </div>
+          ) : (
+            <p className="line-comment-note" role="note">
+              Comments are added while the task is in Review.{' '}
+              <button type="button" className="link" onClick={onClose}>
+                Close
+              </button>
+            </p>
+          ),
+      });
+    }
+    return byPath;
+  }, [rows, comments, showComments, isInReview, taskId]);
   const anchor = useCallback((index: number) => `diff-${taskId}-${index}`, [taskId]);
 
   const chooseLayout = (next: DiffLayout) => {
@@ -69,6 +109,14 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
       document.getElementById(anchor(next))?.scrollIntoView({ block: 'start' });
     },
     [rows.length, anchor],
+  );
+
+  const selectComment = useCallback(
+    (comment: ReviewComment) => {
+      const row = rows.find((r) => r.file.path === comment.file);
+      if (row) goTo(row.index);
+    },
+    [rows, goTo],
   );
 
   useEffect(() => {
@@ -153,9 +201,12 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
             <p className="muted pad">No changes yet.</p>
           ) : (
             <div className="changes-body">
-              <nav className="changes-tree" aria-label="Files">
-                <FileTree rows={rows} currentIndex={currentIndex} onSelect={goTo} />
-              </nav>
+              <div className="changes-side">
+                <nav className="changes-tree" aria-label="Files">
+                  <FileTree rows={rows} currentIndex={currentIndex} onSelect={goTo} />
+                </nav>
+                {showComments && <ReviewCommentsPanel taskId={taskId} canRequestChanges={isInReview} onSelect={selectComment} />}
+              </div>
               <div className="changes-files">
                 {rows.map((row) => (
                   <FileDiffView
@@ -168,6 +219,7 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
                     isUncommitted={row.isUncommitted}
                     isCurrent={row.index === currentIndex}
                     onToggleViewed={toggleViewed}
+                    lineComments={lineCommentsByPath.get(row.file.path)}
                   />
                 ))}
               </div>

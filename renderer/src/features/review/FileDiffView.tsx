@@ -3,7 +3,7 @@ import type { FileDiff } from '../../../../shared/model/diff.js';
 import { visibleText } from '../../../../shared/model/visibleText.js';
 import { InertText } from '../../components/InertText.js';
 import { isGeneratedPath } from './isGeneratedPath.js';
-import { LibraryPatch, LINE_HEIGHT_PX } from './LibraryPatch.js';
+import { LibraryPatch, LINE_HEIGHT_PX, type LineComments } from './LibraryPatch.js';
 import { NearViewport } from './NearViewport.js';
 import { countPatchLines } from './patchLines.js';
 import type { DiffLayout } from './reviewPrefs.js';
@@ -52,6 +52,7 @@ export const FileDiffView = memo(function FileDiffView({
   isUncommitted,
   isCurrent,
   onToggleViewed,
+  lineComments,
 }: {
   file: FileDiff;
   anchorId: string;
@@ -61,6 +62,8 @@ export const FileDiffView = memo(function FileDiffView({
   isUncommitted: boolean;
   isCurrent: boolean;
   onToggleViewed: (path: string) => void;
+  /** Comments under their lines and a composer on the line numbers; none: the diff alone. */
+  lineComments?: LineComments | undefined;
 }) {
   const [isExpanded, setIsExpanded] = useState(() => !isCollapsedByDefault(file) && !isViewed);
   const lineCount = countPatchLines(file.patch);
@@ -101,7 +104,7 @@ export const FileDiffView = memo(function FileDiffView({
           ) : (
             // Not even cut into pieces until near the view: 300 files open as 300 headers.
             <NearViewport estimatedHeight={lineCount * LINE_HEIGHT_PX}>
-              <LibraryPatch path={file.path} oldPath={file.oldPath} patch={file.patch} layout={layout} theme={theme} />
+              <LibraryPatch path={file.path} oldPath={file.oldPath} patch={file.patch} layout={layout} theme={theme} lineComments={lineComments} />
             </NearViewport>
           ))}
         {isExpanded && file.isTruncated && <p className="file-note">This patch was too large to send whole; the rest is cut.</p>}
