@@ -45,10 +45,10 @@ export function CommentComposer(props: { taskId: string; file: string; startLine
       />
       <FormError message={call.error} />
       <div className="comment-composer-actions">
-        <button type="button" onClick={props.onDone}>
+        <button type="button" className="btn" onClick={props.onDone}>
           Cancel
         </button>
-        <button type="submit" className="primary" disabled={call.isBusy}>
+        <button type="submit" className="btn btn-primary" disabled={call.isBusy}>
           Add comment
         </button>
       </div>

@@ -57,7 +57,7 @@ export function ReviewCommentsPanel(props: { taskId: string; canRequestChanges: 
     <section className="review-comments" aria-label="Comments">
       <header className="review-comments-head">
         <h3>Comments</h3>
-        <button type="button" onClick={() => void runReview()} disabled={review.isBusy || !props.canRequestChanges}>
+        <button type="button" className="btn" onClick={() => void runReview()} disabled={review.isBusy || !props.canRequestChanges}>
           {review.isBusy ? 'Reviewing…' : 'Review with agent'}
         </button>
       </header>
@@ -87,7 +87,7 @@ export function ReviewCommentsPanel(props: { taskId: string; canRequestChanges: 
         onChange={(event) => setMessage(event.target.value)}
       />
       <FormError message={send.error} />
-      <button type="button" className="primary" disabled={toSend === 0 || send.isBusy || !props.canRequestChanges} onClick={() => void requestChanges()}>
+      <button type="button" className="btn btn-primary" disabled={toSend === 0 || send.isBusy || !props.canRequestChanges} onClick={() => void requestChanges()}>
         Request changes{toSend > 0 ? ` (${toSend})` : ''}
       </button>
     </section>
