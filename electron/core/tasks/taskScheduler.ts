@@ -99,6 +99,8 @@ export class TaskScheduler {
     const maxRunning = this.deps.maxRunning();
     for (const [taskId, message] of this.queue) {
       if (this.running.size >= maxRunning) return;
+      // Its previous turn is still releasing its slot: this one starts from that release's schedule().
+      if (this.running.has(taskId)) continue;
       this.queue.delete(taskId);
       // The slot is taken now, synchronously: the turn's own set-up is async and must not
       // let the next loop iteration over-fill the limit.

@@ -95,7 +95,10 @@ export class TaskService {
     const task = this.deps.tasks.get(id);
     if (!task) return notFound(id);
     if (task.status === 'backlog') return this.start(id);
-    if (this.deps.runner.isRunning(id)) {
+    // A turn that has ended (its task announced in Review, Needs you…) may hold its slot a moment
+    // longer while it is released: a follow-up sent then is queued and starts once it is free.
+    const isTurnActive = task.status === 'running' || task.status === 'queued' || task.pendingApproval !== null;
+    if (this.deps.runner.isRunning(id) && isTurnActive) {
       const why = task.pendingApproval ? 'its agent is waiting for your approval; approve or deny it first' : 'its agent is still working';
       return failure('invalid_state', `task ${id} cannot take a message now: ${why}`);
     }
