@@ -291,6 +291,10 @@ describe('a nested repository the agent planted runs nothing when the host runs 
   it('control: plain git status in a worktree with a populated submodule runs its filter', async () => {
     const scene = await makeScene('submodule');
     plant(scene, MECHANISMS.find((m) => m.name === 'filter-clean') as Mechanism);
+    // Git re-hashes (through the filter) only a file whose stat differs from its index entry, or
+    // one written in the index's own second; a later mtime makes that so however slow the machine.
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(path.join(scene.nested, 'a.txt'), later, later);
     git(scene.worktree, '-c', 'core.fsmonitor=false', 'status', '--porcelain');
     expect(ran(scene)).toEqual(['filter-clean']);
   });
