@@ -104,8 +104,16 @@ export const hostMethods = {
     input: z.object({ id: z.string().min(1), afterSeq: z.number().int().nonnegative().optional() }),
     output: resultOf({ events: z.array(TaskEventSchema) }),
   },
-  /** `turn`: only that turn's checkpoint against the commit before it. `uncommitted`: paths changed in the worktree but not committed (not in `diff`; a merge refuses them unless included). */
-  'tasks.diff': { input: TaskId.extend({ turn: z.number().int().positive().optional() }), output: resultOf({ diff: TaskDiffSchema, uncommitted: z.array(z.string()).optional() }) },
+  /**
+   * `turn`: only that turn's checkpoint against the commit before it. `uncommitted`: paths changed
+   * in the worktree but not committed (not in `diff`; a merge refuses them unless included);
+   * `uncommittedDiff`: their changes, the worktree (untracked files included) against the branch
+   * tip, absent for a turn's diff or a task without a worktree.
+   */
+  'tasks.diff': {
+    input: TaskId.extend({ turn: z.number().int().positive().optional() }),
+    output: resultOf({ diff: TaskDiffSchema, uncommitted: z.array(z.string()).optional(), uncommittedDiff: TaskDiffSchema.optional() }),
+  },
   /**
    * The latest command start or agent message of every task whose agent is at work: what its
    * card's activity line shows after a reload, before new events arrive.
