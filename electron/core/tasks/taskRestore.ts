@@ -25,7 +25,7 @@ export async function restoreTask(
   if (!restored.ok) return restored;
   // Archives never hold the files copied in from the user's checkout (.env…): copied again.
   const repo = deps.repos.get(task.repoId);
-  if (repo) copyFiles({ repoPath: repo.path, worktreePath: task.worktreePath, settings: repo.settings, record: (body) => deps.transitions.record(task.id, body) });
+  if (repo) await copyFiles({ repoPath: repo.path, worktreePath: task.worktreePath, settings: repo.settings, record: (body) => deps.transitions.record(task.id, body) });
   deps.transitions.record(task.id, { kind: 'note', text: 'Restored from its archive: worktree, branch and uncommitted files as they were when it was discarded.' });
   return { ok: true, task: deps.transitions.move(task.id, 'review', 'restored after a discard') };
 }

@@ -44,7 +44,7 @@ export async function prepareWorktree(
     settings: RepoSettings;
   },
 ): Promise<ScriptOutcome | null> {
-  copyFiles(opts);
+  await copyFiles(opts);
   if (opts.settings.setupScript.trim() === '') return null;
   return runScript({ ...opts, callId: SETUP_CALL_ID, label: 'setup script', script: opts.settings.setupScript });
 }
@@ -76,27 +76,38 @@ export async function cleanupWorktree(opts: {
   }
 }
 
-/** The repo's `copyFiles` (.env…) from the user's checkout into the worktree: at setup, and after a restore (archives leave them out). */
-export function copyFiles(opts: { repoPath: string; worktreePath: string; settings: RepoSettings; record: (body: TaskEventBody) => void }): void {
+/**
+ * The repo's `copyFiles` (.env…) from the user's checkout into the worktree: at setup, and after a
+ * restore (archives leave them out). Asynchronous: in the desktop app this runs on the main
+ * process, and a large copied file must not freeze the window.
+ */
+export async function copyFiles(opts: { repoPath: string; worktreePath: string; settings: RepoSettings; record: (body: TaskEventBody) => void }): Promise<void> {
   for (const file of opts.settings.copyFiles) {
     const from = path.join(opts.repoPath, file);
     const to = path.join(opts.worktreePath, file);
     if (!isSafeRelativePath(file)) continue;
     try {
-      const stat = fs.lstatSync(from);
+      const stat = await fs.promises.lstat(from);
       // Regular files only: a symlink could point anywhere on the machine.
       if (!stat.isFile()) throw new Error('not a regular file (symlinks are not followed)');
-      fs.mkdirSync(path.dirname(to), { recursive: true });
+      await fs.promises.mkdir(path.dirname(to), { recursive: true });
       // The destination must stay inside the worktree too, whatever links its folders hold.
-      if (!isWithin(fs.realpathSync(path.dirname(to)), fs.realpathSync(opts.worktreePath))) {
-        throw new Error('its destination leads outside the worktree');
-      }
-      if (fs.existsSync(to) && fs.lstatSync(to).isSymbolicLink()) throw new Error('its destination is a symlink');
-      fs.copyFileSync(from, to);
+      const [destinationFolder, worktree] = await Promise.all([fs.promises.realpath(path.dirname(to)), fs.promises.realpath(opts.worktreePath)]);
+      if (!isWithin(destinationFolder, worktree)) throw new Error('its destination leads outside the worktree');
+      if ((await lstatOrNull(to))?.isSymbolicLink()) throw new Error('its destination is a symlink');
+      await fs.promises.copyFile(from, to);
     } catch (error) {
       const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
       opts.record({ kind: 'note', text: `Could not copy ${file} into the worktree: ${why}.` });
     }
+  }
+}
+
+async function lstatOrNull(file: string): Promise<fs.Stats | null> {
+  try {
+    return await fs.promises.lstat(file);
+  } catch {
+    return null;
   }
 }
 
