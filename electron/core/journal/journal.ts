@@ -8,12 +8,14 @@ import { TaskEventBodySchema, type TaskEvent, type TaskEventBody } from '../../.
 export class Journal {
   private readonly insert;
   private readonly selectAfter;
+  private readonly selectPage;
 
   constructor(private readonly db: Db, private readonly clock: () => number = Date.now) {
     this.insert = db.prepare('INSERT INTO journal (task_id, at, kind, payload) VALUES (?, ?, ?, ?)');
     this.selectAfter = db.prepare(
       'SELECT seq, task_id, at, payload FROM journal WHERE task_id = ? AND seq > ? ORDER BY seq',
     );
+    this.selectPage = db.prepare('SELECT seq, task_id, at, payload FROM journal WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?');
   }
 
   append(taskId: string, body: TaskEventBody): TaskEvent {
@@ -30,6 +32,16 @@ export class Journal {
       at: row.at,
       body: TaskEventBodySchema.parse(JSON.parse(row.payload)),
     }));
+  }
+
+  /**
+   * At most `limit` of the task's events after `afterSeq`, in seq order, and whether more follow:
+   * one page of a long journal (a chatty task holds tens of thousands of rows).
+   */
+  pageOf(taskId: string, afterSeq: number, limit: number): { events: TaskEvent[]; hasMore: boolean } {
+    const rows = this.selectPage.all(taskId, afterSeq, limit + 1) as { seq: number; task_id: string; at: number; payload: string }[];
+    const events = rows.slice(0, limit).map((row) => ({ seq: row.seq, taskId: row.task_id, at: row.at, body: TaskEventBodySchema.parse(JSON.parse(row.payload)) }));
+    return { events, hasMore: rows.length > limit };
   }
 
   /** Only events of the given kinds, e.g. to find unfinished commands without reading their output. */
