@@ -1,4 +1,4 @@
-import { MASK, SECRET_RULES, type SecretRule } from './secretRules.js';
+import { MASK, SECRET_RULES } from './secretRules.js';
 
 /**
  * Secrets redacted at record time: everything Flotilla writes to FLOTILLA_HOME (journal,
@@ -24,8 +24,10 @@ export interface SecretRedactor {
 }
 
 interface CompiledRules {
-  regex: RegExp;
-  rules: readonly SecretRule[];
+  /** Where a secret can start: each rule's first literal (the kind, the keyword). Cheap to scan for. */
+  anchors: RegExp;
+  /** Every rule as one alternative, tried only at an anchor (sticky). */
+  rules: RegExp;
   extras: readonly string[];
 }
 
@@ -43,8 +45,15 @@ function compile(extras: readonly string[]): CompiledRules {
   const alternatives = SECRET_RULES.map(
     (rule, i) => `(?<k${i}>${rule.keep})(?<s${i}>${rule.secret})${rule.after ? `(?<a${i}>${rule.after})` : ''}`,
   );
-  if (extras.length > 0) alternatives.unshift(`(?<extra>${extras.map(escapeRegex).join('|')})`);
-  return { regex: new RegExp(alternatives.join('|'), 'g'), rules: SECRET_RULES, extras };
+  const anchors = SECRET_RULES.map((rule) => rule.anchor);
+  if (extras.length > 0) {
+    const literals = extras.map(escapeRegex).join('|');
+    alternatives.unshift(`(?<extra>${literals})`);
+    anchors.unshift(literals);
+  }
+  // Scanning for anchors first and trying the rules only there is ~10x faster than letting the
+  // engine try every alternative at every position (measured: 26 → see README figure).
+  return { anchors: new RegExp(anchors.join('|'), 'g'), rules: new RegExp(alternatives.join('|'), 'y'), extras };
 }
 
 /** Keeps the secret's surrounding whitespace (a private key's line breaks), masks the rest. */
@@ -54,18 +63,35 @@ function maskOf(secret: string): string {
   return `${lead}${MASK}${trail}`;
 }
 
+function replacementOf(hit: RegExpExecArray): string {
+  const groups = hit.groups ?? {};
+  if (groups.extra !== undefined) return MASK;
+  for (let i = 0; i < SECRET_RULES.length; i++) {
+    const secret = groups[`s${i}`];
+    if (secret !== undefined) return `${groups[`k${i}`] ?? ''}${maskOf(secret)}${groups[`a${i}`] ?? ''}`;
+  }
+  return hit[0];
+}
+
 function redactWith(compiled: CompiledRules, text: string): string {
-  if (text.length === 0) return text;
-  return text.replace(compiled.regex, (...args: unknown[]) => {
-    const groups = args[args.length - 1] as Record<string, string | undefined>;
-    if (groups.extra !== undefined) return MASK;
-    for (let i = 0; i < compiled.rules.length; i++) {
-      const secret = groups[`s${i}`];
-      if (secret === undefined) continue;
-      return `${groups[`k${i}`] ?? ''}${maskOf(secret)}${groups[`a${i}`] ?? ''}`;
+  const { anchors, rules } = compiled;
+  let out = '';
+  let copied = 0;
+  anchors.lastIndex = 0;
+  for (let anchor = anchors.exec(text); anchor; anchor = anchors.exec(text)) {
+    const at = anchor.index;
+    rules.lastIndex = at;
+    const hit = rules.exec(text);
+    if (!hit || hit[0].length === 0) {
+      // Anchors may overlap ("secret_token"): look again from the next character.
+      anchors.lastIndex = at + 1;
+      continue;
     }
-    return args[0] as string;
-  });
+    out += text.slice(copied, at) + replacementOf(hit);
+    copied = at + hit[0].length;
+    anchors.lastIndex = copied;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 const withoutExtras = compile([]);
