@@ -81,6 +81,8 @@ export interface TaskPatch {
   mergeStrategy?: MergeStrategy | null;
   prUrl?: string | null;
   archivedAt?: number | null;
+  /** The change's time (ms since epoch), when it must equal its journal event's; else the store's clock. */
+  updatedAt?: number;
 }
 
 export class TaskStore {
@@ -133,7 +135,7 @@ export class TaskStore {
       grants: patch.grants === undefined ? undefined : JSON.stringify(patch.grants),
       pendingApproval: patch.pendingApproval === undefined || patch.pendingApproval === null ? null : JSON.stringify(patch.pendingApproval),
       id,
-      updatedAt: this.clock(),
+      updatedAt: patch.updatedAt ?? this.clock(),
     });
     const task = this.get(id);
     if (!task) throw new Error(`task ${id} vanished during update`);
