@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TerminalRecorder, readRecording } from './terminalRecorder.js';
+import { createSecretRedactor } from '../redaction/redactSecrets.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -76,5 +77,67 @@ describe('TerminalRecorder', () => {
     expect(path.dirname(recorder.pathOf('../../etc/passwd'))).toBe(dir);
     await recorder.end('not-started');
     await recorder.dispose();
+  });
+
+  it('never writes a secret split across output chunks or typed a key at a time; other chunks keep their times', async () => {
+    let now = 1_700_000_000_000;
+    const recorder = new TerminalRecorder({ dir: tempDir(), clock: () => now });
+    const file = recorder.start(SESSION, { cols: 80, rows: 24 });
+    const token = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+    recorder.output(SESSION, '$ ');
+    // Typed one key at a time, each echoed 100 ms apart.
+    for (const key of `echo ${token}\r`) {
+      now += 100;
+      recorder.input(SESSION, key);
+      recorder.output(SESSION, key === '\r' ? '\r\n' : key);
+    }
+    // The program prints it back, split in the middle of the token.
+    now += 50;
+    recorder.output(SESSION, `${token.slice(0, 10)}`);
+    now += 5;
+    recorder.output(SESSION, `${token.slice(10)}\r\n$ `);
+    await recorder.end(SESSION);
+
+    const raw = fs.readFileSync(file, 'utf8');
+    expect(raw).not.toContain(token);
+    expect(raw).not.toContain(token.slice(4, 20));
+    const { events } = readRecording(file);
+    const output = events.filter((e) => e.code === 'o').map((e) => e.data).join('');
+    const input = events.filter((e) => e.code === 'i').map((e) => e.data).join('');
+    expect(output).toBe('$ echo ghp_****\r\nghp_****\r\n$ ');
+    expect(input).toBe('echo ghp_****\r');
+    // "echo" was typed before the token: its keys keep their own times (0.1 s apart).
+    expect(events.filter((e) => e.code === 'i').slice(0, 4).map((e) => [e.seconds, e.data])).toEqual([
+      [0.1, 'e'], [0.2, 'c'], [0.3, 'h'], [0.4, 'o'],
+    ]);
+    const seconds = events.map((e) => e.seconds);
+    expect(seconds).toEqual([...seconds].sort((a, b) => a - b));
+  });
+
+  it('holds an Authorization line and a private key block until they end, then masks them', async () => {
+    const recorder = new TerminalRecorder({ dir: tempDir() });
+    const file = recorder.start(SESSION, { cols: 80, rows: 24 });
+    recorder.output(SESSION, 'curl -H "Authorization: Bearer ');
+    recorder.output(SESSION, 'abc123def456ghi" https://example.test\r\n');
+    recorder.output(SESSION, '-----BEGIN OPENSSH PRIVATE KEY-----\r\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\r\n');
+    recorder.output(SESSION, 'QyNTUxOQAAACBkZXZpY2Uta2V5LWZvci10ZXN0cy1vbmx5LW5vdC1yZWFsAAAAA\r\n-----END OPENSSH PRIVATE KEY-----\r\ndone\r\n');
+    await recorder.end(SESSION);
+    const raw = fs.readFileSync(file, 'utf8');
+    expect(raw).not.toContain('abc123def456ghi');
+    expect(raw).not.toContain('b3BlbnNzaC1rZXktdjEAAAAABG5vbmU');
+    expect(raw).not.toContain('QyNTUxOQAAACBkZXZpY2U');
+    const output = readRecording(file).events.map((e) => e.data).join('');
+    expect(output).toBe(
+      'curl -H "Authorization: Bearer ****" https://example.test\r\n-----BEGIN OPENSSH PRIVATE KEY-----\r\n****\r\n-----END OPENSSH PRIVATE KEY-----\r\ndone\r\n',
+    );
+  });
+
+  it("masks the values the user marked secret, even split across chunks", async () => {
+    const recorder = new TerminalRecorder({ dir: tempDir(), redactor: createSecretRedactor(() => ['hunter2-is-my-pass']) });
+    const file = recorder.start(SESSION, { cols: 80, rows: 24 });
+    recorder.output(SESSION, 'value: hunter2-is');
+    recorder.output(SESSION, '-my-pass!\r\n');
+    await recorder.end(SESSION);
+    expect(readRecording(file).events.map((e) => e.data).join('')).toBe('value: ****!\r\n');
   });
 });

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ruleRedactor, type SecretRedactor } from '../redaction/redactSecrets.js';
+import { StreamRedactor, type TimedText } from '../redaction/streamRedactor.js';
 
 /**
  * Records every terminal session to its own file, so the journal refers to a session's bytes
@@ -12,6 +14,9 @@ import path from 'node:path';
  * `flushIntervalMs` by a write stream (the disk work happens off the main thread). If the disk
  * cannot keep up, output beyond `maxQueuedChars` is dropped from the recording (never from the
  * terminal) and a marker says how much.
+ *
+ * Secrets never reach the file: output and input are redacted on the way in (see
+ * StreamRedactor: a secret split across chunks is still caught; each chunk keeps its own time).
  */
 export interface TerminalRecorderOptions {
   /** Where the recordings go, e.g. FLOTILLA_HOME/recordings. Created on first use. */
@@ -22,6 +27,8 @@ export interface TerminalRecorderOptions {
   flushIntervalMs?: number;
   /** Default 8 Mi chars per session waiting for the disk. */
   maxQueuedChars?: number;
+  /** Masks secrets before they are queued; default: the rules alone (no user-marked values). */
+  redactor?: SecretRedactor;
 }
 
 export interface RecordingStart {
@@ -39,6 +46,10 @@ interface Recording {
   queuedChars: number;
   droppedChars: number;
   timer: NodeJS.Timeout | null;
+  /** One per stream: a secret in the output and one in the input are separate texts. */
+  redactors: Record<'o' | 'i', StreamRedactor>;
+  /** Time of the last queued event (ms): held-back chunks never go back in time. */
+  lastAt: number;
 }
 
 const DEFAULT_FLUSH_INTERVAL_MS = 200;
@@ -84,7 +95,17 @@ export class TerminalRecorder {
       ...(start.title ? { title: start.title } : {}),
     };
     stream.write(`${JSON.stringify(header)}\n`);
-    this.recordings.set(sessionId, { stream, startedAt, queued: [], queuedChars: 0, droppedChars: 0, timer: null });
+    const redactor = this.opts.redactor ?? ruleRedactor;
+    this.recordings.set(sessionId, {
+      stream,
+      startedAt,
+      queued: [],
+      queuedChars: 0,
+      droppedChars: 0,
+      timer: null,
+      redactors: { o: new StreamRedactor(redactor), i: new StreamRedactor(redactor) },
+      lastAt: startedAt,
+    });
     return file;
   }
 
@@ -105,6 +126,8 @@ export class TerminalRecorder {
     const recording = this.recordings.get(sessionId);
     if (!recording) return Promise.resolve();
     this.recordings.delete(sessionId);
+    this.release(recording, 'o', recording.redactors.o.flush());
+    this.release(recording, 'i', recording.redactors.i.flush());
     this.flush(recording);
     return new Promise((resolve) => recording.stream.end(resolve));
   }
@@ -117,7 +140,10 @@ export class TerminalRecorder {
   private record(sessionId: string, code: 'o' | 'i' | 'r', data: string): void {
     const recording = this.recordings.get(sessionId);
     if (!recording || data.length === 0) return;
-    if (code === 'o' && recording.queuedChars + recording.stream.writableLength > (this.opts.maxQueuedChars ?? DEFAULT_MAX_QUEUED_CHARS)) {
+    const waiting = recording.queuedChars + recording.redactors.o.heldChars + recording.stream.writableLength;
+    if (code === 'o' && waiting > (this.opts.maxQueuedChars ?? DEFAULT_MAX_QUEUED_CHARS)) {
+      // The gap ends what was held back: write it (redacted) before the marker.
+      if (recording.droppedChars === 0) this.release(recording, 'o', recording.redactors.o.flush());
       recording.droppedChars += data.length;
       return;
     }
@@ -125,11 +151,17 @@ export class TerminalRecorder {
       this.queue(recording, 'm', `recording dropped ${recording.droppedChars} chars of output: the disk did not keep up`);
       recording.droppedChars = 0;
     }
-    this.queue(recording, code, data);
+    if (code === 'r') this.queue(recording, code, data);
+    else this.release(recording, code, recording.redactors[code].push(this.clock(), data));
   }
 
-  private queue(recording: Recording, code: 'o' | 'i' | 'r' | 'm', data: string): void {
-    const seconds = (this.clock() - recording.startedAt) / 1000;
+  private release(recording: Recording, code: 'o' | 'i', pieces: TimedText[]): void {
+    for (const piece of pieces) this.queue(recording, code, piece.data, piece.at);
+  }
+
+  private queue(recording: Recording, code: 'o' | 'i' | 'r' | 'm', data: string, at = this.clock()): void {
+    recording.lastAt = Math.max(recording.lastAt, at);
+    const seconds = (recording.lastAt - recording.startedAt) / 1000;
     const line = `${JSON.stringify([Number(seconds.toFixed(6)), code, data])}\n`;
     recording.queued.push(line);
     recording.queuedChars += line.length;
