@@ -221,12 +221,27 @@ describe('merging exactly what was reviewed', () => {
     const task = await newTask(repo, 'Add a notes file');
     fs.writeFileSync(path.join(task.worktreePath, 'late.txt'), 'written after the review\n');
 
+    // Changes shows the uncommitted work's contents too, marked as such, after the branch's diff.
+    fs.writeFileSync(path.join(task.worktreePath, 'src/app.txt'), 'app v1, edited in the task shell\n');
     const diff = await flotilla.cli(['task', 'diff', task.id]);
     expect(diff.stdout).toContain('+notes');
-    expect(diff.stdout).not.toContain('late.txt');
-    expect(diff.stderr).toMatch(/uncommitted, not in this diff.*late\.txt/);
-    const diffJson = await flotilla.cliJson<{ uncommitted: string[] }>(['task', 'diff', task.id]);
-    expect(diffJson.uncommitted).toEqual(['late.txt']);
+    expect(diff.stdout.indexOf('+written after the review')).toBeGreaterThan(diff.stdout.indexOf('+notes'));
+    expect(diff.stdout).toContain('+app v1, edited in the task shell');
+    expect(diff.stderr).toMatch(/uncommitted \(their changes follow the branch diff; .*\): src\/app\.txt, late\.txt/);
+    const diffJson = await flotilla.cliJson<{ files: { path: string }[]; uncommitted: string[]; uncommittedFiles: { path: string; uncommitted: boolean; patch: string }[] }>([
+      'task', 'diff', task.id,
+    ]);
+    expect(diffJson.files.map((f) => f.path)).toEqual(['notes.txt']);
+    expect(diffJson.uncommitted).toEqual(['src/app.txt', 'late.txt']);
+    expect(diffJson.uncommittedFiles.map((f) => [f.path, f.uncommitted])).toEqual([['late.txt', true], ['src/app.txt', true]]);
+    expect(diffJson.uncommittedFiles[1]?.patch).toContain('-app v1\n+app v1, edited in the task shell');
+    const stat = await flotilla.cli(['task', 'diff', task.id, '--stat']);
+    expect(stat.stdout).toMatch(/\+1 -0 +late\.txt {2}\(uncommitted\)/);
+    expect(stat.stdout).toContain('2 files uncommitted, +2 -1');
+    // A turn's diff has no uncommitted part.
+    const turn = await flotilla.cliJson<{ uncommittedFiles: unknown[] }>(['task', 'diff', task.id, '--turn', '1']);
+    expect(turn.uncommittedFiles).toEqual([]);
+    git(task.worktreePath, 'checkout', '--', 'src/app.txt');
 
     // The user's checkout: main checked out, a tracked file edited and an untracked one.
     fs.writeFileSync(path.join(repo, 'src/app.txt'), 'app v2, not committed\n');

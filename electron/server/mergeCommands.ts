@@ -39,33 +39,43 @@ export const diffCommand: ClientCommand = {
   async run(ctx) {
     const turn = typeof ctx.values.turn === 'string' ? Number(ctx.values.turn) : undefined;
     const request = { id: arg(ctx, 0), ...(turn !== undefined ? { turn } : {}) };
-    return replied(ctx, ctx.client.invoke('tasks.diff', request), ({ diff, uncommitted = [] }) => {
-      if (ctx.isJson) return printed(ctx, { ...diff, uncommitted }, '');
-      for (const file of diff.files) {
+    return replied(ctx, ctx.client.invoke('tasks.diff', request), ({ diff, uncommitted = [], uncommittedDiff }) => {
+      // Uncommitted work's files, each marked, in a list of their own: `files` stays the branch's.
+      const uncommittedFiles = (uncommittedDiff?.files ?? []).map((file) => ({ ...file, uncommitted: true as const }));
+      if (ctx.isJson) return printed(ctx, { ...diff, uncommitted, uncommittedFiles }, '');
+      for (const file of [...diff.files, ...uncommittedFiles]) {
         if (file.sensitive) ctx.io.stderr(inertLine(`flotilla: note: execution-sensitive: ${file.path} (${file.sensitiveReason ?? 'runs code'})`));
       }
       if (uncommitted.length > 0) {
+        const shown = uncommittedDiff ? 'their changes follow the branch diff' : 'not in this diff';
         ctx.io.stderr(
-          inertLine(
-            `flotilla: note: uncommitted, not in this diff (a merge refuses them without --include-uncommitted): ${uncommitted.join(', ')}`,
-          ),
+          inertLine(`flotilla: note: uncommitted (${shown}; a merge refuses them without --include-uncommitted): ${uncommitted.join(', ')}`),
         );
       }
       if (ctx.values.stat === true) {
         // One line per file (`+adds -dels path`, like `git diff --stat`); spaces, not tabs: inertLine marks a tab.
-        const lines = diff.files.map((file) => {
+        const lines = [...diff.files, ...uncommittedFiles].map((file) => {
           const counts = file.change === 'binary' ? 'binary' : `+${file.additions} -${file.deletions}`;
-          return inertLine(`${counts.padEnd(14)} ${file.path}${file.sensitive ? '  (sensitive)' : ''}`);
+          const marks = `${file.sensitive ? '  (sensitive)' : ''}${'uncommitted' in file ? '  (uncommitted)' : ''}`;
+          return inertLine(`${counts.padEnd(14)} ${file.path}${marks}`);
         });
         const additions = diff.files.reduce((n, f) => n + f.additions, 0);
         const deletions = diff.files.reduce((n, f) => n + f.deletions, 0);
         lines.push(`${diff.files.length} files changed, +${additions} -${deletions}`);
+        if (uncommittedFiles.length > 0) {
+          const more = uncommittedFiles.reduce((n, f) => ({ adds: n.adds + f.additions, dels: n.dels + f.deletions }), { adds: 0, dels: 0 });
+          lines.push(`${uncommittedFiles.length} files uncommitted, +${more.adds} -${more.dels}`);
+        }
         ctx.io.stdout(lines.join('\n'));
         return EXIT_OK;
       }
-      const { text, notes } = formatDiff(diff);
+      // The branch's patch, then the uncommitted one (tip → worktree): `git apply` takes both in
+      // turn, so stdout applied to the merge base gives the worktree as it is.
+      const branch = formatDiff(diff);
+      const pending = uncommittedDiff ? formatDiff(uncommittedDiff) : { text: '', notes: [] };
       // Notes go to stderr so that stdout stays a patch `git apply` can read.
-      for (const note of notes) ctx.io.stderr(`flotilla: note: ${note}`);
+      for (const note of [...branch.notes, ...pending.notes.map((n) => `${n} (uncommitted)`)]) ctx.io.stderr(inertLine(`flotilla: note: ${note}`));
+      const text = branch.text + pending.text;
       // Exact into a file or pipe (`task diff 3 > fix.patch`), inert on a terminal.
       if (text !== '') ctx.io.stdoutExact(text);
       return EXIT_OK;

@@ -49,8 +49,11 @@ export async function turnDiff(opts: { repoPath: string; checkpoint: string; tur
   return { fromCommit, toCommit, turn: opts.turn, files: await commitDiff(root, fromCommit, toCommit) };
 }
 
-/** The files changed from `fromCommit` to `toCommit`, each with its counts, patch and sensitivity. */
-async function commitDiff(root: string, fromCommit: string, toCommit: string): Promise<FileDiff[]> {
+/**
+ * The files changed from `fromCommit` to `toCommit` (commits or trees: only objects are read,
+ * never a working tree), each with its counts, patch (capped) and sensitivity.
+ */
+export async function commitDiff(root: string, fromCommit: string, toCommit: string): Promise<FileDiff[]> {
   const summary = parseRawAndNumstat(await runGitOk(root, ['diff', ...DIFF_OPTIONS, '--raw', '--numstat', '-z', fromCommit, toCommit, '--']));
   const patch = await runGitOk(root, [
     'diff',

@@ -28,6 +28,11 @@ export interface RunGitOptions {
    * (exit 124, as timeout(1) reports it). Default GIT_TIMEOUT_MS.
    */
   timeoutMs?: number;
+  /**
+   * An index file (absolute path) used instead of the repo's own (GIT_INDEX_FILE): to stage a
+   * worktree for a look at it without touching the index the checkpoints and the user rely on.
+   */
+  indexFile?: string;
 }
 
 /** nice(1)'s lowest priority: runs only on CPU time nobody else wants. */
@@ -51,6 +56,8 @@ export const GIT_TIMED_OUT = 124;
  */
 export function runGit(cwd: string, args: string[], options: RunGitOptions = {}): Promise<GitRun> {
   const env: Record<string, string> = hardenedEnv();
+  // Set after hardenedEnv, which drops every inherited GIT_* variable.
+  if (options.indexFile !== undefined) env.GIT_INDEX_FILE = options.indexFile;
   const extra = options.config ?? [];
   if (extra.length > 0) {
     env.GIT_CONFIG_COUNT = String(extra.length);

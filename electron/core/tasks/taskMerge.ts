@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { failure, type Failure } from '../../../shared/contract.js';
+import type { TaskDiff } from '../../../shared/model/diff.js';
 import type { MergeStrategy, Task } from '../../../shared/model/task.js';
 import type { TaskEvent } from '../../../shared/model/taskEvents.js';
 import { mergeTaskBranch } from '../git/merge.js';
@@ -8,10 +9,12 @@ import { branchCommit } from '../git/refNames.js';
 import { repoDriverOverrides } from '../git/repoDrivers.js';
 import { runGit, runGitOk } from '../git/runGit.js';
 import { uncommittedPaths } from '../git/worktreeRecovery.js';
+import { worktreeDiff } from '../git/worktreeDiff.js';
 import { removeTaskWorktree } from '../git/worktrees.js';
 import { protectedPathsRefusal } from '../review/protectedGate.js';
 import type { RepoStore } from '../store/repoStore.js';
 import { draftSquashMessage, mergeCommitMessage } from './mergeMessage.js';
+import { errorMessage } from '../util/errorMessage.js';
 import { checkpointTask } from './taskCheckpoint.js';
 import { cleanUpTask, type TaskScriptDeps } from './taskScripts.js';
 
@@ -138,6 +141,31 @@ export async function uncommittedWork(repos: Pick<RepoStore, 'get'>, task: Task)
   if (!fs.existsSync(path.join(task.worktreePath, '.git'))) return [];
   const copied = new Set(copiedFiles(repos, task));
   return (await uncommittedPaths(task.worktreePath)).filter((file) => !copied.has(file));
+}
+
+/**
+ * The uncommitted files of a task's worktree and, when `withContents`, what they change against
+ * the branch tip (worktreeDiff; an empty diff when nothing is uncommitted). The contents are
+ * left out, with the paths still listed, when the worktree cannot be staged for a look (git
+ * failed or timed out there): the branch's own diff must not fail because of them.
+ */
+export async function uncommittedChanges(
+  repos: Pick<RepoStore, 'get'>,
+  task: Task,
+  withContents: boolean,
+): Promise<{ uncommitted: string[]; uncommittedDiff?: TaskDiff }> {
+  const uncommitted = await uncommittedWork(repos, task);
+  if (!withContents || !fs.existsSync(path.join(task.worktreePath, '.git'))) return { uncommitted };
+  try {
+    if (uncommitted.length === 0) {
+      const [tip = '', tree = ''] = (await runGitOk(task.worktreePath, ['rev-parse', 'HEAD^{commit}', 'HEAD^{tree}'])).split('\n');
+      return { uncommitted, uncommittedDiff: { fromCommit: tip, toCommit: tree, files: [] } };
+    }
+    return { uncommitted, uncommittedDiff: await worktreeDiff({ worktreePath: task.worktreePath, excludePaths: copiedFiles(repos, task) }) };
+  } catch (error) {
+    console.error(`flotilla: could not read the uncommitted changes of task ${task.id}: ${errorMessage(error)}`);
+    return { uncommitted };
+  }
 }
 
 /** Files copied into each worktree from the user's checkout (.env…): local config, never archived or merged. */

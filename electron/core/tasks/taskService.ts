@@ -20,8 +20,9 @@ import type { TaskStore } from '../store/taskStore.js';
 import { errorMessage } from '../util/errorMessage.js';
 import { grantFor } from './taskApprovals.js';
 import { createTask, type CreateTaskInput } from './taskCreation.js';
-import { copiedFiles, mergePreview, mergeTask, uncommittedWork, type MergeRequest } from './taskMerge.js';
+import { copiedFiles, mergePreview, mergeTask, uncommittedChanges, type MergeRequest } from './taskMerge.js';
 import { pruneOldArchives, restoreTask } from './taskRestore.js';
+import { TASK_EVENTS_PAGE_MAX } from '../../../shared/contracts/taskEventPages.js';
 import type { TaskRunner } from './taskRunner.js';
 import { cleanUpTask } from './taskScripts.js';
 import type { TaskTransitions } from './taskTransitions.js';
@@ -67,9 +68,11 @@ export class TaskService {
     return task ? { ok: true, task } : notFound(id);
   }
 
-  events(id: string, afterSeq = 0): Result<{ events: TaskEvent[] }> {
+  /** One page of the task's journal (shared/contracts/taskEventPages.ts). */
+  events(id: string, afterSeq = 0, limit = TASK_EVENTS_PAGE_MAX): Result<{ events: TaskEvent[]; hasMore: boolean; nextAfterSeq: number }> {
     if (!this.deps.tasks.get(id)) return notFound(id);
-    return { ok: true, events: this.deps.journal.eventsOf(id, afterSeq) };
+    const page = this.deps.journal.pageOf(id, afterSeq, Math.min(limit, TASK_EVENTS_PAGE_MAX));
+    return { ok: true, ...page, nextAfterSeq: page.events.at(-1)?.seq ?? afterSeq };
   }
 
   /** Makes the task's worktree and queues its first turn (unless `start` is false). */
@@ -131,7 +134,7 @@ export class TaskService {
     if (!request) return failure('invalid_state', `task ${id} has no command waiting for approval`);
     const grants = decision.decision === 'approve' && decision.scope === 'task' ? grantFor(task.grants, request) : task.grants;
     if (!this.deps.runner.isRunning(id)) {
-      this.deps.tasks.update(id, { pendingApproval: null });
+      this.deps.transitions.update(id, { pendingApproval: null });
       return failure('invalid_state', `task ${id}'s agent is no longer running; resume the task instead`);
     }
     this.deps.transitions.record(id, { kind: 'approval_decided', requestId: request.requestId, decision });
@@ -189,10 +192,12 @@ export class TaskService {
 
   /** Drops archives past the retention period; run after each new archive. */
   pruneArchives(): Promise<string[]> {
-    return pruneOldArchives({ tasks: this.deps.tasks, retentionDays: this.deps.archiveRetentionDays?.() ?? 30, now: this.deps.clock() });
+    // Through the transitions: a forgotten archive is journalled and announced like any change.
+    const tasks = { list: () => this.deps.tasks.list(), update: (id: string, patch: { archivedAt: null }) => this.deps.transitions.update(id, patch) };
+    return pruneOldArchives({ tasks, retentionDays: this.deps.archiveRetentionDays?.() ?? 30, now: this.deps.clock() });
   }
 
-  async diff(id: string, turn?: number): Promise<Result<{ diff: TaskDiff; uncommitted: string[] }>> {
+  async diff(id: string, turn?: number): Promise<Result<{ diff: TaskDiff; uncommitted: string[]; uncommittedDiff?: TaskDiff }>> {
     const task = this.deps.tasks.get(id);
     if (!task) return notFound(id);
     if (task.status === 'discarded') return failure('invalid_state', `task ${id} was discarded; its branch is gone (flotilla task restore ${id} brings it back)`);
@@ -206,9 +211,9 @@ export class TaskService {
         checkpoint?.body.kind === 'checkpoint'
           ? turnDiff({ repoPath: task.repoPath, checkpoint: checkpoint.body.commit, turn: checkpoint.body.turn })
           : branchDiff({ repoPath: task.repoPath, branch: task.branch, baseBranch: task.baseBranch }),
-        uncommittedWork(this.deps.repos, task),
+        uncommittedChanges(this.deps.repos, task, turn === undefined),
       ]);
-      return { ok: true, diff, uncommitted };
+      return { ok: true, diff, ...uncommitted };
     } catch (error) {
       return this.gitFailure(task, error);
     }
@@ -279,7 +284,7 @@ export class TaskService {
       });
       if (!opened.ok) return opened;
       this.deps.transitions.record(id, { kind: 'note', text: `Pull request opened: ${opened.url}` });
-      return { ok: true, url: opened.url, task: this.deps.tasks.update(id, { prUrl: opened.url }) };
+      return { ok: true, url: opened.url, task: this.deps.transitions.update(id, { prUrl: opened.url }) };
     } catch (error) {
       return this.gitFailure(task, error);
     }
