@@ -8,6 +8,9 @@ import { ApprovalPolicySchema, SandboxModeSchema } from './model/sandboxPolicy.j
 import { resultOf } from './contracts/result.js';
 import { terminalConnectionMethods, terminalEvents, terminalMethods } from './contracts/terminal.js';
 import { reviewMethods } from './contracts/review.js';
+import { taskEventsMethod } from './contracts/taskEventPages.js';
+import { providerMethods } from './contracts/providers.js';
+import { replayEvents, replayMethods } from './contracts/replay.js';
 
 /**
  * The one contract between the host and every client (renderer over IPC or WebSocket,
@@ -100,10 +103,7 @@ export const hostMethods = {
   },
   'tasks.list': { input: Empty, output: z.object({ tasks: z.array(TaskSchema) }) },
   'tasks.get': { input: TaskId, output: resultOf({ task: TaskSchema }) },
-  'tasks.events': {
-    input: z.object({ id: z.string().min(1), afterSeq: z.number().int().nonnegative().optional() }),
-    output: resultOf({ events: z.array(TaskEventSchema) }),
-  },
+  ...taskEventsMethod,
   /**
    * `turn`: only that turn's checkpoint against the commit before it. `uncommitted`: paths changed
    * in the worktree but not committed (not in `diff`; a merge refuses them unless included);
@@ -215,6 +215,8 @@ export const hostMethods = {
   },
   ...terminalMethods,
   ...reviewMethods,
+  ...providerMethods,
+  ...replayMethods,
 } as const;
 
 /**
@@ -250,6 +252,7 @@ export const events = {
   'repos.onDidOpen': z.object({ repo: RepoSchema }),
   'settings.onDidChange': z.object({ settings: SettingsSchema }),
   ...terminalEvents,
+  ...replayEvents,
 } as const;
 
 export type Methods = typeof methods;

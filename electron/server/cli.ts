@@ -9,6 +9,8 @@ import { APPROVAL_COMMANDS } from './approvalCommands.js';
 import { WORKTREE_COMMANDS } from './worktreeCommands.js';
 import { repoConfigCommand } from './repoConfigCommand.js';
 import { REVIEW_COMMANDS } from './reviewCommands.js';
+import { REPLAY_COMMANDS } from './replayCommands.js';
+import { PROVIDER_COMMANDS } from './providerCommands.js';
 import { openCommand } from './openCommand.js';
 import type { ClientCommand, CommandValues } from './clientCommands.js';
 import { HostClient } from './hostClient.js';
@@ -92,6 +94,26 @@ Disk
   worktrees remove PATH [--force]  delete a worktree folder no live task uses (--force: even
                                    with uncommitted changes in it)
 
+Providers (models)
+  provider add NAME --base-url URL --api responses|chat --model MODEL [--api-key-stdin] [--replace]
+                                   an OpenAI-compatible endpoint (chat: Ollama, vLLM, LM Studio);
+                                   the key is read from standard input, never the command line
+  provider list                    profiles (* the default), what new tasks use and where each
+                                   value comes from; keys are never printed, only whether set
+  provider default NAME|none       the profile new tasks use (none: OPENAI_* environment/settings)
+  provider test NAME               one tiny request; says what failed
+  provider remove NAME             forget a profile and its key
+
+Replays (recordings of the board, to watch or to share)
+  replay list                      the journal's sessions (split by an idle hour) and imported files
+  replay show ID                   tasks, events, duration and the expert's decision points
+  replay export (--task ID | --since TIME) --out FILE
+                                   one task, or everything since TIME (ISO date or 30m, 2h, 1d ago),
+                                   with its terminal recordings, redacted, as one .gz file
+  replay import FILE               a Flotilla export, a Codex CLI rollout-*.jsonl, a Claude Code
+                                   transcript (.jsonl) or an asciicast v2 .cast; all or nothing,
+                                   unknown records skipped and counted; progress on stderr
+
 Settings
   config list                      all settings
   config get KEY                   one setting (see \`config list\` for the keys)
@@ -124,7 +146,9 @@ async function dispatch(argv: string[], io: CommandIo): Promise<number> {
     task: { ...TASK_COMMANDS, ...APPROVAL_COMMANDS, ...REVIEW_COMMANDS, log: taskLogCommand },
     repo: { ...REPO_COMMANDS, config: repoConfigCommand },
     config: CONFIG_COMMANDS,
+    provider: PROVIDER_COMMANDS,
     worktrees: WORKTREE_COMMANDS,
+    replay: REPLAY_COMMANDS,
   };
   const group = Object.hasOwn(groups, first) ? groups[first] : undefined;
   if (!group) return usageError(io, `unknown command '${first}'`);

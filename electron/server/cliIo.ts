@@ -14,6 +14,8 @@ export interface CliIo {
   isStdoutTerminal?: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** All of standard input, for secrets that must not be on the command line (`--api-key-stdin`). */
+  readStdin?: () => Promise<string>;
   /** The host factory for `serve`; the real one is loaded only when `serve` runs. */
   createHost?: CreateHost;
   /** Resolves when `serve` should shut down; by default the first SIGINT or SIGTERM. */
@@ -27,6 +29,11 @@ export function processIo(): CliIo {
     isStdoutTerminal: process.stdout.isTTY === true,
     cwd: process.cwd(),
     env: process.env,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
   };
 }
 

@@ -51,6 +51,7 @@ export async function runAgentLoop(config: WorkerStartConfig, deps: AgentLoopDep
   for (let step = 0; step < maxSteps; step += 1) {
     const reply = await callModel({
       client: deps.client,
+      ...(config.api ? { api: config.api } : {}),
       model: config.model,
       instructions: deps.instructions,
       input: history,

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import type { ResponseInputItem, ResponseOutputItem } from 'openai/resources/responses/responses';
 import { describeApiError, oneLine } from './apiErrorReason.js';
 import { SHELL_TOOL } from './shellTool.js';
+import { readChatStream } from './chatStream.js';
 
 export type ModelReply =
   | { kind: 'ok'; output: ResponseOutputItem[]; usage: { inputTokens: number; outputTokens: number } }
@@ -10,6 +11,8 @@ export type ModelReply =
 
 export interface ModelCallOptions {
   client: OpenAI;
+  /** Which API the endpoint speaks; default `responses`. `chat`: Chat Completions (see chatStream.ts). */
+  api?: 'responses' | 'chat';
   model: string;
   instructions: string;
   input: ResponseInputItem[];
@@ -32,8 +35,8 @@ const STREAM_ATTEMPTS = 3;
 const STREAM_RETRY_BASE_MS = 1_000;
 
 /**
- * One model call on the Responses API, streamed: the output items once the response
- * completes, or why it could not. Nothing is shown before completion, so retrying a broken
+ * One model call, streamed: the output items once the response completes, or why it could not.
+ * The Responses API, or Chat Completions translated to the same items (chatStream.ts). Nothing is shown before completion, so retrying a broken
  * stream is invisible to the user.
  */
 export async function callModel(opts: ModelCallOptions): Promise<ModelReply> {
@@ -49,7 +52,17 @@ export async function callModel(opts: ModelCallOptions): Promise<ModelReply> {
   return { kind: 'failed', reason: describeApiError(lastError, opts.client.baseURL) };
 }
 
-type Attempt = ModelReply | { kind: 'broken'; error: unknown };
+export type Attempt = ModelReply | { kind: 'broken'; error: unknown };
+
+/** What one streamed request gets from `streamOnce`: the merged abort signal and the idle re-arm. */
+export interface StreamControl {
+  signal: AbortSignal;
+  /** Call on every event received: a stream that sends nothing for `streamIdleMs` is cut. */
+  onActivity(): void;
+}
+
+/** Reads one streamed reply; returns null when the stream ended before the reply was complete. */
+type StreamReader = (opts: ModelCallOptions, control: StreamControl) => Promise<ModelReply | null>;
 
 async function streamOnce(opts: ModelCallOptions): Promise<Attempt> {
   const controller = new AbortController();
@@ -66,46 +79,15 @@ async function streamOnce(opts: ModelCallOptions): Promise<Attempt> {
   };
 
   try {
-    const stream = await opts.client.responses.create(
-      {
-        model: opts.model,
-        instructions: opts.instructions,
-        input: opts.input,
-        tools: [SHELL_TOOL],
-        stream: true,
-        // Nothing is kept server-side: the host owns the history and resends it each call.
-        store: false,
-        ...(opts.textFormat ? { text: { format: opts.textFormat } } : {}),
-      },
-      { signal: controller.signal },
-    );
-    armIdleTimer();
-    const items: ResponseOutputItem[] = [];
-    let completed: { output: ResponseOutputItem[]; inputTokens: number; outputTokens: number } | null = null;
-    for await (const event of stream) {
-      armIdleTimer();
-      if (event.type === 'response.output_item.done') items[event.output_index] = event.item;
-      else if (event.type === 'response.completed' || event.type === 'response.incomplete') {
-        completed = {
-          output: event.response.output,
-          inputTokens: event.response.usage?.input_tokens ?? 0,
-          outputTokens: event.response.usage?.output_tokens ?? 0,
-        };
-      } else if (event.type === 'response.failed') {
-        const message = event.response.error?.message ?? 'the response failed';
-        return { kind: 'failed', reason: oneLine(`model API error at ${opts.client.baseURL}: ${message}`) };
-      } else if (event.type === 'error') {
-        return { kind: 'failed', reason: oneLine(`model API error at ${opts.client.baseURL}: ${event.message}`) };
-      }
-    }
+    const read: StreamReader = opts.api === 'chat' ? readChatStream : readResponsesStream;
+    const reply = await read(opts, { signal: controller.signal, onActivity: armIdleTimer });
     if (opts.signal.aborted) return { kind: 'stopped' };
-    if (completed === null) {
+    if (reply === null) {
       // The SDK ends the iteration quietly on abort, so an idle cut-off lands here too.
       const why = isIdle ? `no data for ${Math.round(opts.streamIdleMs / 1000)} s` : 'the stream ended before the response completed';
       return { kind: 'broken', error: new Error(why) };
     }
-    const output = completed.output.length > 0 ? completed.output : items.filter((item) => item !== undefined);
-    return { kind: 'ok', output, usage: { inputTokens: completed.inputTokens, outputTokens: completed.outputTokens } };
+    return reply;
   } catch (error) {
     if (opts.signal.aborted) return { kind: 'stopped' };
     // The SDK already retried these (HTTP errors, refused connections, its own timeout).
@@ -115,6 +97,45 @@ async function streamOnce(opts: ModelCallOptions): Promise<Attempt> {
     if (idleTimer) clearTimeout(idleTimer);
     opts.signal.removeEventListener('abort', onStop);
   }
+}
+
+/** The Responses API: output items as they complete, then the completed response. */
+async function readResponsesStream(opts: ModelCallOptions, control: StreamControl): Promise<ModelReply | null> {
+  const stream = await opts.client.responses.create(
+    {
+      model: opts.model,
+      instructions: opts.instructions,
+      input: opts.input,
+      tools: [SHELL_TOOL],
+      stream: true,
+      // Nothing is kept server-side: the host owns the history and resends it each call.
+      store: false,
+      ...(opts.textFormat ? { text: { format: opts.textFormat } } : {}),
+    },
+    { signal: control.signal },
+  );
+  control.onActivity();
+  const items: ResponseOutputItem[] = [];
+  let completed: { output: ResponseOutputItem[]; inputTokens: number; outputTokens: number } | null = null;
+  for await (const event of stream) {
+    control.onActivity();
+    if (event.type === 'response.output_item.done') items[event.output_index] = event.item;
+    else if (event.type === 'response.completed' || event.type === 'response.incomplete') {
+      completed = {
+        output: event.response.output,
+        inputTokens: event.response.usage?.input_tokens ?? 0,
+        outputTokens: event.response.usage?.output_tokens ?? 0,
+      };
+    } else if (event.type === 'response.failed') {
+      const message = event.response.error?.message ?? 'the response failed';
+      return { kind: 'failed', reason: oneLine(`model API error at ${opts.client.baseURL}: ${message}`) };
+    } else if (event.type === 'error') {
+      return { kind: 'failed', reason: oneLine(`model API error at ${opts.client.baseURL}: ${event.message}`) };
+    }
+  }
+  if (completed === null) return null;
+  const output = completed.output.length > 0 ? completed.output : items.filter((item) => item !== undefined);
+  return { kind: 'ok', output, usage: { inputTokens: completed.inputTokens, outputTokens: completed.outputTokens } };
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -18,6 +18,13 @@ export interface WorkerStartConfig {
   model: string;
   /** null → the SDK default / OPENAI_BASE_URL. */
   baseURL: string | null;
+  /** The API the endpoint speaks; unset: `responses`. */
+  api?: 'responses' | 'chat';
+  /**
+   * The provider's key, sent over this channel rather than in the worker's environment; unset:
+   * OPENAI_API_KEY from its environment. The worker never passes it to a command.
+   */
+  apiKey?: string | null;
   /** Responses API input items from earlier turns ([] for the first). */
   history: unknown[];
   /** The user's prompt / follow-up for this turn. */

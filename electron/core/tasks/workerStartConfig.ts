@@ -13,6 +13,10 @@ export interface AgentSettings {
   model: string;
   /** null: the SDK default (or OPENAI_BASE_URL from the worker's environment). */
   baseURL: string | null;
+  /** The API the provider speaks (providers/providerSelection.ts); unset: `responses`. */
+  api?: 'responses' | 'chat';
+  /** The provider's key; unset: OPENAI_API_KEY in the worker's environment. */
+  apiKey?: string | null;
   /** Wall time per sandboxed command, in ms. */
   commandTimeoutMs: number;
   /** At most this many tasks run at once; the rest wait in `queued`, oldest first. */
@@ -36,6 +40,8 @@ export async function workerStartConfig(
     hiddenPaths: taskHiddenPaths(deps.home, deps.env),
     model: deps.settings.model,
     baseURL: deps.settings.baseURL,
+    ...(deps.settings.api ? { api: deps.settings.api } : {}),
+    ...(deps.settings.apiKey ? { apiKey: deps.settings.apiKey } : {}),
     history: turn.history,
     message: turn.message,
     commandTimeoutMs: task.policy.commandTimeoutMs,
