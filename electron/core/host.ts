@@ -21,6 +21,8 @@ import { removeWorktreeFolder, worktreeUsage } from './tasks/worktreeDisk.js';
 import { TerminalChannel } from './terminal/terminalChannel.js';
 import { reviewHandlers } from './review/reviewHandlers.js';
 import { replayHandlers } from './replay/replayHandlers.js';
+import { redactSecrets } from './redaction/redactSecrets.js';
+import { replayHandlers } from './replay/replayHandlers.js';
 import { providerHandlers } from './providers/providerHandlers.js';
 import { createKeyVault, type KeyCipher } from './providers/keyVault.js';
 import { ProviderProfiles } from './providers/providerProfiles.js';
@@ -232,6 +234,7 @@ export async function createHost(opts: {
       isBusy: (taskId) => runner.isRunning(taskId),
       ...(opts.startChild ? { startChild: opts.startChild } : {}),
     }),
+    ...replayHandlers({ db, home, events, redact: (text) => redactSecrets(text), clock, version: VERSION }),
     ...replayHandlers({ db, home, events, redact: (text) => secrets.redact(text), clock, version: VERSION }),
   };
 

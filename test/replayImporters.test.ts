@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../electron/core/store/database.js';
+import { redactSecrets } from '../electron/core/redaction/redactSecrets.js';
+import { importReplay, type ImportResult } from '../electron/core/replay/replayImport.js';
+import { ReplayStore } from '../electron/core/replay/replayStore.js';
+import { blobOfRef } from '../electron/core/replay/replayFormat.js';
+import type { TaskEvent } from '../shared/model/taskEvents.js';
+
+/**
+ * Each importer on a sample written from its format's public description
+ * (test/fixtures/replay): what a user would see replayed (messages, commands with output and
+ * exit codes, patches, token counts, the terminal's bytes), unknown record types skipped and
+ * counted, and secrets in the samples redacted before they reach the database.
+ */
+
+const SAMPLES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'replay');
+
+let home: string;
+let db: Db;
+let store: ReplayStore;
+
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-replay-'));
+  db = openDatabase(home);
+  store = new ReplayStore(db);
+});
+
+afterEach(() => {
+  db.close();
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+function importFile(file: string): Promise<ImportResult> {
+  return importReplay({ store, stagingDir: path.join(home, 'imports'), redact: (text) => redactSecrets(text), clock: () => 1_000 }, file);
+}
+
+function eventsOf(id: string): TaskEvent[] {
+  const events: TaskEvent[] = [];
+  for (let afterSeq = 0; ; ) {
+    const page = store.eventsPage(id, afterSeq);
+    events.push(...page.events);
+    if (page.lastSeq === null) return events;
+    afterSeq = page.lastSeq;
+  }
+}
+
+/** Every byte of flotilla.db and its WAL, as text: where a secret must not be. */
+function databaseBytes(): string {
+  db.pragma('wal_checkpoint(PASSIVE)');
+  return ['flotilla.db', 'flotilla.db-wal'].map((name) => path.join(home, name)).filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file).toString('latin1')).join('');
+}
+
+describe('Codex CLI rollout', () => {
+  it('imports messages, commands with output and exit codes, the patch and token counts; skips the unknown', async () => {
+    const result = await importFile(path.join(SAMPLES, 'codex-rollout.jsonl'));
+    expect(result).toMatchObject({ ok: true, format: 'codex', skipped: 2, skippedKinds: { 'event_msg.hologram_projection': 1, telepathy_frame: 1 } });
+    if (!result.ok) return;
+    const events = eventsOf(result.id);
+    const kinds = events.map((event) => event.body.kind);
+    expect(kinds).toEqual([
+      'task_created',
+      'user_message',
+      'command_started',
+      'command_output',
+      'command_finished',
+      'command_started',
+      'command_output',
+      'command_output',
+      'command_finished',
+      'command_started',
+      'command_output',
+      'command_finished',
+      'agent_message',
+      'status_changed',
+    ]);
+    const created = events[0]?.body;
+    expect(created?.kind === 'task_created' && created.task).toMatchObject({
+      id: 'codex-5e55-0001',
+      title: expect.stringContaining('Fix the failing price test'),
+      model: 'gpt-5-codex',
+      repoPath: '/home/dev/shop',
+      branch: 'main',
+      usage: { inputTokens: 9800, outputTokens: 410 },
+    });
+    const bodies = events.map((event) => event.body);
+    expect(bodies).toContainEqual({ kind: 'command_started', callId: 'call_test1', command: 'npm test -- price' });
+    expect(bodies).toContainEqual({ kind: 'command_finished', callId: 'call_test1', exitCode: 1, durationMs: 2400, isKilled: false });
+    expect(bodies).toContainEqual({ kind: 'command_started', callId: 'call_patch1', command: 'apply_patch' });
+    expect(bodies).toContainEqual(expect.objectContaining({ kind: 'command_output', callId: 'call_patch1', chunk: expect.stringContaining('+  return (cents / 100).toFixed(2);') }));
+    expect(bodies).toContainEqual({ kind: 'command_output', callId: 'call_test2', chunk: 'PASS price.test.js\n' });
+    expect(bodies).toContainEqual({ kind: 'command_finished', callId: 'call_test2', exitCode: 0, durationMs: 1100, isKilled: false });
+    // The environment context is Codex's, not the user's words; the token is redacted.
+    const user = bodies.find((body) => body.kind === 'user_message');
+    expect(user).toEqual({ kind: 'user_message', text: expect.stringMatching(/^Fix the failing price test\. My token is ghp_\*+/) });
+    expect(databaseBytes()).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123456789');
+    expect(store.list()).toEqual([expect.objectContaining({ id: result.id, source: 'codex', tasks: 1, events: events.length })]);
+  });
+});
+
+describe('Claude Code transcript', () => {
+  it('imports user and assistant messages and Bash with its result; other tools as commands; usage counted once per message', async () => {
+    const result = await importFile(path.join(SAMPLES, 'claude-transcript.jsonl'));
+    expect(result).toMatchObject({ ok: true, format: 'claude', skipped: 1, skippedKinds: { 'crystal-ball': 1 } });
+    if (!result.ok) return;
+    const bodies = eventsOf(result.id).map((event) => event.body);
+    const created = bodies[0];
+    expect(created?.kind === 'task_created' && created.task).toMatchObject({
+      title: 'Add a health check endpoint',
+      model: 'claude-sonnet-4-5',
+      branch: 'main',
+      // msg_01 appears on two lines: its usage counts once.
+      usage: { inputTokens: 1500 + 3000 + 3400, outputTokens: 50 + 80 + 20 },
+    });
+    expect(bodies).toContainEqual({ kind: 'command_started', callId: 'toolu_01', command: 'grep -rn "router.get" src' });
+    expect(bodies).toContainEqual({ kind: 'command_output', callId: 'toolu_01', chunk: "src/routes.js:4:router.get('/users', listUsers);\n" });
+    expect(bodies).toContainEqual(expect.objectContaining({ kind: 'command_finished', callId: 'toolu_01', exitCode: 0, durationMs: 1000 }));
+    expect(bodies).toContainEqual(expect.objectContaining({ kind: 'command_started', callId: 'toolu_02', command: expect.stringMatching(/^Edit \{"file_path"/) }));
+    expect(bodies).toContainEqual({ kind: 'agent_message', text: 'Added GET /health returning ok.' });
+    expect(bodies.at(-1)).toMatchObject({ kind: 'status_changed', to: 'review' });
+    expect(databaseBytes()).not.toContain('hunter2secret');
+  });
+});
+
+describe('asciicast v2', () => {
+  it('stores the recording as one blob the task refers to, redacted line by line, unknown codes skipped', async () => {
+    const result = await importFile(path.join(SAMPLES, 'terminal.cast'));
+    expect(result).toMatchObject({ ok: true, format: 'asciicast', skipped: 1 });
+    if (!result.ok) return;
+    const bodies = eventsOf(result.id).map((event) => event.body);
+    expect(bodies.map((body) => body.kind)).toEqual(['task_created', 'terminal_recorded', 'status_changed']);
+    const recorded = bodies[1];
+    const sha = recorded?.kind === 'terminal_recorded' ? blobOfRef(recorded.recording) : null;
+    expect(sha).toMatch(/^[0-9a-f]{64}$/);
+    const text = Buffer.concat([...store.blobParts(sha ?? '')]).toString('utf8');
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(7);
+    // Untouched lines keep their bytes; the access key is masked in input and output alike.
+    expect(lines[1]).toBe('[0.25, "o", "$ "]');
+    expect(lines[4]).toBe('[2.0, "r", "120x40"]');
+    expect(text).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    expect(databaseBytes()).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    expect(bodies[0]?.kind === 'task_created' && bodies[0].task.title).toBe('Deploy dry run');
+  });
+});
+
+describe('what is not a recording', () => {
+  it('refuses an empty file, another format and blank lines with one line each, and writes nothing', async () => {
+    const empty = path.join(home, 'empty.jsonl');
+    fs.writeFileSync(empty, '');
+    const other = path.join(home, 'notes.json');
+    fs.writeFileSync(other, '{"name": "a package.json, not a session"}\n');
+    const text = path.join(home, 'readme.txt');
+    fs.writeFileSync(text, 'hello\nworld\n');
+    const blank = path.join(home, 'blank.jsonl');
+    fs.writeFileSync(blank, '\n\n\n');
+    expect(await importFile(empty)).toMatchObject({ ok: false, message: 'empty.jsonl is empty' });
+    expect(await importFile(other)).toMatchObject({ ok: false, message: expect.stringMatching(/^cannot import notes\.json: its first record is of no format Flotilla imports/) });
+    expect(await importFile(text)).toMatchObject({ ok: false, message: expect.stringMatching(/its first line is not JSON/) });
+    expect(await importFile(blank)).toMatchObject({ ok: false, message: 'blank.jsonl has no records (only blank lines)' });
+    expect(await importFile(path.join(home, 'missing.cast'))).toMatchObject({ ok: false, kind: 'not_found' });
+    expect(store.list()).toEqual([]);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM replay_events').get()).toEqual({ n: 0 });
+    expect(fs.readdirSync(path.join(home, 'imports'))).toEqual([]);
+  });
+
+  it('imports a Codex log with a torn last line and corrupt lines in part, saying what it skipped', async () => {
+    const sample = fs.readFileSync(path.join(SAMPLES, 'codex-rollout.jsonl'), 'utf8').split('\n').filter((line) => line !== '');
+    const torn = path.join(home, 'rollout-torn.jsonl');
+    fs.writeFileSync(torn, [...sample.slice(0, 8), '{"timestamp": "2026-11-30T09:00:06Z", "type": "resp', ...sample.slice(8, 12), sample[12]?.slice(0, 40)].join('\n'));
+    const result = await importFile(torn);
+    expect(result).toMatchObject({ ok: true, skippedKinds: { 'unreadable line': 1, 'torn last line': 1 } });
+  });
+});
