@@ -25,6 +25,20 @@ export const SETTING_SCHEMAS = {
   terminalScrollback: z.coerce.number().int().min(100).max(100_000),
   /** Days an archived worktree (refs/flotilla/archive/<task>) is kept after a merge or discard. */
   archiveRetentionDays: z.coerce.number().int().min(1).max(3650),
+  /**
+   * Days the history of a finished task (merged or discarded: its journal events and terminal
+   * recordings) is kept; an open task's history is never pruned.
+   */
+  historyRetentionDays: z.coerce.number().int().min(1).max(3650),
+  /** MB that recordings and journal history may take in all; past it, finished tasks' history goes, oldest first. */
+  historyRetentionMB: z.coerce.number().int().min(16).max(1024 * 1024),
+  /**
+   * Names of environment variables (of the host) whose values are secrets: masked wherever
+   * Flotilla records text (journal, recordings, exports). Typed as a list: `A, B` or `A B`.
+   */
+  secretEnvVars: z
+    .union([z.array(z.string()), z.string().transform((text) => text.split(/[\s,]+/).filter((name) => name !== ''))])
+    .pipe(z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name')).max(200)),
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;
@@ -41,6 +55,9 @@ export const SettingsSchema = z.object({
   defaultApproval: ApprovalPolicySchema,
   terminalScrollback: z.number(),
   archiveRetentionDays: z.number(),
+  historyRetentionDays: z.number(),
+  historyRetentionMB: z.number(),
+  secretEnvVars: z.array(z.string()),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -56,4 +73,10 @@ export const DEFAULT_SETTINGS: Settings = {
   terminalScrollback: 10_000,
   // 30 days: long enough to notice a wrong discard after a holiday; the objects cost disk.
   archiveRetentionDays: 30,
+  // 30 days and 2 GB: a month of replays to learn from; an hour of eight agents is ~50 MB.
+  historyRetentionDays: 30,
+  historyRetentionMB: 2048,
+  // Besides these, any variable whose name says it holds a secret (…_TOKEN, …_API_KEY, …) is
+  // masked too (electron/core/redaction/hostSecrets.ts).
+  secretEnvVars: [],
 };

@@ -1,16 +1,24 @@
 import type { Db } from '../store/database.js';
+import { redactStrings, ruleRedactor, type SecretRedactor } from '../redaction/redactSecrets.js';
 import { TaskEventBodySchema, type TaskEvent, type TaskEventBody } from '../../../shared/model/taskEvents.js';
 
 /**
  * The append-only event log. `append` writes the row first and only then returns the event
  * for the caller to show, so what a user saw is always on disk.
+ *
+ * Every string of a payload is redacted before the INSERT (issue 12: secrets never reach
+ * SQLite), and the event returned is the redacted one: the screen shows what the journal holds.
  */
 export class Journal {
   private readonly insert;
   private readonly selectAfter;
   private readonly selectPage;
 
-  constructor(private readonly db: Db, private readonly clock: () => number = Date.now) {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number = Date.now,
+    private readonly redactor: SecretRedactor = ruleRedactor,
+  ) {
     this.insert = db.prepare('INSERT INTO journal (task_id, at, kind, payload) VALUES (?, ?, ?, ?)');
     this.selectAfter = db.prepare(
       'SELECT seq, task_id, at, payload FROM journal WHERE task_id = ? AND seq > ? ORDER BY seq',
@@ -18,8 +26,9 @@ export class Journal {
     this.selectPage = db.prepare('SELECT seq, task_id, at, payload FROM journal WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?');
   }
 
-  append(taskId: string, body: TaskEventBody): TaskEvent {
+  append(taskId: string, rawBody: TaskEventBody): TaskEvent {
     const at = this.clock();
+    const body = redactStrings(rawBody, (text) => this.redactor.redact(text));
     const info = this.insert.run(taskId, at, body.kind, JSON.stringify(body));
     return { seq: Number(info.lastInsertRowid), taskId, at, body };
   }

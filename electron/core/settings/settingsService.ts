@@ -26,6 +26,9 @@ export class SettingsService {
       defaultApproval: parsed('defaultApproval'),
       terminalScrollback: parsed('terminalScrollback'),
       archiveRetentionDays: parsed('archiveRetentionDays'),
+      historyRetentionDays: parsed('historyRetentionDays'),
+      historyRetentionMB: parsed('historyRetentionMB'),
+      secretEnvVars: parsed('secretEnvVars'),
     };
   }
 

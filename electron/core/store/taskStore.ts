@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { redactStrings, ruleRedactor, type SecretRedactor } from '../redaction/redactSecrets.js';
 import { MergeStrategySchema, type Task, type MergeStrategy } from '../../../shared/model/task.js';
 import { TaskStatusSchema, type TaskStatus } from '../../../shared/model/taskLifecycle.js';
 import { DEFAULT_SANDBOX_POLICY, SandboxPolicySchema } from '../../../shared/model/sandboxPolicy.js';
@@ -85,8 +86,21 @@ export interface TaskPatch {
   updatedAt?: number;
 }
 
+/**
+ * The tasks table. Text a user or an agent wrote (title, prompt, status reason, the pending
+ * approval, the agent history a resume replays) is redacted before it is written (issue 12):
+ * a resumed turn sees `ghp_****` where the live turn saw the token.
+ */
 export class TaskStore {
-  constructor(private readonly db: Db, private readonly clock: () => number = Date.now) {}
+  private readonly redact: (text: string) => string;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number = Date.now,
+    redactor: SecretRedactor = ruleRedactor,
+  ) {
+    this.redact = (text) => redactor.redact(text);
+  }
 
   /** Inserts a new task (its usage starts at zero). */
   insert(task: Task): void {
@@ -98,9 +112,9 @@ export class TaskStore {
            @statusReason, @mergeCommit, @mergeStrategy, @model, @policy, @grants, @createdAt, @updatedAt)`,
       )
       .run({
-        id: task.id, repoId: task.repoId, title: task.title, prompt: task.prompt, status: task.status,
+        id: task.id, repoId: task.repoId, title: this.redact(task.title), prompt: this.redact(task.prompt), status: task.status,
         branch: task.branch, baseBranch: task.baseBranch, baseCommit: task.baseCommit, worktreePath: task.worktreePath,
-        statusReason: task.statusReason, mergeCommit: task.mergeCommit, mergeStrategy: task.mergeStrategy,
+        statusReason: task.statusReason === null ? null : this.redact(task.statusReason), mergeCommit: task.mergeCommit, mergeStrategy: task.mergeStrategy,
         model: task.model, policy: JSON.stringify(task.policy), grants: JSON.stringify(task.grants),
         createdAt: task.createdAt, updatedAt: task.updatedAt,
       });
@@ -132,8 +146,10 @@ export class TaskStore {
     if (patch.pendingApproval !== undefined) sets.push('pending_approval = @pendingApproval');
     this.db.prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE id = @id`).run({
       ...patch,
+      statusReason: typeof patch.statusReason === 'string' ? this.redact(patch.statusReason) : patch.statusReason,
       grants: patch.grants === undefined ? undefined : JSON.stringify(patch.grants),
-      pendingApproval: patch.pendingApproval === undefined || patch.pendingApproval === null ? null : JSON.stringify(patch.pendingApproval),
+      pendingApproval:
+        patch.pendingApproval === undefined || patch.pendingApproval === null ? null : JSON.stringify(redactStrings(patch.pendingApproval, this.redact)),
       id,
       updatedAt: patch.updatedAt ?? this.clock(),
     });
@@ -156,6 +172,6 @@ export class TaskStore {
   }
 
   saveAgentHistory(id: string, history: unknown[], turns: number): void {
-    this.db.prepare('UPDATE tasks SET agent_history = ?, turns = ? WHERE id = ?').run(JSON.stringify(history), turns, id);
+    this.db.prepare('UPDATE tasks SET agent_history = ?, turns = ? WHERE id = ?').run(JSON.stringify(redactStrings(history, this.redact)), turns, id);
   }
 }
