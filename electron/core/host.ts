@@ -20,6 +20,12 @@ import { AgentTerminals } from './tasks/agentTerminals.js';
 import { removeWorktreeFolder, worktreeUsage } from './tasks/worktreeDisk.js';
 import { TerminalChannel } from './terminal/terminalChannel.js';
 import { reviewHandlers } from './review/reviewHandlers.js';
+import { replayHandlers } from './replay/replayHandlers.js';
+import { providerHandlers } from './providers/providerHandlers.js';
+import { createKeyVault, type KeyCipher } from './providers/keyVault.js';
+import { ProviderProfiles } from './providers/providerProfiles.js';
+import { defaultProvider } from './providers/providerSelection.js';
+import type { KeyStorage } from '../../shared/model/provider.js';
 import { hostSecretRedactor } from './redaction/hostSecrets.js';
 import { TerminalRecorder } from './terminal/terminalRecorder.js';
 import { TerminalService } from './terminal/terminalService.js';
@@ -42,6 +48,8 @@ export async function createHost(opts: {
    * processes by default; the Electron app passes a utilityProcess starter.
    */
   startChild?: StartChild;
+  /** How provider keys are encrypted at rest (the app: Electron safeStorage); headless: a 0600 file. */
+  keyCipher?: { cipher: KeyCipher; storage: KeyStorage };
 }): Promise<Host> {
   const { home, env } = opts;
   const clock = opts.clock ?? Date.now;
@@ -49,20 +57,27 @@ export async function createHost(opts: {
   const db = openDatabase(home);
   const events = new HostEventBus();
   // Secrets never reach the disk (issue 12): the rules, the values of secret env vars, stored keys.
-  const secrets = hostSecretRedactor({ env, secretEnvVars: () => settings.get().secretEnvVars, storedKeys: () => [] });
+  const secrets = hostSecretRedactor({ env, secretEnvVars: () => settings.get().secretEnvVars, storedKeys: () => providerKeys.allKeys() });
   const journal = new Journal(db, clock, secrets);
   const taskStore = new TaskStore(db, clock, secrets);
   const settings = new SettingsService({ store: new SettingsStore(db), events });
   const transitions = new TaskTransitions({ tasks: taskStore, journal, events });
   const repoStore = new RepoStore(db);
   const repos = new RepoService({ repos: repoStore, events, clock, home, env });
+  const providerProfiles = new ProviderProfiles(home);
+  const providerKeys = createKeyVault({ home, ...(opts.keyCipher ?? {}) });
 
-  // Environment variables win over stored settings: they are how tests and scripts pin a model.
+  // The default provider profile if there is one; else the environment (how tests and scripts
+  // pin a model) over the stored settings (providers/providerSelection.ts).
+  const providerSources = { profiles: providerProfiles, keys: providerKeys, env, settings: () => settings.get() };
   const agentSettings = (): AgentSettings => {
     const stored = settings.get();
+    const provider = defaultProvider(providerSources);
     return {
-      model: env.FLOTILLA_MODEL || stored.model,
-      baseURL: env.OPENAI_BASE_URL || stored.baseURL || null,
+      model: provider.model,
+      baseURL: provider.baseURL,
+      api: provider.api,
+      apiKey: provider.apiKey,
       commandTimeoutMs: stored.commandTimeoutMs,
       maxRunning: stored.maxRunning,
     };
@@ -136,6 +151,8 @@ export async function createHost(opts: {
 
   markInterruptedTasks(taskStore, journal, transitions);
   await reconcileWorktrees({ home, repos: repoStore, tasks: taskStore, transitions });
+  // The journal folds to every task as stored (taskFold.ts): journal what an older version changed unjournalled.
+  for (const task of taskStore.list()) transitions.sync(task.id);
   // A raised limit starts waiting tasks at once.
   events.on((event) => {
     if (event === 'settings.onDidChange') runner.reschedule();
@@ -168,7 +185,7 @@ export async function createHost(opts: {
     'tasks.send': async (input) => tasks.send(input.id, input.message),
     'tasks.list': async () => ({ tasks: tasks.list() }),
     'tasks.get': async (input) => tasks.get(input.id),
-    'tasks.events': async (input) => tasks.events(input.id, input.afterSeq),
+    'tasks.events': async (input) => tasks.events(input.id, input.afterSeq, input.limit),
     'tasks.diff': (input) => tasks.diff(input.id, input.turn),
     'tasks.recentActivity': async () => {
       const working = taskStore.list().filter((task) => task.status === 'running' || task.status === 'needs_input');
@@ -195,6 +212,12 @@ export async function createHost(opts: {
       removeWorktreeFolder({ home, tasks: taskStore, folder: input.path, isUncommittedWorkConfirmed: input.confirmUncommitted }),
     'settings.get': async () => ({ settings: settings.get() }),
     'settings.set': async (input) => settings.set(input.key, input.value),
+    ...providerHandlers({
+      profiles: providerProfiles,
+      keys: providerKeys,
+      env,
+      settings: () => settings.get(),
+    }),
     ...reviewHandlers({
       home,
       env,
@@ -209,6 +232,7 @@ export async function createHost(opts: {
       isBusy: (taskId) => runner.isRunning(taskId),
       ...(opts.startChild ? { startChild: opts.startChild } : {}),
     }),
+    ...replayHandlers({ db, home, events, redact: (text) => secrets.redact(text), clock, version: VERSION }),
   };
 
   let disposed: Promise<void> | null = null;
