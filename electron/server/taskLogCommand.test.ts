@@ -122,7 +122,8 @@ describe('flotilla task log --follow', () => {
     const journal = await served.host.handlers['tasks.events']({ id: task.id });
     if (!journal.ok) throw new Error(journal.message);
     expect(events).toEqual(journal.events);
-    expect(events.map((e) => e.body.kind)).toEqual(['task_created', 'status_changed', 'status_changed', 'agent_message', 'status_changed']);
+    // The last: the turn's token usage, journalled with the move to Review (taskFold.ts).
+    expect(events.map((e) => e.body.kind)).toEqual(['task_created', 'status_changed', 'status_changed', 'agent_message', 'status_changed', 'task_updated']);
     expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((a, b) => a - b));
   });
 

@@ -1,10 +1,13 @@
-import type { Failure } from '../../shared/contract.js';
+import type { Failure, MethodOutput } from '../../shared/contract.js';
+import { readAllTaskEvents } from '../../shared/contracts/taskEventPages.js';
+import type { TaskEvent } from '../../shared/model/taskEvents.js';
 import { followTaskEvents, type TaskEventFeed } from '../../shared/contracts/followTaskEvents.js';
 import { isActive, type TaskStatus } from '../../shared/model/taskLifecycle.js';
 import { foldTranscript } from '../../shared/model/transcript.js';
 import { EXIT_FAILURE, EXIT_OK } from './cliIo.js';
 import { arg, type ClientCommand, type CommandContext } from './clientCommands.js';
 import { callFailed, expectedFailure, printed, replied } from './commandReplies.js';
+import type { CallResult } from './hostClient.js';
 import { createLogPrinter } from './logPrinter.js';
 import { formatItem } from './transcriptText.js';
 
@@ -19,11 +22,31 @@ export const taskLogCommand: ClientCommand = {
   positionals: ['ID'],
   async run(ctx) {
     if (ctx.values.follow === true) return followLog(ctx, arg(ctx, 0));
-    return replied(ctx, ctx.client.invoke('tasks.events', { id: arg(ctx, 0) }), ({ events }) =>
+    return replied(ctx, readWholeJournal(ctx, arg(ctx, 0)), ({ events }) =>
       printed(ctx, events, foldTranscript(events).map(formatItem).join('\n')),
     );
   },
 };
+
+/** A `tasks.events` call that broke (the link, the host), as opposed to a refusal. */
+class CallBroken extends Error {}
+
+/** One `tasks.events` page; throws CallBroken when the call broke. */
+async function readPage(ctx: CommandContext, id: string, afterSeq: number | undefined): Promise<MethodOutput<'tasks.events'>> {
+  const history = await ctx.client.invoke('tasks.events', afterSeq === undefined ? { id } : { id, afterSeq });
+  if (!history.ok) throw new CallBroken(history.message);
+  return history.value;
+}
+
+/** Every event of the task, page by page (a reply holds at most TASK_EVENTS_PAGE_MAX). */
+async function readWholeJournal(ctx: CommandContext, id: string): Promise<CallResult<{ ok: true; events: TaskEvent[] } | Failure>> {
+  try {
+    return { ok: true, value: await readAllTaskEvents((afterSeq) => readPage(ctx, id, afterSeq)) };
+  } catch (error) {
+    if (error instanceof CallBroken) return { ok: false, message: error.message };
+    throw error;
+  }
+}
 
 /**
  * Follows the task as the UI does (shared/contracts/followTaskEvents.ts: watch, then read the
@@ -52,11 +75,7 @@ async function followLog(ctx: CommandContext, taskId: string): Promise<number> {
       void stream.watch([id]).then((watched) => (watched.ok ? onWatching() : settle({ kind: 'failed', message: watched.message })));
       return () => {};
     },
-    async read(id, afterSeq) {
-      const history = await ctx.client.invoke('tasks.events', afterSeq === undefined ? { id } : { id, afterSeq });
-      if (!history.ok) throw new Error(history.message);
-      return history.value;
-    },
+    read: (id, afterSeq) => readPage(ctx, id, afterSeq),
     // A drop closes the stream, which ends the command (above).
     onLinkDown: () => () => {},
     isConnected: () => true,

@@ -17,6 +17,9 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
+/** A `tasks.events` reply that ends the journal. */
+const lastPage = (events: TaskEvent[]): Read => ({ ok: true, events, hasMore: false, nextAfterSeq: events.at(-1)?.seq ?? 0 });
+
 /** Lets every pending promise callback run (one macrotask turn: no time is waited for). */
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -88,7 +91,7 @@ describe('followTaskEvents', () => {
     expect(fake.reads).toEqual([]);
     fake.confirmWatch();
     expect(fake.lastRead().afterSeq).toBeUndefined();
-    fake.lastRead().reply.resolve({ ok: true, events: [output(1, 'a')] });
+    fake.lastRead().reply.resolve(lastPage([output(1, 'a')]));
     await settle();
     fake.append(output(2, 'b'));
     expect(recorded.log).toEqual(['a', '(loaded)', 'b']);
@@ -103,11 +106,27 @@ describe('followTaskEvents', () => {
     fake.append(output(3, 'c'));
     fake.append(output(9, 'other', 't2'));
     expect(recorded.log).toEqual([]);
-    fake.lastRead().reply.resolve({ ok: true, events: [output(1, 'a'), output(2, 'b'), output(3, 'c')] });
+    fake.lastRead().reply.resolve(lastPage([output(1, 'a'), output(2, 'b'), output(3, 'c')]));
     await settle();
     fake.append(output(4, 'd'));
     fake.append(output(5, 'e'));
     expect(recorded.log).toEqual(['a', 'b', 'c', 'd', '(loaded)', 'e']);
+  });
+
+  it('reads a long history page by page from each nextAfterSeq, live events after the last page', async () => {
+    const fake = fakeFeed();
+    const recorded = recordingSink();
+    followTaskEvents(fake.feed, 't1', recorded.sink);
+    fake.confirmWatch();
+    fake.lastRead().reply.resolve({ ok: true, events: [output(1, 'a'), output(2, 'b')], hasMore: true, nextAfterSeq: 2 });
+    await settle();
+    fake.append(output(4, 'd'));
+    expect(fake.lastRead().afterSeq).toBe(2);
+    expect(recorded.log).toEqual(['a', 'b']);
+    fake.lastRead().reply.resolve(lastPage([output(3, 'c')]));
+    await settle();
+    expect(fake.reads).toHaveLength(2);
+    expect(recorded.log).toEqual(['a', 'b', 'c', 'd', '(loaded)']);
   });
 
   it('after the link drops: holds live events until the catch-up read from the last seq', async () => {
@@ -115,7 +134,7 @@ describe('followTaskEvents', () => {
     const recorded = recordingSink();
     followTaskEvents(fake.feed, 't1', recorded.sink);
     fake.confirmWatch();
-    fake.lastRead().reply.resolve({ ok: true, events: [output(1, 'a')] });
+    fake.lastRead().reply.resolve(lastPage([output(1, 'a')]));
     await settle();
     fake.drop();
     fake.restore();
@@ -123,7 +142,7 @@ describe('followTaskEvents', () => {
     fake.confirmWatch();
     expect(fake.lastRead().afterSeq).toBe(1);
     expect(recorded.log).toEqual(['a', '(loaded)']);
-    fake.lastRead().reply.resolve({ ok: true, events: [output(2, 'b'), output(3, 'c')] });
+    fake.lastRead().reply.resolve(lastPage([output(2, 'b'), output(3, 'c')]));
     await settle();
     expect(recorded.log).toEqual(['a', '(loaded)', 'b', 'c', 'd', '(loaded)']);
   });
@@ -165,7 +184,7 @@ describe('followTaskEvents', () => {
     fake.confirmWatch();
     stop();
     expect(fake.subscriptions()).toBe(0);
-    fake.lastRead().reply.resolve({ ok: true, events: [output(1, 'a')] });
+    fake.lastRead().reply.resolve(lastPage([output(1, 'a')]));
     await settle();
     expect(recorded.log).toEqual([]);
   });

@@ -14,7 +14,7 @@ export interface TaskEventFeed {
    * the host refuses is the feed's to decide.
    */
   watch(taskId: string, onWatching: () => void): () => void;
-  /** `tasks.events`; rejects when the call itself failed (the link, the host). */
+  /** One `tasks.events` page; rejects when the call itself failed (the link, the host). */
   read(taskId: string, afterSeq: number | undefined): Promise<MethodOutput<'tasks.events'>>;
   /** The link dropped: live events may be missing until the next `onWatching`. */
   onLinkDown(listener: () => void): () => void;
@@ -78,11 +78,18 @@ export function followTaskEvents(feed: TaskEventFeed, taskId: string, sink: Task
     isCaughtUp = false;
     hasFailed = false;
     try {
-      const result = await feed.read(taskId, lastSeq >= 0 ? lastSeq : undefined);
-      // A newer read (after another reconnect) owns the catch-up now.
-      if (!isLive || current !== reads) return;
-      if (!result.ok) return fail(result.message, result);
-      const batch = [...result.events, ...waiting];
+      // Page by page (tasks.events replies hold at most a page): each is delivered as it comes;
+      // live events wait until the last page is in.
+      for (let cursor = lastSeq >= 0 ? lastSeq : undefined; ; ) {
+        const result = await feed.read(taskId, cursor);
+        // A newer read (after another reconnect) owns the catch-up now.
+        if (!isLive || current !== reads) return;
+        if (!result.ok) return fail(result.message, result);
+        deliver(result.events);
+        if (!result.hasMore || result.events.length === 0) break;
+        cursor = result.nextAfterSeq;
+      }
+      const batch = waiting;
       waiting = [];
       isCaughtUp = true;
       deliver(batch);

@@ -4,6 +4,10 @@ import { MergeStrategySchema, TaskSchema } from './task.js';
 import { ApprovalDecisionSchema, ApprovalRequestSchema } from './approval.js';
 import { ReviewCommentSchema } from './reviewComment.js';
 
+/** A task's changed fields, each replacing the whole field (never the id). */
+export const TaskPatchSchema = TaskSchema.omit({ id: true }).partial();
+export type TaskFieldPatch = z.infer<typeof TaskPatchSchema>;
+
 /**
  * What happened in a task, in order. Each is one journal row; the task view's
  * transcript is a fold of these (see `transcript.ts`).
@@ -55,6 +59,11 @@ export const TaskEventBodySchema = z.discriminatedUnion('kind', [
   }),
   /** A review comment or AI finding on the diff, or a later state of one (sent, answered): the last per id wins. */
   z.object({ kind: z.literal('review_comment'), comment: ReviewCommentSchema }),
+  /**
+   * Task fields that changed without an event of their own (usage, grants, pull request, archive,
+   * `updatedAt`…): only the changed fields, written before the task is shown (shared/model/taskFold.ts).
+   */
+  z.object({ kind: z.literal('task_updated'), patch: TaskPatchSchema }),
 ]);
 export type TaskEventBody = z.infer<typeof TaskEventBodySchema>;
 export type TaskEventKind = TaskEventBody['kind'];

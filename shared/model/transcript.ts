@@ -102,6 +102,9 @@ export function applyTranscriptEvent(items: readonly TranscriptItem[], event: Ta
     case 'review_comment':
       // Shown beside the diff; what reaches the agent is the request's user_message.
       return [...items];
+    case 'task_updated':
+      // The board shows these fields (taskFold.ts); the transcript has nothing to add.
+      return [...items];
   }
 }
 

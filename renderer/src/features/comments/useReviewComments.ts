@@ -3,6 +3,7 @@ import type { ReviewComment } from '../../../../shared/model/reviewComment.js';
 import { foldReviewComments } from '../../../../shared/model/reviewComment.js';
 import type { UiClient } from '../../transport/uiClient.js';
 import { errorMessage } from '../../state/startSync.js';
+import { readTaskEvents } from '../../state/readTaskEvents.js';
 
 export type CommentsState = { status: 'loading' } | { status: 'ready'; comments: ReviewComment[] } | { status: 'error'; message: string };
 
@@ -22,7 +23,7 @@ export function useReviewComments(client: UiClient, taskId: string): CommentsSta
       live.push(comment);
       setState((s) => (s.status === 'ready' ? { status: 'ready', comments: withComment(s.comments, comment) } : s));
     });
-    client.invoke('tasks.events', { id: taskId }).then(
+    readTaskEvents(client, taskId).then(
       (result) => {
         if (!isCurrent) return;
         if (!result.ok) return setState({ status: 'error', message: result.message });
