@@ -8,7 +8,6 @@ import { ApprovalPolicySchema, SandboxModeSchema } from './model/sandboxPolicy.j
 import { resultOf } from './contracts/result.js';
 import { terminalConnectionMethods, terminalEvents, terminalMethods } from './contracts/terminal.js';
 import { reviewMethods } from './contracts/review.js';
-import { replayEvents, replayMethods } from './contracts/replay.js';
 import { taskEventsMethod } from './contracts/taskEventPages.js';
 import { providerMethods } from './contracts/providers.js';
 import { replayEvents, replayMethods } from './contracts/replay.js';
@@ -216,7 +215,6 @@ export const hostMethods = {
   },
   ...terminalMethods,
   ...reviewMethods,
-  ...replayMethods,
   ...providerMethods,
   ...replayMethods,
 } as const;
