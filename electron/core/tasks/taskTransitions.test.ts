@@ -10,6 +10,7 @@ import { openDatabase, type Db } from '../store/database.js';
 import { DEFAULT_REPO_SETTINGS, RepoStore } from '../store/repoStore.js';
 import { TaskStore } from '../store/taskStore.js';
 import { TaskTransitions } from './taskTransitions.js';
+import { foldTask } from '../../../shared/model/taskFold.js';
 
 let home: string;
 let db: Db;
@@ -77,6 +78,42 @@ describe('task transitions', () => {
     expect(failed.statusReason).toBe('model API unreachable');
     const last = journal.eventsOf('abc123').at(-1);
     expect(last?.body).toEqual({ kind: 'status_changed', from: 'running', to: 'failed', reason: 'model API unreachable' });
+  });
+
+  it('journals what changed beside the status before announcing it, so the journal folds to every announced task', () => {
+    const announced: Task[] = [];
+    events.on((name, payload) => {
+      if (name === 'tasks.onDidChange') announced.push((payload as { task: Task }).task);
+    });
+    transitions.created(sampleTask());
+    transitions.move('abc123', 'queued');
+    transitions.move('abc123', 'running');
+    // Usage lands beside the store (the turn's end), then the move to Review carries it.
+    tasks.addUsage('abc123', { inputTokens: 120, outputTokens: 7 });
+    const reviewed = transitions.move('abc123', 'review');
+    expect(reviewed.usage).toEqual({ inputTokens: 120, outputTokens: 7 });
+    const opened = transitions.update('abc123', { prUrl: 'https://example.com/pr/1' });
+    expect(journal.eventsOf('abc123').map((e) => e.body.kind)).toEqual([
+      'task_created', 'status_changed', 'status_changed', 'status_changed', 'task_updated', 'task_updated',
+    ]);
+    expect(journal.eventsOf('abc123').at(-2)?.body).toEqual({ kind: 'task_updated', patch: { usage: { inputTokens: 120, outputTokens: 7 } } });
+    expect(announced.at(-1)).toEqual(opened);
+    expect(foldTask(journal.eventsOf('abc123'))).toEqual(tasks.get('abc123'));
+  });
+
+  it('sync journals and announces a change made beside it, and stays quiet when nothing changed', () => {
+    transitions.created(sampleTask());
+    const seen: string[] = [];
+    events.on((name) => seen.push(name));
+    expect(transitions.sync('abc123')).toEqual(tasks.get('abc123'));
+    expect(seen).toEqual([]);
+    tasks.update('abc123', { archivedAt: 42 });
+    // A new TaskTransitions (a restarted host) folds the journal first.
+    const restarted = new TaskTransitions({ tasks, journal, events });
+    expect(restarted.sync('abc123')?.archivedAt).toBe(42);
+    expect(seen).toEqual(['tasks.onDidAppendEvent', 'tasks.onDidChange']);
+    expect(foldTask(journal.eventsOf('abc123'))).toEqual(tasks.get('abc123'));
+    expect(restarted.sync('nope')).toBeUndefined();
   });
 
   it('survives a reopen of the database (migrations run once)', () => {
