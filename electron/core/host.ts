@@ -49,7 +49,7 @@ export async function createHost(opts: {
    */
   startChild?: StartChild;
   /** How provider keys are encrypted at rest (the app: Electron safeStorage); headless: a 0600 file. */
-  keyCipher?: { cipher: KeyCipher; storage: KeyStorage };
+  keyCipher?: { cipher?: KeyCipher; storage: KeyStorage };
 }): Promise<Host> {
   const { home, env } = opts;
   const clock = opts.clock ?? Date.now;

@@ -163,6 +163,27 @@ describe('the desktop app, with a fake electron module', () => {
     expect(listed.ok && (listed.output as { repos: Array<{ path: string }> }).repos.map((r) => path.basename(r.path))).toEqual([path.basename(repo.path)]);
   });
 
+  it('keeps provider keys encrypted with safeStorage: never in clear on disk, never in a reply', async () => {
+    const secret = 'sk-proj-desktop0key0abcdefghijklmnop';
+    const added = await invoke('providers.add', { name: 'work', baseURL: model.url, api: 'responses', model: 'scripted', apiKey: secret, replace: true });
+    expect(added.ok && JSON.stringify(added.output)).not.toContain(secret);
+    const encrypted = fs.readFileSync(path.join(home, 'provider-keys.safe.json'), 'utf8');
+    expect(encrypted).not.toContain(secret);
+    expect(Object.keys(JSON.parse(encrypted) as object)).toEqual(['work']);
+    expect(fs.existsSync(path.join(home, 'provider-keys.json'))).toBe(false);
+    const listed = await invoke('providers.list', {});
+    if (!listed.ok) throw new Error(listed.message);
+    expect(JSON.stringify(listed.output)).not.toContain(secret);
+    expect(listed.output).toMatchObject({ keyStorage: { kind: 'safeStorage', warning: null }, providers: [{ name: 'work', hasKey: true }] });
+    // The CLI against the running app sees the same profile, and its key only as "set".
+    const cli = await runCli(['provider', 'list'], { env });
+    expect(cli.stdout).toContain('work  responses');
+    expect(cli.stdout).toContain('encrypted with the OS keychain');
+    expect(cli.stdout).not.toContain(secret);
+    // Later tests run on the environment's model server, as before.
+    expect((await invoke('providers.remove', { name: 'work' })).ok).toBe(true);
+  });
+
   it('runs the agent worker and the pty host as utility processes, never with ELECTRON_RUN_AS_NODE', async () => {
     const created = await invoke('tasks.create', { repo: repo.path, prompt: 'a slow job' });
     if (!created.ok) throw new Error(created.message);

@@ -10,11 +10,12 @@ import { APP_INDEX_URL, handleAppProtocol, isAppUrl, registerAppScheme } from '.
 import { connectIpc } from './ipcBridge.js';
 import { connectWindowTerminals, type WindowTerminals } from './terminalPort.js';
 import { utilityProcessStarter } from './utilityProcessStarter.js';
+import { safeStorageKeys } from './safeStorageKeys.js';
 
 /** What the app takes from Electron; passed in (main.ts gives the real module, tests a fake). */
 export type ElectronModule = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'dialog' | 'ipcMain' | 'MessageChannelMain' | 'protocol' | 'session' | 'shell' | 'utilityProcess'
+  'app' | 'BrowserWindow' | 'dialog' | 'ipcMain' | 'MessageChannelMain' | 'protocol' | 'safeStorage' | 'session' | 'shell' | 'utilityProcess'
 >;
 
 export interface DesktopAppDeps {
@@ -54,7 +55,7 @@ export interface DesktopApp {
  * lives in the host (electron/core); this only wires Electron to it.
  */
 export function startDesktopApp(electron: ElectronModule, deps: DesktopAppDeps): DesktopApp {
-  const { app, BrowserWindow, dialog, ipcMain, MessageChannelMain, protocol, session, shell, utilityProcess } = electron;
+  const { app, BrowserWindow, dialog, ipcMain, MessageChannelMain, protocol, safeStorage, session, shell, utilityProcess } = electron;
   const log = deps.log ?? ((message: string) => console.error(message));
   let loopback: { host: Host; close(): Promise<void> } | null = null;
   let mainWindow: Electron.BrowserWindow | null = null;
@@ -132,7 +133,8 @@ export function startDesktopApp(electron: ElectronModule, deps: DesktopAppDeps):
         hostname: '127.0.0.1',
         port: 0,
         rendererDir: deps.rendererDir,
-        createHost: () => createHost({ home, env, startChild }),
+        // Provider keys encrypted with the OS keychain (safeStorage is usable once the app is ready).
+        createHost: () => createHost({ home, env, startChild, keyCipher: safeStorageKeys(safeStorage, deps.platform) }),
       });
       if (!started.ok) return fatal(new Error(started.message));
       loopback = started;

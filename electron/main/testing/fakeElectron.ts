@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type * as Electron from 'electron';
 import type { ElectronModule } from '../desktopApp.js';
@@ -231,6 +232,7 @@ export function fakeElectron(): FakeElectron {
       },
     },
     shell: { openExternal: async (url: string) => void opened.push(url) },
+    safeStorage: fakeSafeStorage(),
     utilityProcess: utility,
   };
 
@@ -255,3 +257,23 @@ export function fakeElectron(): FakeElectron {
   };
 }
 
+
+/** safeStorage with real encryption (AES-256-GCM, a key per fake app) as a working keychain gives. */
+function fakeSafeStorage() {
+  const key = crypto.randomBytes(32);
+  return {
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => 'gnome_libsecret',
+    encryptString: (plain: string) => {
+      const iv = crypto.randomBytes(12);
+      const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    },
+    decryptString: (data: Buffer) => {
+      const decipher = crypto.createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
+      decipher.setAuthTag(data.subarray(12, 28));
+      return Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8');
+    },
+  };
+}
