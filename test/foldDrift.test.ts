@@ -8,6 +8,8 @@ import { readAllTaskEvents } from '../shared/contracts/taskEventPages.js';
 import type { Task } from '../shared/model/task.js';
 import type { TaskEvent } from '../shared/model/taskEvents.js';
 import { foldTasks } from '../shared/model/taskFold.js';
+import { createAppStore } from '../renderer/src/state/appStore.js';
+import { selectTasksByColumn } from '../renderer/src/state/selectors.js';
 import type { TaskStatus } from '../shared/model/taskLifecycle.js';
 import { startModelServer, type ModelServer } from './fixtures/modelServer.js';
 import { makeTempRepo, type TempRepo } from './fixtures/tempRepo.js';
@@ -17,7 +19,8 @@ import { makeTempRepo, type TempRepo } from './fixtures/tempRepo.js';
  * taskFold.ts), read back through `tasks.events` like any client, after a whole flow through the
  * real host and the scripted model (an approval for the rest of the task, a follow-up, a merge,
  * a discard and a restore, a task left in Backlog), and again after a restart on the same
- * FLOTILLA_HOME. Every `tasks.onDidChange` broadcast equals the fold of the journal up to it.
+ * FLOTILLA_HOME. Every `tasks.onDidChange` broadcast equals the fold of the journal up to it, and
+ * the renderer's replay store fed the journal shows the board the live store built from broadcasts.
  */
 
 let model: ModelServer;
@@ -28,6 +31,8 @@ let repo: TempRepo;
 /** Each broadcast task with the journal's last seq when it was announced. */
 const broadcasts: { task: Task; lastSeq: number }[] = [];
 let lastSeq = 0;
+/** The renderer's board as the live UI keeps it: every broadcast snapshot. */
+const liveStore = createAppStore();
 
 beforeAll(async () => {
   model = await startModelServer({
@@ -64,7 +69,10 @@ async function startHost(): Promise<Host> {
   const started = await createHost({ home, env });
   started.onEvent((name, payload) => {
     if (name === 'tasks.onDidAppendEvent') lastSeq = Math.max(lastSeq, (payload as { event: TaskEvent }).event.seq);
-    if (name === 'tasks.onDidChange') broadcasts.push({ task: (payload as { task: Task }).task, lastSeq });
+    if (name !== 'tasks.onDidChange') return;
+    const { task } = payload as { task: Task };
+    broadcasts.push({ task, lastSeq });
+    liveStore.getState().receiveTask(task);
   });
   return started;
 }
@@ -153,6 +161,11 @@ describe('one fold: the journal folds to the board', () => {
     for (const { task, lastSeq: upTo } of broadcasts) {
       expect(foldTasks(events.filter((e) => e.seq <= upTo))[task.id], `${task.id} as ${task.status}`).toEqual(task);
     }
+    // The renderer's read-only replay store, fed the journal, shows the live store's board.
+    const replayStore = createAppStore({ mode: 'replay' });
+    replayStore.getState().applyTaskEvents(events);
+    expect(replayStore.getState().tasks).toEqual(liveStore.getState().tasks);
+    expect(selectTasksByColumn(replayStore.getState())).toEqual(selectTasksByColumn(liveStore.getState()));
   });
 
   it('a host restarted on the same FLOTILLA_HOME folds to the same board', async () => {

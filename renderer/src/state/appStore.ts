@@ -3,6 +3,7 @@ import type { Repo, Task } from '../../../shared/model/task.js';
 import type { ConnectionStatus } from '../transport/uiClient.js';
 import { applyRepo, applyTaskChange, applyTaskList, NO_TASKS, type TasksById } from './tasksModel.js';
 import { ALL_REPOS, type RepoFilter } from './repoFilter.js';
+import { createReplaySlice, type ReplaySlice, type ReplayState } from './replaySlice.js';
 import type { ThemePreference } from './theme.js';
 
 export interface TasksSlice {
@@ -60,17 +61,19 @@ export interface UiSlice {
   setLoadError(message: string | null): void;
 }
 
-export type AppState = TasksSlice & ReposSlice & UiSlice;
+export type AppState = TasksSlice & ReposSlice & ReplaySlice & UiSlice;
 export type AppStore = StoreApi<AppState>;
 
 type Slice<T> = StateCreator<AppState, [], [], T>;
 
+// A replay store takes no snapshots: its tasks change only by replayed events (replaySlice.ts).
 const createTasksSlice: Slice<TasksSlice> = (set) => ({
   tasks: NO_TASKS,
   isTasksLoaded: false,
-  receiveTaskList: (list) => set((s) => ({ tasks: applyTaskList(s.tasks, list), isTasksLoaded: true })),
+  receiveTaskList: (list) => set((s) => (s.replay.mode !== 'live' ? s : { tasks: applyTaskList(s.tasks, list), isTasksLoaded: true })),
   receiveTask: (task) =>
     set((s) => {
+      if (s.replay.mode !== 'live') return s;
       const tasks = applyTaskChange(s.tasks, task);
       return tasks === s.tasks ? s : { tasks };
     }),
@@ -108,11 +111,17 @@ function createUiSlice(initialTheme: ThemePreference, initialRepoFilter: RepoFil
   });
 }
 
-export function createAppStore(options: { theme?: ThemePreference; repoFilter?: RepoFilter } = {}): AppStore {
+/**
+ * `mode` `live` (the default): the app's store, mirroring the host. `replay`: a second, read-only
+ * store of the same shape for the replay player, so the same components and selectors show it.
+ */
+export function createAppStore(options: { theme?: ThemePreference; repoFilter?: RepoFilter; mode?: ReplayState['mode'] } = {}): AppStore {
   const createUi = createUiSlice(options.theme ?? 'system', options.repoFilter ?? ALL_REPOS);
+  const createReplay = createReplaySlice(options.mode ?? 'live');
   return createStore<AppState>()((...a) => ({
     ...createTasksSlice(...a),
     ...createReposSlice(...a),
+    ...createReplay(...a),
     ...createUi(...a),
   }));
 }

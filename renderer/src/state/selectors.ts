@@ -75,3 +75,5 @@ export const selectRepoFilter = (state: Pick<AppState, 'repoFilter'>) => state.r
 export const selectTheme = (state: Pick<AppState, 'theme'>) => state.theme;
 /** All tasks as a map: for the command palette's search (read when it opens, not per keystroke). */
 export const selectTasks = (state: Pick<AppState, 'tasks'>): TasksById => state.tasks;
+/** True in the replay player's store: its board is read-only, driven by replayed events. */
+export const selectIsReplay = (state: Pick<AppState, 'replay'>): boolean => state.replay.mode === 'replay';
