@@ -1,5 +1,6 @@
 import type { Db } from '../store/database.js';
 import { redactStrings, ruleRedactor, type SecretRedactor } from '../redaction/redactSecrets.js';
+import { StreamRedactor } from '../redaction/streamRedactor.js';
 import { TaskEventBodySchema, type TaskEvent, type TaskEventBody } from '../../../shared/model/taskEvents.js';
 
 /**
@@ -8,11 +9,17 @@ import { TaskEventBodySchema, type TaskEvent, type TaskEventBody } from '../../.
  *
  * Every string of a payload is redacted before the INSERT (issue 12: secrets never reach
  * SQLite), and the event returned is the redacted one: the screen shows what the journal holds.
+ * A command's output arrives in chunks (50 ms batches), so a secret can be split across two:
+ * its chunks go through a StreamRedactor per command, which holds back a possible secret's
+ * start and writes it with the next chunk (a row may then hold ''); when the command ends,
+ * whatever is still held is written as one last output row before the end.
  */
 export class Journal {
   private readonly insert;
   private readonly selectAfter;
   private readonly selectPage;
+  /** Output streams of commands still running, by task and call id. */
+  private readonly outputs = new Map<string, StreamRedactor>();
 
   constructor(
     private readonly db: Db,
@@ -28,9 +35,25 @@ export class Journal {
 
   append(taskId: string, rawBody: TaskEventBody): TaskEvent {
     const at = this.clock();
-    const body = redactStrings(rawBody, (text) => this.redactor.redact(text));
+    const body = this.redacted(taskId, at, rawBody);
     const info = this.insert.run(taskId, at, body.kind, JSON.stringify(body));
     return { seq: Number(info.lastInsertRowid), taskId, at, body };
+  }
+
+  private redacted(taskId: string, at: number, body: TaskEventBody): TaskEventBody {
+    if (body.kind === 'command_output') {
+      const key = `${taskId}\u0000${body.callId}`;
+      let stream = this.outputs.get(key);
+      if (!stream) this.outputs.set(key, (stream = new StreamRedactor(this.redactor)));
+      return { ...body, chunk: stream.push(at, body.chunk).map((piece) => piece.data).join('') };
+    }
+    if (body.kind === 'command_finished' || body.kind === 'command_outcome_unknown') {
+      const key = `${taskId}\u0000${body.callId}`;
+      const rest = this.outputs.get(key)?.flush().map((piece) => piece.data).join('') ?? '';
+      this.outputs.delete(key);
+      if (rest !== '') this.insert.run(taskId, at, 'command_output', JSON.stringify({ kind: 'command_output', callId: body.callId, chunk: rest }));
+    }
+    return redactStrings(body, (text) => this.redactor.redact(text));
   }
 
   eventsOf(taskId: string, afterSeq = 0): TaskEvent[] {

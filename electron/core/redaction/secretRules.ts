@@ -43,8 +43,12 @@ export function anyCase(word: string): string {
 
 /** The characters of a token's body: letters, digits, `_` and `-` (base64url); never `*`. */
 const TOKEN = '[A-Za-z0-9_-]';
-/** Not preceded by a token character (JavaScript's \b treats `-` as a boundary, which we want). */
-const START = '(?<![A-Za-z0-9_])';
+/**
+ * Not preceded by a token character (JavaScript's \b treats `-` as a boundary, which we want),
+ * or preceded by an escaped line break or tab (`\nghp_…` inside a JSON-encoded string), or by a
+ * terminal escape sequence (`ESC[?25h` ends in a letter: `…25hsk-proj-…` in a recording).
+ */
+const START = '(?:(?<![A-Za-z0-9_])|(?<=\\\\[nrt])|(?<=\\x1b\\[[0-9;?]{0,32}[A-Za-z])|(?<=\\x1b[()][A-Za-z0-9]))';
 /** A value in an assignment or header: up to whitespace, a quote, a separator or a backslash (JSON-escaped quotes). */
 // Assignment rules start at the keyword (`DB_PASSWORD=` matches from `PASSWORD`): the name before
 // it is kept anyway, and matching it would cost a 40-char look at every letter (10x slower).
@@ -59,7 +63,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     anchor: '-----BEGIN',
     source: 'gitleaks private-key (BEGIN … PRIVATE KEY … END); an unterminated block at the end of the text is masked to the end',
     keep: `-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`,
-    secret: `(?=[\\sA-Za-z0-9+/=:,.-])[\\sA-Za-z0-9+/=:,.-]{1,16384}?(?=-----END|$)`,
+    // Line breaks may be escaped (`\n` inside a JSON string: a tool call's arguments).
+    secret: `(?=[\\sA-Za-z0-9+/=:,.-]|\\\\[nr])(?:[\\sA-Za-z0-9+/=:,.-]|\\\\[nr]){1,16384}?(?=-----END|$)`,
     after: `(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?`,
   },
   {

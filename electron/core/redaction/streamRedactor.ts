@@ -26,6 +26,12 @@ export interface TimedText {
 export class StreamRedactor {
   private held: TimedText[] = [];
   private heldLength = 0;
+  /**
+   * The end of what was released, redacted again with what follows so a rule that looks back
+   * (a token must not follow a letter, unless an escape sequence ends there: `ESC[?25h` then
+   * `sk-proj-…`) sees it. 64 chars: longer than any escape sequence a rule looks back over.
+   */
+  private context = '';
 
   constructor(
     private readonly redactor: SecretRedactor,
@@ -66,9 +72,18 @@ export class StreamRedactor {
     return Math.max(cut, 0);
   }
 
+  private redactWithContext(released: string): string {
+    if (this.context === '') return this.redactor.redact(released);
+    const withContext = this.redactor.redact(this.context + released);
+    // The context was released as it stands, so a redaction never starts in it; if one did
+    // (it cannot: the cut is never inside a possible secret), redact the new part alone.
+    return withContext.startsWith(this.context) ? withContext.slice(this.context.length) : this.redactor.redact(released);
+  }
+
   private release(text: string, cut: number): TimedText[] {
     const released = text.slice(0, cut);
-    const redacted = this.redactor.redact(released);
+    const redacted = this.redactWithContext(released);
+    this.context = (this.context + released).slice(-CONTEXT_CHARS);
     // Pieces before the first change keep their own times; the rest becomes one piece.
     let same = 0;
     if (redacted === released) same = released.length;
@@ -95,6 +110,9 @@ export class StreamRedactor {
     return out.filter((piece) => piece.data.length > 0);
   }
 }
+
+/** See `StreamRedactor.context`. */
+const CONTEXT_CHARS = 64;
 
 /** The keywords of the context rules (authorization-header, password-/secret-assignment). */
 const KEYWORD = /authoriz|passw|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential/i;

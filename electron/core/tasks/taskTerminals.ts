@@ -102,7 +102,9 @@ export class TaskTerminals {
     try {
       const spec = await taskSandboxSpec(task, this.deps.home, this.deps.repos.get(task.repoId)?.settings);
       // The sandbox's --clearenv/--setenv decide the shell's environment, not this one.
-      const args = bwrapArgs(spec, 'exec /bin/bash -i', { hiddenPaths: taskHiddenPaths(this.deps.home, env), hostEnv: env, hasOwnTerminal: true });
+      // HISTFILE=/dev/null: bash would save what the user typed (tokens included) raw in the
+      // task's HOME under FLOTILLA_HOME (issue 12: secrets never reach the disk).
+      const args = bwrapArgs(spec, 'HISTFILE=/dev/null exec /bin/bash -i', { hiddenPaths: taskHiddenPaths(this.deps.home, env), hostEnv: env, hasOwnTerminal: true });
       // The same seccomp filter as the agent's commands (no unix sockets, no io_uring), on fd 3.
       const launch = withSeccompFilter(spec, bwrapPath, args);
       return { ok: true, argv: [launch.file, ...launch.args], env: { PATH: env.PATH ?? '/usr/bin:/bin' } };
