@@ -150,7 +150,7 @@ describe('provider profiles', () => {
   it('refuses bad input in one line and changes nothing', async () => {
     const duplicate = await flotilla.cli(['provider', 'add', 'local', '--base-url', model.url, '--api', 'chat', '--model', 'other']);
     expect(duplicate.code).toBe(1);
-    expect(duplicate.stderr).toBe('flotilla: a provider named "local" exists; remove it first, or add it again with --replace\n');
+    expect(duplicate.stderr).toBe('flotilla: a provider named "local" exists; remove it first, or replace it (flotilla provider add --replace)\n');
     const badApi = await flotilla.cli(['provider', 'add', 'x', '--base-url', model.url, '--api', 'soap', '--model', 'm']);
     expect(badApi.code).toBe(2);
     expect(badApi.stderr).toContain('--api must be responses or chat');

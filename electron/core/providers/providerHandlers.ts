@@ -30,7 +30,7 @@ export function providerHandlers(deps: ProviderSources & { onDidChange?: () => v
     'providers.add': async ({ apiKey, replace, ...profile }) =>
       guarded(() => {
         if (profiles.get(profile.name) && !replace) {
-          return failure('conflict', `a provider named "${profile.name}" exists; remove it first, or add it again with --replace`);
+          return failure('conflict', `a provider named "${profile.name}" exists; remove it first, or replace it (flotilla provider add --replace)`);
         }
         // Key first: a profile never points at a key that failed to save.
         if (apiKey !== undefined) keys.set(profile.name, apiKey);

@@ -6,15 +6,16 @@ import { TabList, tabIds } from '../../components/TabList.js';
 import { errorMessage } from '../../state/startSync.js';
 import { DiskSettings } from './DiskSettings.js';
 import { ReposSettings } from './ReposSettings.js';
+import { ProvidersSettings } from './ProvidersSettings.js';
 import { draftOf, planSave, type DraftField, type SettingsDraft } from './settingsForm.js';
 import { useSettings } from './useSettings.js';
 import './settings.css';
 
 type SaveState = { status: 'idle' } | { status: 'saving' } | { status: 'saved' } | { status: 'failed'; message: string };
 
-const SETTINGS_TABS = ['general', 'disk'] as const;
+const SETTINGS_TABS = ['general', 'providers', 'disk'] as const;
 type SettingsTab = (typeof SETTINGS_TABS)[number];
-const TAB_LABELS: Record<SettingsTab, string> = { general: 'General', disk: 'Disk' };
+const TAB_LABELS: Record<SettingsTab, string> = { general: 'General', providers: 'Providers', disk: 'Disk' };
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const client = useClient();
@@ -41,6 +42,9 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         )}
         {loaded.status === 'ready' && <AgentSettingsForm settings={loaded.settings} />}
         <ReposSettings />
+      </div>
+      <div role="tabpanel" id={ids('providers').panel} aria-labelledby={ids('providers').tab} hidden={tab !== 'providers'} className="settings-panel">
+        {tab === 'providers' && <ProvidersSettings />}
       </div>
       <div role="tabpanel" id={ids('disk').panel} aria-labelledby={ids('disk').tab} hidden={tab !== 'disk'} className="settings-panel">
         {hasOpenedDisk && <DiskSettings />}
