@@ -121,6 +121,17 @@ describe('a recorded fleet run, exported and imported into a fresh FLOTILLA_HOME
     expect(lines.join('\n')).not.toContain(TOKEN);
   });
 
+  it('refuses to overwrite a file, and exports everything since a time', async () => {
+    const again = await source.cli(['replay', 'export', '--task', task.id, '--out', exported]);
+    expect([again.code, again.stderr.trim()]).toEqual([1, `flotilla: ${exported} already exists; choose another name or remove it first`]);
+    const since = path.join(path.dirname(exported), 'last hour.gz');
+    const result = await source.cliJson<{ ok: boolean; events: number; blobs: number }>(['replay', 'export', '--since', '1h', '--out', since]);
+    const taskEvents = rows(source.home, 'SELECT seq FROM journal WHERE task_id = ?', task.id).length;
+    expect(result).toMatchObject({ ok: true, events: taskEvents, blobs: 1 });
+    const usage = await source.cli(['replay', 'export', '--since', 'yesterday-ish', '--out', since]);
+    expect([usage.code, usage.stderr.trim()]).toEqual([2, "flotilla: --since must be an ISO date (2026-12-07T09:00) or how long ago (30m, 2h, 1d), not 'yesterday-ish'"]);
+  });
+
   it('imports into another host: same task, events, terminal bytes and decision points', async () => {
     const imported = await target.cliJson<{ id: string; imported: number; skipped: number }>(['replay', 'import', exported]);
     expect(imported).toMatchObject({ id: expect.stringMatching(/^imp-/), skipped: 0 });
@@ -242,8 +253,9 @@ describe('replay import of what is not a whole recording, through the CLI', () =
     expect(progress.length, result.stderr).toBeGreaterThan(0);
     const growthMiB = (peakRssKiB(target.process.pid ?? 0) - peakBefore) / 1024;
     console.log(`replay import: ${(size / 1024 / 1024).toFixed(1)} MiB in ${seconds.toFixed(1)} s (${(size / 1024 / 1024 / seconds).toFixed(1)} MiB/s); host peak RSS grew ${growthMiB.toFixed(1)} MiB`);
-    // Bounded: well under the file's size (one line, one 1 MiB read chunk, SQLite's caches).
-    expect(growthMiB).toBeLessThan(size / 1024 / 1024 / 2);
+    // Bounded: the import holds one line, one 1 MiB read chunk and SQLite's caches. Measured: the
+    // peak grew ~42 MiB for 64 and for 96 MiB files alike (V8's heap headroom, not the file).
+    expect(growthMiB).toBeLessThan(64);
   });
 });
 

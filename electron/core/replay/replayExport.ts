@@ -15,8 +15,8 @@ import { BLOB_PART_BYTES, MISSING_RECORDING, REPLAY_FORMAT, REPLAY_FORMAT_VERSIO
 /**
  * `replay.export`: one task's journal (or everything since a time) and the terminal recordings
  * it refers to, as one gzip'ed JSON-lines file (replayFormat.ts, FORMAT.md), every string
- * redacted on the way out. Written to a temporary name and renamed at the end, so a failed
- * export never leaves a file that looks whole.
+ * redacted on the way out. Written to a temporary name and linked to `out` at the end, so a
+ * failed export never leaves a file that looks whole, and an existing file is never replaced.
  */
 
 export type ExportSelection = { taskId: string } | { since: number };
@@ -42,6 +42,7 @@ interface RecordingPlan {
 export async function exportReplay(deps: ExportDeps, selection: ExportSelection, out: string): Promise<ExportResult> {
   if (!path.isAbsolute(out)) return failure('invalid_input', `the output path must be absolute, not ${out}`);
   if (!fs.existsSync(path.dirname(out))) return failure('invalid_input', `no folder ${path.dirname(out)} to write ${path.basename(out)} in`);
+  if (fs.existsSync(out)) return failure('invalid_input', `${out} already exists; choose another name or remove it first`);
   const where = selectionSql(selection);
   const count = (deps.db.prepare(`SELECT COUNT(*) AS n FROM journal WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
   if (count === 0) {
@@ -93,13 +94,17 @@ export async function exportReplay(deps: ExportDeps, selection: ExportSelection,
     await write({ type: 'end', events, blobParts });
     gzip.end();
     await once(file, 'close');
-    fs.renameSync(partial, out);
+    // A link, not a rename: it never replaces a file that is there (a caller's typo must not
+    // overwrite someone's work), and the whole file appears at once.
+    fs.linkSync(partial, out);
     return { ok: true, path: out, events, blobs: recordings.length, bytes: fs.statSync(out).size, skipped };
   } catch (error) {
     gzip.destroy();
     file.destroy();
-    fs.rmSync(partial, { force: true });
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return failure('invalid_input', `${out} already exists; choose another name or remove it first`);
     return failure('invalid_input', `cannot write ${out}: ${errorMessage(error)}`);
+  } finally {
+    fs.rmSync(partial, { force: true });
   }
 }
 
