@@ -63,12 +63,30 @@ function maskOf(secret: string): string {
   return `${lead}${MASK}${trail}`;
 }
 
+/** The kinds a token announces at its start (`ghp_`, `sk-proj-`, `AKIA`…): the shape-keeping rules' kept parts. */
+const TOKEN_KIND = new RegExp(
+  `^(?:${SECRET_RULES.filter((rule) => !rule.isContext && !rule.after)
+    .map((rule) => rule.keep)
+    .join('|')})`,
+);
+
+/** A context rule's value: masked whole, but a token in it keeps its kind (`GH_TOKEN=ghp_****`). */
+function maskOfValue(secret: string): string {
+  const kind = TOKEN_KIND.exec(secret)?.[0];
+  // Already masked (`Authorization: token ghp_****`): as it stands, so redaction stays idempotent.
+  if (kind && secret === `${kind}${MASK}`) return secret;
+  // 8: shorter than that after the kind, it is not that kind of token but a word.
+  return kind && secret.length - kind.length >= 8 ? `${kind}${MASK}` : maskOf(secret);
+}
+
 function replacementOf(hit: RegExpExecArray): string {
   const groups = hit.groups ?? {};
   if (groups.extra !== undefined) return MASK;
   for (let i = 0; i < SECRET_RULES.length; i++) {
     const secret = groups[`s${i}`];
-    if (secret !== undefined) return `${groups[`k${i}`] ?? ''}${maskOf(secret)}${groups[`a${i}`] ?? ''}`;
+    if (secret === undefined) continue;
+    const mask = SECRET_RULES[i]?.isContext ? maskOfValue(secret) : maskOf(secret);
+    return `${groups[`k${i}`] ?? ''}${mask}${groups[`a${i}`] ?? ''}`;
   }
   return hit[0];
 }

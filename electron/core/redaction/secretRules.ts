@@ -34,6 +34,11 @@ export interface SecretRule {
   secret: string;
   /** Regex source of a kept suffix (e.g. a private key's END line), if any. */
   after?: string;
+  /**
+   * The rule keys on context (`password=`, `Authorization:`), not on the secret's own shape; a
+   * value that has a kind of its own keeps it too: `GH_TOKEN=ghp_****`.
+   */
+  isContext?: boolean;
 }
 
 /** `password` → `[pP][aA]…`: case-insensitive keywords without making the whole scan case-insensitive. */
@@ -132,6 +137,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'authorization-header',
+    isContext: true,
     anchor: anyCase('authoriz'),
     source: 'gitleaks curl-auth-header (Authorization: Basic|Bearer|Token …), for any text rather than only curl lines (Proxy-Authorization too)',
     // The scheme is kept when there is one; a value is never the scheme itself (idempotency).
@@ -140,13 +146,16 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'password-assignment',
+    isContext: true,
     anchor: `${anyCase('passw')}|${anyCase('passphrase')}|${anyCase('pwd')}`,
     source: 'gitleaks generic-api-key (its passw(or)d keyword), narrowed to assignments: password=…, "passwd": "…", PGPASSWORD=…',
     keep: `(?:${anyCase('passw')}(?:${anyCase('or')})?${anyCase('d')}|${anyCase('passphrase')}|${anyCase('pwd')})[A-Za-z0-9_.-]{0,20}\\\\?["']?[ \\t]{0,3}(?:=|:=|:)[ \\t]{0,3}\\\\?["']?`,
-    secret: `${VALUE_CHAR}${VALUE_REST}{2,512}`,
+    // A quoted value runs to its closing quote (a password may hold spaces: "correct horse").
+    secret: `(?:(?<=")[^"\\\\\\n*][^"\\\\\\n]{2,512}(?=\\\\?")|(?<=')[^'\\\\\\n*][^'\\\\\\n]{2,512}(?=')|${VALUE_CHAR}${VALUE_REST}{2,512})`,
   },
   {
     id: 'secret-assignment',
+    isContext: true,
     anchor: `${anyCase('secret')}|${anyCase('token')}|${anyCase('api')}[_-]?${anyCase('key')}|${anyCase('access')}[_-]?${anyCase('key')}|${anyCase('private')}[_-]?${anyCase('key')}|${anyCase('credential')}`,
     source:
       'gitleaks generic-api-key (keywords secret, token, api key, access key, credential), narrowed to assignments whose value has 12+ characters and a digit; covers AWS_SECRET_ACCESS_KEY=…',
