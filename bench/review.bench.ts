@@ -15,7 +15,7 @@
  * Last line: `review: single_first_hunk=… many_first_hunk=… … longtask_scroll_max=<ms> ratio=<worst first-hunk ratio>`.
  */
 import { spawnSync } from 'node:child_process';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/fixtures/browser.js';
 import { startModelServer } from '../test/fixtures/modelServer.js';
 import { makeTempRepo } from '../test/fixtures/tempRepo.js';
@@ -71,10 +71,12 @@ await runBench('review', async (cleanup) => {
   await page.goto(host.flotilla.url);
   await page.getByRole('region', { name: 'Review' }).waitFor({ timeout: 30_000 });
 
+  const profile = process.argv.includes('--profile') ? await startProfile(browser, page) : null;
   const singleOpened = await openChanges(page, 'Review one big file', true);
   const singleScroll = await scrollToEnd(page);
   const manyOpened = await openChanges(page, 'Review many files', false);
   const manyScroll = await scrollToEnd(page);
+  if (profile) await profile.printTop(30);
 
   const show = (ms: number | null) => (ms === null ? 'plain' : `${fixed(ms)}ms`);
   const ratioOf = (ms: number | null, git: number) => (ms === null ? 'n/a' : fixed(ms / git, 1));
@@ -95,6 +97,34 @@ await runBench('review', async (cleanup) => {
       `longtask_scroll_max=${fixed(Math.max(singleScroll, manyScroll))}ms ratio=${fixed(ratio, 1)}`,
   );
 });
+
+/**
+ * `--profile`: a Chromium trace over the whole run; prints what the main thread's long tasks
+ * (over 50 ms) spent their time on, by trace event name (nested events counted in each).
+ */
+async function startProfile(browser: Browser, page: Page): Promise<{ printTop: (count: number) => Promise<void> }> {
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  return {
+    printTop: async (count) => {
+      type TraceEvent = { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: { data?: { functionName?: string; url?: string } } };
+      const { traceEvents } = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+      const main = traceEvents.find((e) => e.name === 'thread_name' && (e.args as { name?: string } | undefined)?.name === 'CrRendererMain');
+      const onMain = traceEvents.filter((e) => e.ph === 'X' && e.dur !== undefined && (!main || (e.pid === main.pid && e.tid === main.tid)));
+      const long = onMain.filter((e) => e.name === 'RunTask' && (e.dur ?? 0) > 50_000);
+      const byName = new Map<string, number>();
+      for (const task of long) {
+        const end = task.ts + (task.dur ?? 0);
+        for (const e of onMain) {
+          if (e === task || e.ts < task.ts || e.ts >= end) continue;
+          const fn = e.name === 'FunctionCall' && e.args?.data?.functionName ? ` ${e.args.data.functionName}` : '';
+          byName.set(e.name + fn, (byName.get(e.name + fn) ?? 0) + (e.dur ?? 0) / 1000);
+        }
+      }
+      console.log(`review: profile: ${long.length} long tasks, ${fixed(long.reduce((n, t) => n + (t.dur ?? 0), 0) / 1000)} ms in all`);
+      for (const [name, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, count)) console.log(`review: profile ${fixed(ms)} ms ${name}`);
+    },
+  };
+}
 
 async function taskInReview(host: BenchHost, repoId: string, prompt: string, title: string): Promise<{ id: string; from: string; to: string }> {
   const { task } = await host.api.invokeOk('tasks.create', { repo: repoId, prompt, title });
@@ -215,6 +245,7 @@ async function scrollToEnd(page: Page): Promise<number> {
         requestAnimationFrame(step);
       }),
   );
-  await page.getByRole('button', { name: 'Close' }).first().click();
+  // By text in the page: a role query computes every accessible name of a 10k-line DOM (slow under --profile).
+  await page.evaluate(() => Array.from(document.querySelectorAll('button')).find((b) => b.textContent === 'Close' && b.offsetParent !== null)?.click());
   return longest;
 }

@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { launchChromium } from '../fixtures/browser.js';
-import { startModelServer, type ModelServer } from '../fixtures/modelServer.js';
 import { boardOf, closedOrFailed, drag } from './support/board.js';
-import { hostPool, openWorld, shotPath, type HostPool } from './support/world.js';
+import { browserSuite } from './support/suite.js';
+import { openWorld, shotPath } from './support/world.js';
 
 /**
  * The merge UI in a real browser against `flotilla serve`: two open tasks editing the same line
@@ -15,32 +13,16 @@ import { hostPool, openWorld, shotPath, type HostPool } from './support/world.js
  * it conflicts with main; discarding it and pressing Restore on its Done card brings it back.
  */
 
-let model: ModelServer;
-let browser: Browser;
-let hosts: HostPool;
-
-beforeAll(async () => {
-  model = await startModelServer({
-    scenarios: [
-      { name: 'a', match: 'Variant A', steps: [{ type: 'shell', command: "printf 'from A\\n' > shared.txt" }, { type: 'message', text: 'A done.' }] },
-      { name: 'b', match: 'Variant B', steps: [{ type: 'shell', command: "printf 'from B\\n' > shared.txt" }, { type: 'message', text: 'B done.' }] },
-    ],
-  });
-  browser = await launchChromium();
-  hosts = hostPool({ model });
-});
-
-afterAll(async () => {
-  await hosts?.close();
-  await browser?.close();
-  await model?.close();
-});
+const suite = browserSuite([
+  { name: 'a', match: 'Variant A', steps: [{ type: 'shell', command: "printf 'from A\\n' > shared.txt" }, { type: 'message', text: 'A done.' }] },
+  { name: 'b', match: 'Variant B', steps: [{ type: 'shell', command: "printf 'from B\\n' > shared.txt" }, { type: 'message', text: 'B done.' }] },
+]);
 
 describe('merge UI', () => {
   it('predicts conflicts on both cards, rebases with an uncommitted file ticked in, and restores a discarded task', async () => {
     const world = await openWorld({
-      browser,
-      hosts,
+      browser: suite.browser,
+      hosts: suite.hosts,
       page: { viewport: { width: 1440, height: 900 } },
       prepare: async (host) => {
         const repo = await host.repo({ name: 'site', files: { 'shared.txt': 'original\n' } });

@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../fixtures/browser.js';
-import { startModelServer, type ModelServer } from '../fixtures/modelServer.js';
-import { hostPool, openWorld, shotPath, type HostPool } from './support/world.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite } from './support/suite.js';
+import { openWorld, shotPath } from './support/world.js';
 
 /**
  * Reading a task's change in a real browser: the file tree with its counts, split and
@@ -23,29 +21,13 @@ const WORK = [
   "printf 'milk\\neggs\\n' > NOTES.md",
 ].join(' && ');
 
-let model: ModelServer;
-let browser: Browser;
-let hosts: HostPool;
-
-beforeAll(async () => {
-  model = await startModelServer({
-    scenarios: [{ name: 'tidy', steps: [{ type: 'shell', command: WORK }, { type: 'message', text: 'Tidied the shop.' }] }],
-  });
-  browser = await launchChromium();
-  hosts = hostPool({ model });
-});
-
-afterAll(async () => {
-  await hosts?.close();
-  await browser?.close();
-  await model?.close();
-});
+const suite = browserSuite([{ name: 'tidy', steps: [{ type: 'shell', command: WORK }, { type: 'message', text: 'Tidied the shop.' }] }]);
 
 describe('the Changes view', () => {
   it('shows the tree and counts, switches layout, keeps viewed ticks over a reload, flags a CI workflow', async () => {
     const world = await openWorld({
-      browser,
-      hosts,
+      browser: suite.browser,
+      hosts: suite.hosts,
       prepare: async (host) => {
         const repo = await host.repo({ files: FILES });
         const task = await host.api.task((await host.api.newTask({ repo: repo.path, prompt: 'Tidy up', title: TITLE })).id);

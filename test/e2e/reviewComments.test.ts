@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../fixtures/modelServer.js';
+import type { Locator } from 'playwright-core';
 import { browserSuite, shootBothThemes } from './support/suite.js';
-import { openWorld } from './support/world.js';
+import { openWorld, shotPath } from './support/world.js';
 
 /**
  * Sending a change back from its diff, in a real browser against a real host: a comment on a
- * line (shown under it and in the panel), Request changes (the card goes to In progress, the
- * agent's next turn arrives, its request quotes the comment), then an AI review whose finding
- * shows under its line with its priority.
+ * line (shown under it and in the panel) and one on a range picked with Shift-click, Request
+ * changes (the card goes to In progress, the agent's next turn arrives, its request quotes both
+ * with their line numbers), a comment in the panel that brings its line into view and flashes
+ * it, then an AI review whose finding shows under its line with its priority.
  */
 
 const TITLE = 'Write the greeting';
@@ -32,7 +34,7 @@ const suite = browserSuite([
     name: 'greeting',
     match: /^Write the greeting/,
     steps: [
-      { type: 'shell', command: "printf 'hello there\\nworld\\nbye\\n' > greet.txt" },
+      { type: 'shell', command: "printf 'hello there\\nworld\\nbye\\n' > greet.txt && seq 1 300 | sed 's/^/row /' > long.txt" },
       { type: 'message', text: 'Wrote greet.txt.' },
       // Held so the card is seen In progress before the turn ends (ms).
       { type: 'hang', ms: 1500 },
@@ -43,7 +45,7 @@ const suite = browserSuite([
 ]);
 
 describe('review comments in the Changes view', () => {
-  it('comments on a line, requests changes, then shows an AI finding under its line', async () => {
+  it('comments on a line and a range, requests changes, jumps to a comment, then shows an AI finding under its line', async () => {
     const world = await openWorld({
       browser: suite.browser,
       hosts: suite.hosts,
@@ -51,9 +53,10 @@ describe('review comments in the Changes view', () => {
         const repo = await host.repo({ files: { 'README.md': '# demo\n', 'greet.txt': 'hello there\nold world\nbye\n' } });
         const task = await host.api.task((await host.api.newTask({ repo: repo.path, prompt: 'Write the greeting file', title: TITLE })).id);
         expect(task.status).toBe('review');
+        return task.id;
       },
     });
-    const { page } = world;
+    const { page, prepared: taskId } = world;
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByRole('region', { name: 'Review' }).getByRole('article', { name: TITLE }).getByRole('button').first().click();
     const view = page.getByRole('region', { name: `Task: ${TITLE}` });
@@ -73,12 +76,28 @@ describe('review comments in the Changes view', () => {
     await file.getByRole('list', { name: 'Comments on this line' }).getByText('Greet the world by name').waitFor();
     await panel.getByText('Greet the world by name').waitFor();
     await panel.getByRole('button', { name: 'greet.txt:2' }).waitFor();
+
+    // A range: the first line's add button, then Shift on the last's; the lines between are tinted.
+    const first = file.locator('tr', { hasText: 'hello there' }).first();
+    await first.hover();
+    await first.locator('.diff-add-widget').first().click();
+    await file.getByRole('form', { name: 'Comment on line 1' }).waitFor();
+    const last = file.locator('tr', { hasText: 'bye' }).first();
+    await last.hover();
+    await last.locator('.diff-add-widget').first().click({ modifiers: ['Shift'] });
+    const rangeComposer = file.getByRole('form', { name: 'Comment on lines 1–3' });
+    await rangeComposer.getByText('greet.txt · lines 1–3').waitFor();
+    expect(await markOf(file.locator('tr', { hasText: 'world' }).filter({ hasNotText: 'old world' }).first())).toContain('linear-gradient');
+    await shootBothThemes(page, 'review-comments-range');
+    await rangeComposer.getByRole('textbox').fill('Say it all more kindly');
+    await rangeComposer.getByRole('button', { name: 'Add comment' }).click();
+    await panel.getByRole('button', { name: 'greet.txt:1–3' }).waitFor();
     await shootBothThemes(page, 'review-comments-1440');
     await page.setViewportSize({ width: 1024, height: 800 });
     await shootBothThemes(page, 'review-comments-1024');
     await page.setViewportSize({ width: 1440, height: 900 });
 
-    await panel.getByRole('button', { name: 'Request changes (1)' }).click();
+    await panel.getByRole('button', { name: 'Request changes (2)' }).click();
     await page.getByRole('region', { name: 'In progress' }).getByRole('article', { name: TITLE }).waitFor({ timeout: 10_000 });
     await expect
       .poll(() => suite.model.requests.find((r) => r.scenario === 'greeting' && r.turn === 2), { timeout: 20_000 })
@@ -86,12 +105,27 @@ describe('review comments in the Changes view', () => {
     const followUp = suite.model.requests.find((r) => r.scenario === 'greeting' && r.turn === 2) as RecordedRequest;
     // The request as sent (JSON): the comment with its file, line and quoted line.
     expect(JSON.stringify(followUp.body)).toContain(JSON.stringify('greet.txt, line 2:\n> world\nGreet the world by name').slice(1, -1));
+    expect(JSON.stringify(followUp.body)).toContain(
+      JSON.stringify('greet.txt, lines 1-3:\n> hello there\n> world\n> bye\nSay it all more kindly').slice(1, -1),
+    );
     await view.getByRole('tab', { name: 'Transcript' }).click();
     await view.getByText('Addressed the comments.').waitFor({ timeout: 20_000 });
     await page.getByRole('region', { name: 'Review' }).getByRole('article', { name: TITLE }).waitFor({ timeout: 20_000 });
 
     await view.getByRole('tab', { name: 'Changes' }).click();
-    await panel.getByText('answered in turn 2').waitFor();
+    await panel.getByText('answered in turn 2').first().waitFor();
+
+    // A comment far down a long file: from the panel, its line comes into view and flashes.
+    const added = await world.api.invoke<{ ok: boolean }>('tasks.comment', { id: taskId, file: 'long.txt', startLine: 250, endLine: 251, text: 'Rows 250 and 251 repeat' });
+    expect(added.ok).toBe(true);
+    await view.getByRole('list', { name: 'Changed files' }).getByRole('button', { name: /greet\.txt/ }).click();
+    const row250 = view.getByRole('region', { name: 'long.txt' }).locator('tr', { has: page.locator('[data-line-new-num="250"]') });
+    expect(await row250.count()).toBe(0);
+    await panel.getByRole('button', { name: 'long.txt:250–251' }).click();
+    await row250.waitFor();
+    await expect.poll(() => isInViewport(row250)).toBe(true);
+    expect(await row250.locator('td').first().evaluate((td) => getComputedStyle(td).animationName)).toMatch(/^line-flash-/);
+    await page.screenshot({ path: shotPath('review-comments-jump-light.png') });
     await panel.getByRole('button', { name: 'Review with agent' }).click();
     await panel.getByText('patch is incorrect').waitFor({ timeout: 20_000 });
     const inline = file.getByRole('list', { name: 'Comments on this line' });
@@ -100,3 +134,16 @@ describe('review comments in the Changes view', () => {
     await shootBothThemes(page, 'review-comments-finding');
   });
 });
+
+/** The overlay a row's cells get while its lines are picked for a comment (a background image). */
+function markOf(row: Locator): Promise<string> {
+  return row.locator('td').last().evaluate((td) => getComputedStyle(td).backgroundImage);
+}
+
+/** Whether the row is inside the window, top to bottom. */
+function isInViewport(row: Locator): Promise<boolean> {
+  return row.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight;
+  });
+}

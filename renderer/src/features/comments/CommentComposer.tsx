@@ -32,6 +32,7 @@ export function CommentComposer(props: { taskId: string; file: string; startLine
     >
       <div className="comment-composer-target">
         <InertText text={props.file} /> · {lines}
+        {props.startLine === props.endLine && <span className="comment-composer-hint"> · Shift-click another line number for a range</span>}
       </div>
       <textarea
         autoFocus

@@ -5,17 +5,23 @@ import { FormError } from '../../components/FormError.js';
 import { InertText } from '../../components/InertText.js';
 import { useCall } from '../../components/useCall.js';
 import { CommentBody, PRIORITY_LABEL } from './InlineComments.js';
-import { useReviewComments } from './useReviewComments.js';
+import type { CommentsState } from './useReviewComments.js';
 import './comments.css';
 
 /**
  * The task's comments and AI findings beside its diff: "Review with agent", the findings to pick,
  * an optional message and "Request changes", which sends every unsent comment plus the picked
  * findings as the agent's next turn. `onSelect` lets the diff view scroll to a comment's lines.
+ * `comments` is the diff view's own list (kept live there), so they are read once.
  */
-export function ReviewCommentsPanel(props: { taskId: string; canRequestChanges: boolean; onSelect?: (comment: ReviewComment) => void }) {
+export function ReviewCommentsPanel(props: {
+  taskId: string;
+  comments: CommentsState;
+  canRequestChanges: boolean;
+  onSelect?: (comment: ReviewComment) => void;
+}) {
   const client = useClient();
-  const state = useReviewComments(client, props.taskId);
+  const state = props.comments;
   const review = useCall();
   const send = useCall();
   const [verdict, setVerdict] = useState<ReviewVerdict | null>(null);
@@ -106,7 +112,7 @@ function CommentItem(props: { comment: ReviewComment; isPicked: boolean; onToggl
           <input type="checkbox" aria-label="Send this finding" checked={props.isPicked} onChange={props.onToggle} />
         )}
         {isFinding && comment.priority !== null && <span className={`review-priority p${comment.priority}`}>{PRIORITY_LABEL[comment.priority]}</span>}
-        <button type="button" className="review-comment-where" onClick={() => props.onSelect?.(comment)}>
+        <button type="button" className="review-comment-where" title="Show in the diff" onClick={() => props.onSelect?.(comment)}>
           <InertText text={comment.file} />:{lines}
         </button>
         <span className="review-comment-state">{state}</span>

@@ -1,12 +1,13 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReviewComment } from '../../../../shared/model/reviewComment.js';
 import { useAppStore, useClient } from '../../appContext.js';
 import { InertText } from '../../components/InertText.js';
-import { CommentComposer } from '../comments/CommentComposer.js';
+import { nextDraft, type CommentDraft } from '../comments/commentDraft.js';
+import { CommentDraftContext, DraftComposer } from '../comments/DraftComposer.js';
 import { InlineComments } from '../comments/InlineComments.js';
 import { ReviewCommentsPanel } from '../comments/ReviewCommentsPanel.js';
 import { commentsByLine, useReviewComments } from '../comments/useReviewComments.js';
-import type { LineComments } from './LibraryPatch.js';
+import type { LineComments, LineFocus } from './LibraryPatch.js';
 import { FileDiffView } from './FileDiffView.js';
 import { FileTree, type TreeRow } from './FileTree.js';
 import { isViewed, loadLayout, patchHash, saveLayout, setViewed, viewedKey, type DiffLayout } from './reviewPrefs.js';
@@ -30,6 +31,10 @@ function byFolder<T extends { path: string }>(files: readonly T[]): T[] {
 }
 
 const NO_COMMENTS: readonly ReviewComment[] = [];
+/** How long a line jumped to stays flashed and forced into view, ms (the flash itself is 2 s). */
+const FOCUS_MS = 4000;
+
+type Row = TreeRow & { key: string };
 
 export function ChangesView({ taskId, version }: { taskId: string; version: string }) {
   const client = useClient();
@@ -50,38 +55,42 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
   const showComments = isInReview || comments.length > 0;
 
   const diff = state.status === 'ready' ? state.diff : null;
+  const uncommittedDiff = state.status === 'ready' ? state.uncommittedDiff : null;
   const uncommitted = useMemo(() => new Set(state.status === 'ready' ? state.uncommitted : []), [state]);
-  const rows = useMemo<(TreeRow & { key: string })[]>(
-    () =>
-      byFolder(diff?.files ?? []).map((file, index) => {
-        const key = viewedKey(taskId, file.path, patchHash(file.patch || `${file.change}:${file.additions}:${file.deletions}`));
-        return { file, index, key, isViewed: isViewed(key), isUncommitted: uncommitted.has(file.path) };
-      }),
+  // Committed files first, then (when the host sent them) the worktree's uncommitted ones.
+  const rows = useMemo<Row[]>(() => {
+    const committed = byFolder(diff?.files ?? []).map((file) => {
+      const key = viewedKey(taskId, file.path, patchHash(file.patch || `${file.change}:${file.additions}:${file.deletions}`));
+      return { file, key, uncommitted: uncommitted.has(file.path) ? ('also' as const) : null };
+    });
+    const worktree = byFolder(uncommittedDiff?.files ?? []).map((file) => {
+      const key = viewedKey(taskId, `uncommitted:${file.path}`, patchHash(file.patch || `${file.change}:${file.additions}:${file.deletions}`));
+      return { file, key, uncommitted: 'section' as const };
+    });
+    return [...committed, ...worktree].map((row, index) => ({ ...row, index, isViewed: isViewed(row.key) }));
     // viewedVersion: re-read the ticks after one changes.
-    [diff, taskId, uncommitted, viewedVersion],
-  );
+  }, [diff, uncommittedDiff, taskId, uncommitted, viewedVersion]);
+  const [draft, setDraft] = useState<CommentDraft | null>(null);
+  const draftContext = useMemo(() => ({ draft, clear: () => setDraft(null) }), [draft]);
+  const [focus, setFocus] = useState<{ path: string; focus: LineFocus } | null>(null);
+  useEffect(() => {
+    if (!focus) return;
+    const timer = setTimeout(() => setFocus(null), FOCUS_MS);
+    return () => clearTimeout(timer);
+  }, [focus]);
   const lineCommentsByPath = useMemo(() => {
     const byPath = new Map<string, LineComments>();
     if (!showComments) return byPath;
-    for (const { file } of rows) {
+    for (const { file, uncommitted: part } of rows) {
+      // The host takes comments on the committed diff's lines only.
+      if (part === 'section') continue;
       const byLine = commentsByLine(comments, file.path);
       byPath.set(file.path, {
         side: file.change === 'deleted' ? 'old' : 'new',
         byLine,
         renderComments: (line) => <InlineComments comments={byLine.get(line) ?? []} />,
-        renderComposer: (line, onClose) =>
-          isInReview ? (
-            <div className="line-comment-composer">
-              <CommentComposer taskId={taskId} file={file.path} startLine={line} endLine={line} onDone={onClose} />
-            </div>
-          ) : (
-            <p className="line-comment-note" role="note">
-              Comments are added while the task is in Review.{' '}
-              <button type="button" className="link" onClick={onClose}>
-                Close
-              </button>
-            </p>
-          ),
+        renderComposer: (line, onClose) => <DraftComposer taskId={taskId} file={file.path} line={line} canComment={isInReview} onClose={onClose} />,
+        onLineChosen: (line, extend) => setDraft((previous) => nextDraft(previous, file.path, line, extend)),
       });
     }
     return byPath;
@@ -93,8 +102,8 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
     saveLayout(next);
   };
   const toggleViewed = useCallback(
-    (path: string) => {
-      const row = rows.find((r) => r.file.path === path);
+    (key: string) => {
+      const row = rows.find((r) => r.key === key);
       if (!row) return;
       setViewed(row.key, !row.isViewed);
       setViewedVersion((v) => v + 1);
@@ -111,10 +120,14 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
     [rows.length, anchor],
   );
 
+  // To the file, then (once its lines are drawn) the comment's first line, flashed with the rest of its range.
   const selectComment = useCallback(
     (comment: ReviewComment) => {
-      const row = rows.find((r) => r.file.path === comment.file);
-      if (row) goTo(row.index);
+      const row = rows.find((r) => r.file.path === comment.file && r.uncommitted !== 'section');
+      if (!row) return;
+      goTo(row.index);
+      const side = row.file.change === 'deleted' ? 'old' : 'new';
+      setFocus({ path: row.file.path, focus: { side, start: comment.startLine, end: comment.endLine, nonce: Date.now() } });
     },
     [rows, goTo],
   );
@@ -129,7 +142,7 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
       else if (event.key === 'k' || event.key === 'p') goTo(currentIndex - 1);
       else if (event.key === 'v') {
         const row = rows[currentIndex];
-        if (row) toggleViewed(row.file.path);
+        if (row) toggleViewed(row.key);
       } else return;
       event.preventDefault();
     };
@@ -137,7 +150,10 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
     return () => window.removeEventListener('keydown', onKey);
   }, [goTo, currentIndex, rows, toggleViewed]);
 
-  const missingUncommitted = state.status === 'ready' ? state.uncommitted.filter((p) => !diff?.files.some((f) => f.path === p)) : [];
+  // Without the host's uncommitted contents (an older host, or a turn's diff): their paths at least.
+  const missingUncommitted =
+    state.status === 'ready' && !uncommittedDiff ? state.uncommitted.filter((p) => !diff?.files.some((f) => f.path === p)) : [];
+  const firstUncommittedIndex = rows.findIndex((r) => r.uncommitted === 'section');
   const additions = diff?.files.reduce((n, f) => n + f.additions, 0) ?? 0;
   const deletions = diff?.files.reduce((n, f) => n + f.deletions, 0) ?? 0;
   const viewedCount = rows.filter((r) => r.isViewed).length;
@@ -180,6 +196,9 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
             <span>
               {diff.files.length} {diff.files.length === 1 ? 'file' : 'files'} changed
             </span>
+            {uncommittedDiff && uncommittedDiff.files.length > 0 && (
+              <span className="uncommitted-flag">{uncommittedDiff.files.length} uncommitted</span>
+            )}
             <span className="stat-add">+{additions}</span>
             <span className="stat-del">−{deletions}</span>
             <span className="muted">
@@ -197,7 +216,7 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
               </span>
             </p>
           )}
-          {diff.files.length === 0 ? (
+          {rows.length === 0 ? (
             <p className="muted pad">No changes yet.</p>
           ) : (
             <div className="changes-body">
@@ -205,24 +224,40 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
                 <nav className="changes-tree" aria-label="Files">
                   <FileTree rows={rows} currentIndex={currentIndex} onSelect={goTo} />
                 </nav>
-                {showComments && <ReviewCommentsPanel taskId={taskId} canRequestChanges={isInReview} onSelect={selectComment} />}
+                {showComments && (
+                  <ReviewCommentsPanel taskId={taskId} comments={commentsState} canRequestChanges={isInReview} onSelect={selectComment} />
+                )}
               </div>
-              <div className="changes-files">
-                {rows.map((row) => (
-                  <FileDiffView
-                    key={`${turn ?? 'all'}:${row.key}`}
-                    file={row.file}
-                    anchorId={anchor(row.index)}
-                    layout={layout}
-                    theme={theme}
-                    isViewed={row.isViewed}
-                    isUncommitted={row.isUncommitted}
-                    isCurrent={row.index === currentIndex}
-                    onToggleViewed={toggleViewed}
-                    lineComments={lineCommentsByPath.get(row.file.path)}
-                  />
-                ))}
-              </div>
+              <CommentDraftContext.Provider value={draftContext}>
+                <div className="changes-files">
+                  {rows.map((row) => {
+                    const isCommitted = row.uncommitted !== 'section';
+                    return (
+                      <Fragment key={`${turn ?? 'all'}:${row.key}`}>
+                        {row.index === firstUncommittedIndex && (
+                          <h3 className="changes-section-head">
+                            Uncommitted <span className="muted">in the task&apos;s worktree, not committed yet: a merge refuses them unless included</span>
+                          </h3>
+                        )}
+                        <FileDiffView
+                          file={row.file}
+                          anchorId={anchor(row.index)}
+                          layout={layout}
+                          theme={theme}
+                          isViewed={row.isViewed}
+                          viewedKey={row.key}
+                          uncommitted={row.uncommitted}
+                          isCurrent={row.index === currentIndex}
+                          onToggleViewed={toggleViewed}
+                          lineComments={isCommitted ? lineCommentsByPath.get(row.file.path) : undefined}
+                          marked={isCommitted && draft?.path === row.file.path ? { side: row.file.change === 'deleted' ? 'old' : 'new', start: draft.start, end: draft.end } : null}
+                          focus={isCommitted && focus?.path === row.file.path ? focus.focus : null}
+                        />
+                      </Fragment>
+                    );
+                  })}
+                </div>
+              </CommentDraftContext.Provider>
             </div>
           )}
         </>

@@ -1,9 +1,10 @@
-import { memo, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { FileDiff } from '../../../../shared/model/diff.js';
 import { visibleText } from '../../../../shared/model/visibleText.js';
 import { InertText } from '../../components/InertText.js';
 import { isGeneratedPath } from './isGeneratedPath.js';
-import { LibraryPatch, LINE_HEIGHT_PX, type LineComments } from './LibraryPatch.js';
+import { LibraryPatch, LINE_HEIGHT_PX, type LineComments, type LineFocus } from './LibraryPatch.js';
+import type { LineSpan } from './lineMarks.js';
 import { NearViewport } from './NearViewport.js';
 import { countPatchLines } from './patchLines.js';
 import type { DiffLayout } from './reviewPrefs.js';
@@ -49,30 +50,48 @@ export const FileDiffView = memo(function FileDiffView({
   layout,
   theme,
   isViewed,
-  isUncommitted,
+  viewedKey,
+  uncommitted,
   isCurrent,
   onToggleViewed,
   lineComments,
+  marked,
+  focus,
 }: {
   file: FileDiff;
   anchorId: string;
   layout: DiffLayout;
   theme: 'light' | 'dark';
   isViewed: boolean;
-  isUncommitted: boolean;
+  /** What `onToggleViewed` is called with: the row's key for its viewed tick. */
+  viewedKey: string;
+  /**
+   * 'section': this is the worktree's uncommitted change of the file; 'also': the committed
+   * change of a file that has uncommitted changes too (shown further down when the host sent
+   * them); null: committed only.
+   */
+  uncommitted: 'section' | 'also' | null;
   isCurrent: boolean;
-  onToggleViewed: (path: string) => void;
+  onToggleViewed: (viewedKey: string) => void;
   /** Comments under their lines and a composer on the line numbers; none: the diff alone. */
   lineComments?: LineComments | undefined;
+  /** Lines tinted: a range being picked for a comment. */
+  marked?: LineSpan | null | undefined;
+  /** Lines to bring into view and flash (a comment chosen in the panel): expands the file. */
+  focus?: LineFocus | null | undefined;
 }) {
   const [isExpanded, setIsExpanded] = useState(() => !isCollapsedByDefault(file) && !isViewed);
+  useEffect(() => {
+    if (focus) setIsExpanded(true);
+  }, [focus]);
   const lineCount = countPatchLines(file.patch);
   const bodyId = `${anchorId}-body`;
+  const isSection = uncommitted === 'section';
   return (
     <section
-      className="file"
+      className={isSection ? 'file is-uncommitted' : 'file'}
       id={anchorId}
-      aria-label={visibleText(file.path)}
+      aria-label={visibleText(isSection ? `${file.path} (uncommitted)` : file.path)}
       data-current={isCurrent || undefined}
       data-viewed={isViewed || undefined}
     >
@@ -85,7 +104,12 @@ export const FileDiffView = memo(function FileDiffView({
         </button>
         <ChangeBadge change={file.change} />
         {file.sensitive && <SensitiveFlag reason={file.sensitiveReason} />}
-        {isUncommitted && <span className="uncommitted-flag">Uncommitted changes</span>}
+        {isSection && (
+          <span className="uncommitted-flag" title="In the task's worktree, not committed: a merge refuses it unless included">
+            Uncommitted
+          </span>
+        )}
+        {uncommitted === 'also' && <span className="uncommitted-flag">Uncommitted changes too</span>}
         <span className="stat-add" aria-label={`${file.additions} additions`}>
           +{file.additions}
         </span>
@@ -93,7 +117,7 @@ export const FileDiffView = memo(function FileDiffView({
           −{file.deletions}
         </span>
         <label className="viewed-toggle">
-          <input type="checkbox" checked={isViewed} onChange={() => onToggleViewed(file.path)} />
+          <input type="checkbox" checked={isViewed} onChange={() => onToggleViewed(viewedKey)} />
           Viewed
         </label>
       </div>
@@ -103,8 +127,17 @@ export const FileDiffView = memo(function FileDiffView({
             <p className="file-note">Binary file not shown.</p>
           ) : (
             // Not even cut into pieces until near the view: 300 files open as 300 headers.
-            <NearViewport estimatedHeight={lineCount * LINE_HEIGHT_PX}>
-              <LibraryPatch path={file.path} oldPath={file.oldPath} patch={file.patch} layout={layout} theme={theme} lineComments={lineComments} />
+            <NearViewport estimatedHeight={lineCount * LINE_HEIGHT_PX} isForced={Boolean(focus)}>
+              <LibraryPatch
+                path={file.path}
+                oldPath={file.oldPath}
+                patch={file.patch}
+                layout={layout}
+                theme={theme}
+                lineComments={lineComments}
+                marked={marked}
+                focus={focus}
+              />
             </NearViewport>
           ))}
         {isExpanded && file.isTruncated && <p className="file-note">This patch was too large to send whole; the rest is cut.</p>}

@@ -13,15 +13,15 @@ function scrollParent(el: HTMLElement): HTMLElement | null {
 }
 
 /**
- * Mounts waiting to happen, one per frame: the diff library parses, highlights and lays out
- * a piece synchronously (tens of ms for 200 lines), so a fast scroll that brings twenty
- * pieces into range must not draw them in one task. Nearest-first is not needed: pieces
- * enter the range in scroll order.
+ * Mounts waiting to happen, one per frame: drawing a piece of a diff is React and layout work
+ * for its rows (parsing and highlighting happen in a worker), so a fast scroll that brings
+ * twenty pieces into range must not draw them in one task. Nearest-first is not needed:
+ * pieces enter the range in scroll order. `scheduleMount` returns a cancel.
  */
 const pendingMounts: (() => void)[] = [];
 let isDrainScheduled = false;
 
-function scheduleMount(mount: () => void): () => void {
+export function scheduleMount(mount: () => void): () => void {
   pendingMounts.push(mount);
   scheduleDrain();
   return () => {
@@ -45,11 +45,15 @@ function scheduleDrain(): void {
 
 /**
  * Draws `children` once its placeholder comes within LOOKAHEAD_PX of the visible part of
- * its scrolling container, then keeps them; mounts are spread one per frame.
+ * its scrolling container (or at once when `isForced`: a line is being jumped to), then
+ * keeps them; mounts are spread one per frame.
  */
-export function NearViewport({ estimatedHeight, children }: { estimatedHeight: number; children: ReactNode }) {
+export function NearViewport({ estimatedHeight, isForced = false, children }: { estimatedHeight: number; isForced?: boolean; children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
   const [isNear, setIsNear] = useState(() => typeof IntersectionObserver === 'undefined');
+  useEffect(() => {
+    if (isForced) setIsNear(true);
+  }, [isForced]);
   useEffect(() => {
     const el = ref.current;
     if (isNear || !el) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitPatchIntoChunks } from './patchChunks.js';
+import { pieceHolding, splitPatchIntoChunks } from './patchChunks.js';
 import { parsePatch } from './patchLines.js';
 
 const HEADER = 'diff --git a/f.txt b/f.txt\nindex 1111111..2222222 100644\n--- a/f.txt\n+++ b/f.txt\n';
@@ -34,5 +34,19 @@ describe('splitPatchIntoChunks', () => {
   it('leaves a patch without hunks as it is', () => {
     const patch = 'diff --git a/x b/x\nold mode 100644\nnew mode 100755\n';
     expect(splitPatchIntoChunks(patch, 10)).toEqual([patch]);
+  });
+});
+
+describe('pieceHolding', () => {
+  it('finds the piece that shows a line on either side, or the last one before a gap', () => {
+    const body = Array.from({ length: 1000 }, (_, i) => `+line ${i + 1}`).join('\n');
+    const pieces = splitPatchIntoChunks(`${HEADER}@@ -0,0 +1,1000 @@\n${body}\n`, 300);
+    expect(pieceHolding(pieces, 'new', 1)).toBe(0);
+    expect(pieceHolding(pieces, 'new', 301)).toBe(1);
+    expect(pieceHolding(pieces, 'new', 1000)).toBe(3);
+    expect(pieceHolding(pieces, 'old', 5)).toBe(-1);
+    const gapped = [`${HEADER}@@ -1,2 +1,2 @@\n a\n-b\n+B\n@@ -40,1 +40,1 @@\n-x\n+X\n`];
+    expect(pieceHolding(gapped, 'old', 2)).toBe(0);
+    expect(pieceHolding(gapped, 'new', 20)).toBe(0);
   });
 });

@@ -66,3 +66,24 @@ function hunksOf(lines: PatchLine[]): Hunk[] {
   }
   return hunks.filter((h) => h.body.length > 0);
 }
+
+const PIECE_HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/gm;
+
+/**
+ * The index of the piece that shows `line` of `side`, or else of the last piece that starts
+ * before it (the line is in a gap between hunks); -1 when there are no hunks.
+ */
+export function pieceHolding(pieces: readonly string[], side: 'new' | 'old', line: number): number {
+  let before = -1;
+  for (const [index, piece] of pieces.entries()) {
+    for (const match of piece.matchAll(PIECE_HUNK)) {
+      const start = Number(side === 'old' ? match[1] : match[3]);
+      const count = Number((side === 'old' ? match[2] : match[4]) ?? '1');
+      // A side with no lines in this hunk (an added or deleted file) holds nothing of it.
+      if (count === 0) continue;
+      if (line >= start && line < start + count) return index;
+      if (start <= line) before = index;
+    }
+  }
+  return before;
+}

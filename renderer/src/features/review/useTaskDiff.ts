@@ -2,10 +2,12 @@ import { useEffect, useState } from 'react';
 import type { TaskDiff } from '../../../../shared/model/diff.js';
 import type { UiClient } from '../../transport/uiClient.js';
 import { errorMessage } from '../../state/startSync.js';
+import { readTaskEvents } from '../../state/readTaskEvents.js';
 
 export type DiffState =
   | { status: 'loading' }
-  | { status: 'ready'; diff: TaskDiff; uncommitted: string[]; isRefreshing: boolean }
+  /** `uncommittedDiff`: the worktree against the branch tip, when the host sends it (null: paths only). */
+  | { status: 'ready'; diff: TaskDiff; uncommitted: string[]; uncommittedDiff: TaskDiff | null; isRefreshing: boolean }
   | { status: 'error'; message: string };
 
 /**
@@ -23,7 +25,7 @@ export function useTaskDiff(client: UiClient, taskId: string, version: string, t
         if (!isCurrent) return;
         setState(
           result.ok
-            ? { status: 'ready', diff: result.diff, uncommitted: result.uncommitted ?? [], isRefreshing: false }
+            ? { status: 'ready', diff: result.diff, uncommitted: result.uncommitted ?? [], uncommittedDiff: result.uncommittedDiff ?? null, isRefreshing: false }
             : { status: 'error', message: result.message },
         );
       },
@@ -43,7 +45,7 @@ export function useCheckpointTurns(client: UiClient, taskId: string, version: st
   const [turns, setTurns] = useState<number[]>([]);
   useEffect(() => {
     let isCurrent = true;
-    client.invoke('tasks.events', { id: taskId }).then(
+    readTaskEvents(client, taskId).then(
       (result) => {
         if (!isCurrent || !result.ok) return;
         const found = result.events.flatMap(({ body }) => (body.kind === 'checkpoint' ? [body.turn] : []));
