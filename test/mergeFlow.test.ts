@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from './fixtures/modelServer.js';
 import { makeTempRepo, type TempRepo } from './fixtures/tempRepo.js';
 import { makeTempHome, startFlotilla, type FlotillaServer } from './fixtures/flotillaProcess.js';
+import { HostClient, type HostEvent } from '../electron/server/hostClient.js';
+import { findRunningServer } from '../electron/transport/serverFile.js';
 
 /**
  * Merging as a user scripts it with the CLI against a real `flotilla serve` and real repos
@@ -82,6 +84,20 @@ beforeAll(async () => {
           // The "Resolve with agent" turn: the markers are there, then replaced by both sides.
           { type: 'shell', command: "grep -c '^<<<<<<<' shared.txt && printf 'shared line from A and B\\n' > shared.txt" },
           { type: 'message', text: 'Resolved.' },
+        ],
+      },
+      {
+        name: 'edit-c-markers-left',
+        match: 'Variant C',
+        steps: [
+          { type: 'shell', command: "printf 'shared line from C\\n' > shared.txt" },
+          { type: 'message', text: 'C done.' },
+          // The Resolve turn leaves the markers where they are.
+          { type: 'shell', command: "printf 'unrelated\\n' > other.txt" },
+          { type: 'message', text: 'I could not decide; left as is.' },
+          // The follow-up resolves them.
+          { type: 'shell', command: "printf 'shared line from A and C\\n' > shared.txt" },
+          { type: 'message', text: 'Markers gone.' },
         ],
       },
       { name: 'add-file', match: 'Add a notes file', steps: [{ type: 'shell', command: "printf 'notes\\n' > notes.txt" }, { type: 'message', text: 'Added notes.txt.' }] },
@@ -191,6 +207,50 @@ describe('two open tasks editing the same lines', () => {
     const badStrategy = await flotilla.cli(['task', 'merge', b.id, '--strategy', 'octopus']);
     expect(badStrategy.code).toBe(2);
   });
+});
+
+describe('Resolve with agent, when the agent leaves the conflict markers', () => {
+  it('lands in Needs you naming the files, a merge refuses them as a conflict, and a follow-up that removes them brings it to Review', async () => {
+    const repo = await repoWith({ 'shared.txt': 'original line\n' });
+    const [a, c] = await Promise.all([newTask(repo, 'Variant A of the shared line'), newTask(repo, 'Variant C of the shared line')]);
+    expect((await flotilla.cliJson<{ ok: boolean }>(['task', 'merge', a.id, '--strategy', 'merge'])).ok).toBe(true);
+
+    const resolved = await flotilla.cliJson<TaskJson & { statusReason: string | null }>(['task', 'resolve', c.id, '--wait']);
+    expect(resolved.status).toBe('needs_input');
+    expect(resolved.statusReason).toMatch(/^conflict markers \(<<<<<<<, =======, >>>>>>>\) remain in shared\.txt: the conflicts are not resolved; /);
+    expect(git(repo, 'show', `${c.branch}:shared.txt`)).toContain('<<<<<<< ');
+    const shown = await flotilla.cli(['task', 'show', c.id]);
+    expect(shown.stdout).toContain('remain in shared.txt');
+
+    // Not mergeable from Needs you: one line, exit 1, main untouched.
+    const mainBefore = git(repo, 'rev-parse', 'main');
+    const refused = await flotilla.cli(['task', 'merge', c.id, '--json']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, kind: 'invalid_state' });
+    expect(git(repo, 'rev-parse', 'main')).toBe(mainBefore);
+
+    const fixed = await flotilla.cliJson<TaskJson>(['task', 'send', c.id, '--message', 'Remove the markers, keep both lines.', '--wait']);
+    expect(fixed.status).toBe('review');
+    expect(git(repo, 'show', `${c.branch}:shared.txt`)).toBe('shared line from A and C');
+
+    // Markers written back by hand and included: the merge refuses them as a conflict, naming the
+    // file; nothing changes (the files are uncommitted again).
+    const tipBefore = git(repo, 'rev-parse', c.branch);
+    fs.writeFileSync(path.join(c.worktreePath, 'shared.txt'), '<<<<<<< ours\nmine\n=======\ntheirs\n>>>>>>> main\n');
+    const gated = await flotilla.cli(['task', 'merge', c.id, '--include-uncommitted', '--json']);
+    expect(gated.code).toBe(1);
+    expect(JSON.parse(gated.stdout)).toMatchObject({ ok: false, kind: 'conflict', files: ['shared.txt'] });
+    expect(gated.stderr).toMatch(/^flotilla: conflict markers .* remain in shared\.txt.*nothing was changed/);
+    expect(gated.stderr.trim().split('\n')).toHaveLength(1);
+    expect(git(repo, 'rev-parse', c.branch)).toBe(tipBefore);
+    expect(git(repo, 'rev-parse', 'main')).toBe(mainBefore);
+    expect(git(c.worktreePath, 'status', '--porcelain')).toBe('M shared.txt');
+
+    git(c.worktreePath, 'checkout', '--', 'shared.txt');
+    expect((await flotilla.cliJson<{ ok: boolean }>(['task', 'merge', c.id, '--strategy', 'rebase'])).ok).toBe(true);
+    expect(fs.readFileSync(path.join(repo, 'shared.txt'), 'utf8')).toBe('shared line from A and C\n');
+    // Three agent turns, a resolve and four merges: more than the default minute when the machine is busy.
+  }, 240_000);
 });
 
 describe('rebase', () => {
@@ -346,8 +406,20 @@ describe('pull requests', () => {
     expect(signedOut.stderr).toMatch(/not signed in/);
     expect(execFileSync('git', ['-C', bare, 'for-each-ref'], { encoding: 'utf8' })).toBe('');
 
+    // An open UI hears of the link at once: tasks.onDidChange over the contract's event stream.
+    const lookup = findRunningServer(flotilla.home);
+    if (!lookup.ok) throw new Error(lookup.message);
+    const events = await new HostClient(lookup.info).openEvents();
+    if (!events.ok) throw new Error(events.message);
+    const announced = new Promise<HostEvent>((resolve) => {
+      events.value.on((event) => {
+        if (event.event === 'tasks.onDidChange' && event.payload.task.id === task.id && event.payload.task.prUrl) resolve(event);
+      });
+    });
     const opened = await flotilla.cliJson<{ ok: boolean; url: string }>(['task', 'pr', task.id]);
     expect(opened).toEqual({ ok: true, url: 'https://github.com/acme/demo/pull/7' });
+    expect((await announced).payload).toMatchObject({ task: { id: task.id, prUrl: 'https://github.com/acme/demo/pull/7', status: 'review' } });
+    events.value.close();
     expect(execFileSync('git', ['-C', bare, 'rev-parse', task.branch], { encoding: 'utf8' }).trim()).toBe(git(repo, 'rev-parse', task.branch));
     const args = fs.readFileSync(path.join(stubDir, 'args'), 'utf8').split('\n');
     expect(args).toEqual(expect.arrayContaining(['--head', task.branch, '--base', 'main', '--title']));

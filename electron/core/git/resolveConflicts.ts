@@ -1,5 +1,6 @@
 import { failure, type Failure } from '../../../shared/contract.js';
 import { FLOTILLA_IDENTITY } from './checkpoint.js';
+import { conflictsTrailer } from './conflictMarkers.js';
 import { branchCommit, branchRef } from './refNames.js';
 import { repoDriverOverrides } from './repoDrivers.js';
 import { firstLines, runGit, runGitOk } from './runGit.js';
@@ -35,7 +36,8 @@ export async function mergeBaseIntoTask(opts: {
     return failure('git_error', `could not merge ${baseBranch} into ${branch}: ${firstLines(merged.stderr)}`);
   }
   const files = [...new Set(conflicted)].sort();
-  const message = `flotilla: merge ${baseBranch} into ${branch}, conflicts in ${files.join(', ')} marked for the agent`;
+  // The trailer lets any later check find the files whose markers must be gone (conflictMarkers.ts).
+  const message = `flotilla: merge ${baseBranch} into ${branch}, conflicts in ${files.join(', ')} marked for the agent\n\n${conflictsTrailer(files)}\n`;
   const commit = (
     await runGitOk(repoPath, ['commit-tree', '--no-gpg-sign', '-p', tip, '-p', base, '-F', '-', tree], {
       input: message,

@@ -12,6 +12,8 @@ export function finishTurn(
   taskId: string,
   outcome: TurnOutcome,
   stopIntent: TurnSlot['stopIntent'],
+  /** A turn that ended well still needs the user (conflict markers left after Resolve with agent): why. */
+  needsYou: string | null = null,
 ): void {
   const { transitions } = deps;
   // A request nobody can answer any more (the worker is gone) must not linger on the card.
@@ -26,7 +28,7 @@ export function finishTurn(
   }
   switch (outcome.kind) {
     case 'done':
-      transitions.move(taskId, 'review');
+      transitions.move(taskId, needsYou === null ? 'review' : 'needs_input', needsYou);
       return;
     case 'failed':
       // No sandbox is something the user fixes (install bubblewrap), then resumes: it needs them.

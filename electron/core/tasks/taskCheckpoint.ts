@@ -1,5 +1,7 @@
 import type { Task } from '../../../shared/model/task.js';
 import { checkpointCommit } from '../git/checkpoint.js';
+import { conflictMarkersLeft, conflictMarkersReason } from '../git/conflictMarkers.js';
+import { branchCommit } from '../git/refNames.js';
 import type { RepoStore } from '../store/repoStore.js';
 import { errorMessage } from '../util/errorMessage.js';
 import type { TaskTransitions } from './taskTransitions.js';
@@ -28,6 +30,23 @@ export async function checkpointTurn(deps: { repos: Pick<RepoStore, 'get'>; tran
     if (result.plainFolders.length > 0) deps.transitions.record(task.id, { kind: 'note', text: plainFoldersNote(result.plainFolders) });
   } catch (error) {
     deps.transitions.record(task.id, { kind: 'error', message: `checkpoint commit failed: ${errorMessage(error)}` });
+  }
+}
+
+/**
+ * After a turn that ended well: the Needs-you reason when files of a Resolve with agent still hold
+ * conflict markers on the branch (so the task does not land in Review looking mergeable), else
+ * null. A git failure here is journalled and counts as none: the merge checks again.
+ */
+export async function conflictMarkersAfterTurn(deps: { transitions: TaskTransitions }, task: Task): Promise<string | null> {
+  try {
+    const tip = await branchCommit(task.repoPath, task.branch);
+    const files = tip ? await conflictMarkersLeft(task.repoPath, tip, task.baseBranch) : [];
+    if (files.length === 0) return null;
+    return `${conflictMarkersReason(files)}; ask the agent again, or fix them in the task's terminal and send a follow-up`;
+  } catch (error) {
+    deps.transitions.record(task.id, { kind: 'error', message: `could not check for conflict markers: ${errorMessage(error)}` });
+    return null;
   }
 }
 

@@ -4,6 +4,7 @@ import { failure, type Failure } from '../../../shared/contract.js';
 import type { TaskDiff } from '../../../shared/model/diff.js';
 import type { MergeStrategy, Task } from '../../../shared/model/task.js';
 import type { TaskEvent } from '../../../shared/model/taskEvents.js';
+import { conflictMarkersLeft, conflictMarkersReason } from '../git/conflictMarkers.js';
 import { mergeTaskBranch } from '../git/merge.js';
 import { branchCommit } from '../git/refNames.js';
 import { repoDriverOverrides } from '../git/repoDrivers.js';
@@ -80,6 +81,12 @@ export async function mergeTask(deps: MergeDeps, task: Task, request: MergeReque
   if (uncommitted.length > 0) {
     const checkpoint = await checkpointTask(deps.repos, task, `flotilla: uncommitted changes included in the merge of "${task.title}"`);
     if (checkpoint) reviewedTip = checkpoint.commit;
+  }
+  // What is merged must not hold the markers of a Resolve with agent (checked after the included files are committed).
+  const markers = await conflictMarkersLeft(task.repoPath, reviewedTip, task.baseBranch);
+  if (markers.length > 0) {
+    if (reviewedTip !== tip) await undoCheckpoint(task.worktreePath, reviewedTip, tip);
+    return failure('conflict', `${conflictMarkersReason(markers)}; nothing was changed`, markers);
   }
   const message = request.message?.trim() ? request.message : defaultMessage(deps, task, strategy);
   const merged = await mergeTaskBranch({

@@ -12,7 +12,7 @@ import { errorMessage } from '../util/errorMessage.js';
 import type { AgentTerminals } from './agentTerminals.js';
 import { finishTurn } from './finishTurn.js';
 import { requestApproval } from './taskApprovals.js';
-import { checkpointTurn } from './taskCheckpoint.js';
+import { checkpointTurn, conflictMarkersAfterTurn } from './taskCheckpoint.js';
 import { TaskScheduler, type TurnSlot } from './taskScheduler.js';
 import { setUpTaskOnce, setupFailureReason } from './taskScripts.js';
 import type { TaskTransitions } from './taskTransitions.js';
@@ -189,7 +189,8 @@ export class TaskRunner {
     if (outcome.kind === 'done') tasks.addUsage(taskId, outcome.usage);
     // Its repo deleted or moved during the turn: Review would promise a diff and a merge it cannot give.
     const repoGone = repoGoneReason(task.repoPath, task.worktreePath);
-    finishTurn(this.deps, taskId, repoGone ? { kind: 'failed', reason: repoGone, isSandboxUnavailable: false, history: [] } : outcome, slot.stopIntent);
+    const markersLeft = outcome.kind === 'done' && !repoGone ? await conflictMarkersAfterTurn(this.deps, task) : null;
+    finishTurn(this.deps, taskId, repoGone ? { kind: 'failed', reason: repoGone, isSandboxUnavailable: false, history: [] } : outcome, slot.stopIntent, markersLeft);
   }
 }
 
