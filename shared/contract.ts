@@ -11,6 +11,7 @@ import { reviewMethods } from './contracts/review.js';
 import { taskEventsMethod } from './contracts/taskEventPages.js';
 import { providerMethods } from './contracts/providers.js';
 import { replayEvents, replayMethods } from './contracts/replay.js';
+import { historyMethods } from './contracts/history.js';
 
 /**
  * The one contract between the host and every client (renderer over IPC or WebSocket,
@@ -217,6 +218,7 @@ export const hostMethods = {
   ...reviewMethods,
   ...providerMethods,
   ...replayMethods,
+  ...historyMethods,
 } as const;
 
 /**

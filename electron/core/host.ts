@@ -7,6 +7,7 @@ import { RepoService } from './repos/repoService.js';
 import { probeSandbox } from './sandbox/probeSandbox.js';
 import { openDatabase } from './store/database.js';
 import { Journal } from './journal/journal.js';
+import { historyUsage, scheduleHistoryRetention } from './journal/historyRetention.js';
 import { RepoStore } from './store/repoStore.js';
 import { SettingsStore } from './store/settingsStore.js';
 import { SettingsService } from './settings/settingsService.js';
@@ -153,6 +154,13 @@ export async function createHost(opts: {
   await reconcileWorktrees({ home, repos: repoStore, tasks: taskStore, transitions });
   // The journal folds to every task as stored (taskFold.ts): journal what an older version changed unjournalled.
   for (const task of taskStore.list()) transitions.sync(task.id);
+  // Recordings and journal history of finished tasks within the retention settings (issue 12).
+  const retention = scheduleHistoryRetention({
+    db,
+    home,
+    clock,
+    limits: () => ({ retentionDays: settings.get().historyRetentionDays, maxBytes: settings.get().historyRetentionMB * 1024 * 1024 }),
+  });
   // A raised limit starts waiting tasks at once.
   events.on((event) => {
     if (event === 'settings.onDidChange') runner.reschedule();
@@ -212,6 +220,7 @@ export async function createHost(opts: {
       removeWorktreeFolder({ home, tasks: taskStore, folder: input.path, isUncommittedWorkConfirmed: input.confirmUncommitted }),
     'settings.get': async () => ({ settings: settings.get() }),
     'settings.set': async (input) => settings.set(input.key, input.value),
+    'history.usage': async () => historyUsage(home),
     ...providerHandlers({
       profiles: providerProfiles,
       keys: providerKeys,
@@ -251,6 +260,7 @@ export async function createHost(opts: {
         await runner.dispose();
         terminalService.dispose();
         await recorder.dispose();
+        retention.dispose();
         db.close();
       })();
       return disposed;
