@@ -145,6 +145,23 @@ describe('asciicast v2', () => {
     expect(databaseBytes()).not.toContain('AKIAIOSFODNN7EXAMPLE');
     expect(bodies[0]?.kind === 'task_created' && bodies[0].task.title).toBe('Deploy dry run');
   });
+
+  it('stores a recording imported twice once; one without a start time starts when the file was written', async () => {
+    const first = await importFile(path.join(SAMPLES, 'terminal.cast'));
+    const copy = path.join(home, 'untimed.cast');
+    const lines = fs.readFileSync(path.join(SAMPLES, 'terminal.cast'), 'utf8').split('\n');
+    fs.writeFileSync(copy, [JSON.stringify({ version: 2, width: 80, height: 24 }), ...lines.slice(1)].join('\n'));
+    const written = new Date('2026-12-01T10:00:10Z');
+    fs.utimesSync(copy, written, written);
+    const second = await importFile(copy);
+    const again = await importFile(path.join(SAMPLES, 'terminal.cast'));
+    if (!first.ok || !second.ok || !again.ok) throw new Error('an import failed');
+    const partsOf = (id: string) => db.prepare("SELECT COUNT(*) AS n FROM replay_blobs b JOIN replay_events e ON e.replay_id = ? AND e.kind = 'terminal_recorded' AND b.sha256 = substr(json_extract(e.payload, '$.recording'), 13)").get(id);
+    expect(partsOf(again.id)).toEqual(partsOf(first.id));
+    expect(db.prepare('SELECT COUNT(DISTINCT sha256) AS n FROM replay_blobs').get()).toEqual({ n: 2 });
+    // The last event is 3.2 s in: the recording started 3.2 s before the file's mtime.
+    expect(eventsOf(second.id)[0]?.at).toBe(written.getTime() - 3_200);
+  });
 });
 
 describe('what is not a recording', () => {

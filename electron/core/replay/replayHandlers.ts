@@ -81,7 +81,7 @@ function findReplay(db: Db, store: ReplayStore, id: string): FoundReplay | undef
     return { summary: localSessionSummary(db, session), skipped: {}, page: (afterSeq) => localEventsPage(db, session, afterSeq) };
   }
   const row = store.get(id);
-  const summary = store.list().find((candidate) => candidate.id === id);
+  const [summary] = store.list(id);
   if (!row || !summary) return undefined;
   return { summary, skipped: row.skipped, page: (afterSeq) => store.eventsPage(id, afterSeq) };
 }

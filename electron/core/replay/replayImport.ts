@@ -50,7 +50,7 @@ export async function importReplay(deps: ImportDeps, file: string, onProgress?: 
   const id = `imp-${crypto.randomUUID().slice(0, 8)}`;
   fs.mkdirSync(deps.stagingDir, { recursive: true, mode: 0o700 });
   const sink = new ImportSink(path.join(deps.stagingDir, `${id}.staging.db`), deps.redact);
-  const ctx: ImporterContext = { sink, redact: deps.redact, fileName: path.basename(file) };
+  const ctx: ImporterContext = { sink, redact: deps.redact, fileName: path.basename(file), fileTime: checked.mtimeMs };
   let importer: Importer | null = null;
   let records = 0;
   let lastProgressAt = 0;
@@ -101,7 +101,7 @@ export function removeStaleStaging(stagingDir: string): void {
   }
 }
 
-function checkFile(file: string): { ok: true; size: number } | Failure {
+function checkFile(file: string): { ok: true; size: number; mtimeMs: number } | Failure {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -111,7 +111,7 @@ function checkFile(file: string): { ok: true; size: number } | Failure {
   }
   if (!stat.isFile()) return failure('invalid_input', `${file} is not a file`);
   if (stat.size === 0) return failure('invalid_input', `${path.basename(file)} is empty`);
-  return { ok: true, size: stat.size };
+  return { ok: true, size: stat.size, mtimeMs: Math.round(stat.mtimeMs) };
 }
 
 function importerFor(firstLine: string, ctx: ImporterContext): Importer {

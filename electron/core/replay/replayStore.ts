@@ -38,23 +38,28 @@ export class ReplayStore {
         this.db
           .prepare('INSERT INTO replay_events (replay_id, seq, task_id, at, kind, payload) SELECT ?, seq, task_id, at, kind, payload FROM staging.replay_events')
           .run(replay.id);
-        // Content-addressed: a recording already stored (imported twice) is the same bytes.
-        this.db.exec('INSERT OR IGNORE INTO replay_blobs (sha256, part, data) SELECT sha256, part, data FROM staging.replay_blobs');
+        // Content-addressed: a recording already stored (imported twice) is the same bytes, kept
+        // whole as it was (its parts may be cut elsewhere: never mix two cuts of one recording).
+        this.db.exec(
+          'INSERT INTO replay_blobs (sha256, part, data) SELECT s.sha256, s.part, s.data FROM staging.replay_blobs s WHERE NOT EXISTS (SELECT 1 FROM main.replay_blobs m WHERE m.sha256 = s.sha256)',
+        );
       })();
     } finally {
       this.db.exec('DETACH DATABASE staging');
     }
   }
 
-  list(): ReplaySummary[] {
+  /** Every imported replay, newest first; or only `id`'s. */
+  list(id?: string): ReplaySummary[] {
     const rows = this.db
       .prepare(
         `SELECT r.id, r.source, r.title, r.imported_at, MIN(e.at) AS started_at, MAX(e.at) AS ended_at,
                 COUNT(e.seq) AS events, COUNT(DISTINCT e.task_id) AS tasks
            FROM replays r LEFT JOIN replay_events e ON e.replay_id = r.id
+          WHERE ? IS NULL OR r.id = ?
           GROUP BY r.id ORDER BY r.imported_at DESC, r.id`,
       )
-      .all() as { id: string; source: ReplaySource; title: string; imported_at: number; started_at: number | null; ended_at: number | null; events: number; tasks: number }[];
+      .all(id ?? null, id ?? null) as { id: string; source: ReplaySource; title: string; imported_at: number; started_at: number | null; ended_at: number | null; events: number; tasks: number }[];
     return rows.map((row) => ({
       id: row.id,
       source: row.source,

@@ -53,7 +53,7 @@ export class AsciicastImporter implements Importer {
   finish(): string {
     const header = this.header ?? {};
     const { sha256 } = this.blob.close();
-    const startedAt = typeof header.timestamp === 'number' ? header.timestamp * 1000 : 0;
+    const startedAt = typeof header.timestamp === 'number' ? header.timestamp * 1000 : this.ctx.fileTime - Math.round(this.lastSeconds * 1000);
     const title = typeof header.title === 'string' && header.title.trim() !== '' ? header.title.trim() : `Terminal recording ${this.ctx.fileName}`;
     const taskId = `cast-${sha256.slice(0, 12)}`;
     const task = importedTask({ id: taskId, title, prompt: typeof header.command === 'string' ? header.command : '', cwd: '', model: '', at: startedAt });

@@ -36,7 +36,7 @@ export class ClaudeImporter implements Importer {
       this.ctx.sink.skip(isTerminated ? 'unreadable line' : 'torn last line');
       return;
     }
-    const at = timeOf(record.timestamp, this.lastAt);
+    const at = timeOf(record.timestamp, this.lastAt || this.ctx.fileTime);
     this.lastAt = at;
     if (typeof record.sessionId === 'string') {
       this.sessionOf(record.sessionId).begin(at, { cwd: typeof record.cwd === 'string' ? record.cwd : '', ...(typeof record.gitBranch === 'string' ? { branch: record.gitBranch } : {}) });

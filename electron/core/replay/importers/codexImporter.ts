@@ -61,7 +61,7 @@ export class CodexImporter implements Importer {
       this.ctx.sink.skip(isTerminated ? 'unreadable line' : 'torn last line');
       return;
     }
-    const at = timeOf(record.timestamp, this.lastAt);
+    const at = timeOf(record.timestamp, this.lastAt || this.ctx.fileTime);
     this.lastAt = at;
     const payload = record.payload;
     switch (record.type) {

@@ -26,6 +26,8 @@ export interface ImporterContext {
   redact: Redact;
   /** The imported file's name, for titles. */
   fileName: string;
+  /** When the file was last written (ms since the epoch): the time of records that carry none. */
+  fileTime: number;
 }
 
 /** A file that cannot be imported: its one-line reason. */
