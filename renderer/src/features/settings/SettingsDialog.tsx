@@ -9,6 +9,8 @@ import { ReposSettings } from './ReposSettings.js';
 import { ProvidersSettings } from './ProvidersSettings.js';
 import { draftOf, planSave, type DraftField, type SettingsDraft } from './settingsForm.js';
 import { useSettings } from './useSettings.js';
+import { useHistoryUsage, type HistoryUsageState } from './useHistoryUsage.js';
+import { formatBytes } from './diskRows.js';
 import './settings.css';
 
 type SaveState = { status: 'idle' } | { status: 'saving' } | { status: 'saved' } | { status: 'failed'; message: string };
@@ -58,8 +60,16 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
+/** "Recordings 12.3 MB · database 4.5 MB" while Settings is open. */
+function usageText(usage: HistoryUsageState): string {
+  if (usage.status === 'measuring') return 'Measuring the space used…';
+  if (usage.status === 'failed') return `Could not measure the space used: ${usage.message}`;
+  return `Space used: recordings ${formatBytes(usage.recordingsBytes)} · database ${formatBytes(usage.databaseBytes)}`;
+}
+
 function AgentSettingsForm({ settings }: { settings: Settings }) {
   const client = useClient();
+  const historyUsage = useHistoryUsage(client);
   const [draft, setDraft] = useState<SettingsDraft>(() => draftOf(settings));
   const [saved, setSaved] = useState<Settings>(settings);
   const [errors, setErrors] = useState<Partial<Record<DraftField, string>>>({});
@@ -158,6 +168,52 @@ function AgentSettingsForm({ settings }: { settings: Settings }) {
               inputMode="numeric"
               value={draft.archiveRetentionDays}
               onChange={(e) => set('archiveRetentionDays')(e.target.value)}
+            />
+          )}
+        </SettingField>
+      </div>
+      <h3 className="section-title caps-label" id="settings-recordings-title">
+        Recordings
+      </h3>
+      <p className="form-note" role="status" aria-labelledby="settings-recordings-title">
+        {usageText(historyUsage)}
+      </p>
+      <div className="field-row">
+        <SettingField
+          label="Keep history of finished tasks (days)"
+          error={errors.historyRetentionDays}
+          hint="Transcripts and terminal recordings of merged or discarded tasks; open tasks keep theirs."
+        >
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              inputMode="numeric"
+              value={draft.historyRetentionDays}
+              onChange={(e) => set('historyRetentionDays')(e.target.value)}
+            />
+          )}
+        </SettingField>
+        <SettingField label="History size limit (MB)" error={errors.historyRetentionMB} hint="Past it, the oldest finished tasks' history goes first.">
+          {(props) => (
+            <input {...props} className="input" inputMode="numeric" value={draft.historyRetentionMB} onChange={(e) => set('historyRetentionMB')(e.target.value)} />
+          )}
+        </SettingField>
+      </div>
+      <div className="field-row">
+        <SettingField
+          label="Secret environment variables"
+          error={errors.secretEnvVars}
+          hint="Names, comma-separated: their values are masked in transcripts and recordings (…_TOKEN, …_API_KEY and the like always are)."
+        >
+          {(props) => (
+            <input
+              {...props}
+              className="input mono"
+              spellCheck={false}
+              placeholder="DEPLOY_PHRASE, DATABASE_URL"
+              value={draft.secretEnvVars}
+              onChange={(e) => set('secretEnvVars')(e.target.value)}
             />
           )}
         </SettingField>

@@ -107,3 +107,18 @@ describe('archive retention and protected paths', () => {
     expect(planProtectedPathsSave('', { ...saved, protectedPaths: undefined })).toBeNull();
   });
 });
+
+describe('history retention and secret environment variables', () => {
+  it('edits the two retention limits and the secret names, passed to the host as typed (it checks them)', () => {
+    const draft = draftOf({ ...DEFAULT_SETTINGS, secretEnvVars: ['DEPLOY_PHRASE', 'DATABASE_URL'] });
+    expect([draft.historyRetentionDays, draft.historyRetentionMB, draft.secretEnvVars]).toEqual(['30', '2048', 'DEPLOY_PHRASE, DATABASE_URL']);
+    expect(planSave({ ...draftOf(DEFAULT_SETTINGS), historyRetentionDays: '7', historyRetentionMB: '512', secretEnvVars: 'A, B' }, DEFAULT_SETTINGS)).toEqual({
+      ok: true,
+      changes: [
+        { field: 'historyRetentionDays', key: 'historyRetentionDays', value: '7' },
+        { field: 'historyRetentionMB', key: 'historyRetentionMB', value: '512' },
+        { field: 'secretEnvVars', key: 'secretEnvVars', value: 'A, B' },
+      ],
+    });
+  });
+});

@@ -10,6 +10,12 @@ export interface SettingsDraft {
   terminalScrollback: string;
   /** Days an archive of a removed worktree is kept (restore works until then). */
   archiveRetentionDays: string;
+  /** Days a finished task's journal history and recordings are kept. */
+  historyRetentionDays: string;
+  /** MB all recordings and journal history may take. */
+  historyRetentionMB: string;
+  /** Names of environment variables whose values are masked wherever Flotilla records text, comma-separated. */
+  secretEnvVars: string;
 }
 
 export type DraftField = keyof SettingsDraft;
@@ -22,6 +28,9 @@ export const FIELD_KEYS: Record<DraftField, SettingKey> = {
   commandTimeoutMinutes: 'commandTimeoutMs',
   terminalScrollback: 'terminalScrollback',
   archiveRetentionDays: 'archiveRetentionDays',
+  historyRetentionDays: 'historyRetentionDays',
+  historyRetentionMB: 'historyRetentionMB',
+  secretEnvVars: 'secretEnvVars',
 };
 
 export function draftOf(settings: Settings): SettingsDraft {
@@ -32,6 +41,9 @@ export function draftOf(settings: Settings): SettingsDraft {
     commandTimeoutMinutes: formatMinutes(settings.commandTimeoutMs),
     terminalScrollback: String(settings.terminalScrollback),
     archiveRetentionDays: String(settings.archiveRetentionDays),
+    historyRetentionDays: String(settings.historyRetentionDays),
+    historyRetentionMB: String(settings.historyRetentionMB),
+    secretEnvVars: settings.secretEnvVars.join(', '),
   };
 }
 
