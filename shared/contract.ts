@@ -89,6 +89,10 @@ export const hostMethods = {
       sandbox: SandboxModeSchema.optional(),
       allowNetwork: z.boolean().optional(),
       approval: ApprovalPolicySchema.optional(),
+      /** A provider profile's name; omitted: the default in effect at each turn. */
+      provider: z.string().min(1).max(100).optional(),
+      /** The model for this task; omitted: its provider's. */
+      model: z.string().trim().min(1).max(200).optional(),
     }),
     output: resultOf({ task: TaskSchema }),
   },

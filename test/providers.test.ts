@@ -110,7 +110,8 @@ describe('provider profiles', () => {
 
     // The key is what reaches the provider: the checker answers only to it.
     await flotilla.cli(['provider', 'add', 'checked', '--base-url', keyCheckerUrl, '--api', 'chat', '--model', 'm', '--api-key-stdin'], { input: KEY });
-    expect((await flotilla.cli(['provider', 'test', 'checked'])).code).toBe(0);
+    const checked = await flotilla.cli(['provider', 'test', 'checked']);
+    expect(checked.code, checked.stderr + checked.stdout).toBe(0);
     await flotilla.cli(['provider', 'add', 'wrong-key', '--base-url', keyCheckerUrl, '--api', 'chat', '--model', 'm', '--api-key-stdin'], { input: 'sk-wrong-key-0000000000000000' });
     const refused = await flotilla.cli(['provider', 'test', 'wrong-key']);
     expect(refused.code).toBe(1);
@@ -145,6 +146,31 @@ describe('provider profiles', () => {
       if (path.basename(file) === 'provider-keys.json') continue;
       expect(fs.readFileSync(file).includes(KEY), `${file} holds the key`).toBe(false);
     }
+  });
+
+  it('a task created for a named provider and model keeps them, whatever the default; an unknown provider creates nothing', async () => {
+    await flotilla.cli(['provider', 'add', 'responses-api', '--base-url', model.url, '--api', 'responses', '--model', 'profile-model']);
+    const before = model.requests.length;
+    const created = await flotilla.cli(['task', 'new', '--repo', repo.path, '--prompt', 'show the environment again', '--provider', 'responses-api', '--model', 'pinned-model', '--wait', '--json']);
+    expect(created.code, created.stderr + created.stdout).toBe(0);
+    const task = JSON.parse(created.stdout) as { id: string; status: string; provider: string | null; isModelPinned: boolean; model: string };
+    expect(task).toMatchObject({ status: 'review', provider: 'responses-api', isModelPinned: true, model: 'pinned-model' });
+    const calls = model.requests.slice(before);
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    expect(calls.every((request) => request.path === '/v1/responses' && (request.body as { model?: string }).model === 'pinned-model')).toBe(true);
+
+    const tasksBefore = (await flotilla.cliJson<unknown[]>(['task', 'list'])).length;
+    const unknown = await flotilla.cli(['task', 'new', '--repo', repo.path, '--prompt', 'x', '--provider', 'nobody']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('flotilla: no provider named "nobody" (see: flotilla provider list)\n');
+    expect((await flotilla.cliJson<unknown[]>(['task', 'list'])).length).toBe(tasksBefore);
+
+    // Its provider removed, a follow-up fails in words naming it; nothing runs elsewhere.
+    await flotilla.cli(['provider', 'remove', 'responses-api']);
+    const followUp = await flotilla.cli(['task', 'send', task.id, '--message', 'again', '--wait', '--json']);
+    const after = JSON.parse(followUp.stdout) as { status: string; statusReason: string };
+    expect(after.status).toBe('failed');
+    expect(after.statusReason).toContain('no provider named "responses-api"');
   });
 
   it('refuses bad input in one line and changes nothing', async () => {

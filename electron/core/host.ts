@@ -25,7 +25,8 @@ import { replayHandlers } from './replay/replayHandlers.js';
 import { providerHandlers } from './providers/providerHandlers.js';
 import { createKeyVault, type KeyCipher } from './providers/keyVault.js';
 import { ProviderProfiles } from './providers/providerProfiles.js';
-import { defaultProvider } from './providers/providerSelection.js';
+import { defaultProvider, selectProvider } from './providers/providerSelection.js';
+import type { Task } from '../../shared/model/task.js';
 import type { KeyStorage } from '../../shared/model/provider.js';
 import { hostSecretRedactor } from './redaction/hostSecrets.js';
 import { TerminalRecorder } from './terminal/terminalRecorder.js';
@@ -71,9 +72,13 @@ export async function createHost(opts: {
   // The default provider profile if there is one; else the environment (how tests and scripts
   // pin a model) over the stored settings (providers/providerSelection.ts).
   const providerSources = { profiles: providerProfiles, keys: providerKeys, env, settings: () => settings.get() };
-  const agentSettings = (): AgentSettings => {
+  // A task created for a provider (`--provider`) keeps it; a pinned model (`--model`) wins. A
+  // profile removed since makes the turn fail with its name (the user re-adds it, then resumes).
+  const agentSettings = (task?: Task): AgentSettings => {
     const stored = settings.get();
-    const provider = defaultProvider(providerSources);
+    const model = task?.isModelPinned ? task.model : undefined;
+    const provider = task?.provider ? selectProvider(providerSources, { provider: task.provider, model }) : defaultProvider(providerSources, model);
+    if ('ok' in provider) throw new Error(provider.message);
     return {
       model: provider.model,
       baseURL: provider.baseURL,
@@ -133,7 +138,10 @@ export async function createHost(opts: {
     repos,
     transitions,
     runner,
-    model: () => agentSettings().model,
+    agentFor: (wanted) => {
+      const selection = selectProvider(providerSources, wanted);
+      return 'ok' in selection ? selection : { model: selection.model };
+    },
     defaultPolicy: () => {
       const stored = settings.get();
       return {

@@ -50,10 +50,11 @@ Repos
 Tasks
   task new --repo PATH|ID --prompt TEXT [--title T] [--base BRANCH] [--backlog] [--wait]
            [--sandbox read-only|workspace-write|full-access] [--network]
-           [--approval on-request|untrusted|never]
+           [--approval on-request|untrusted|never] [--provider NAME] [--model M]
                                    create a task; --wait returns when it leaves queued/running
                                    (or needs you); --backlog leaves it in the backlog until
-                                   \`task start\`. Defaults: workspace-write, no network, on-request
+                                   \`task start\`. Defaults: workspace-write, no network, on-request;
+                                   the default provider and its model (see \`provider list\`)
   task start ID [--wait]           start a task from the backlog
   task send ID --message TEXT [--wait]
                                    a follow-up turn in the same worktree and conversation

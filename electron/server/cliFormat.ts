@@ -45,7 +45,8 @@ export function formatTask(task: Task): string {
     ['Repo', `${task.repoName} (${task.repoPath})`],
     ['Branch', `${task.branch} from ${task.baseBranch} at ${task.baseCommit.slice(0, 10)}`],
     ['Worktree', task.worktreePath],
-    ['Model', task.model],
+    ['Model', `${task.model}${task.isModelPinned ? ' (chosen for this task)' : ''}`],
+    ['Provider', task.provider ?? '(the default in effect)'],
     ['Created', new Date(task.createdAt).toISOString()],
     ['Updated', new Date(task.updatedAt).toISOString()],
   ];

@@ -87,8 +87,10 @@ export const TASK_COMMANDS: Record<string, ClientCommand> = {
     name: 'task new',
     usage:
       'task new --repo PATH|ID --prompt TEXT [--title T] [--base BRANCH] [--backlog] [--wait] ' +
-      '[--sandbox read-only|workspace-write|full-access] [--network] [--approval on-request|untrusted|never]',
+      '[--sandbox read-only|workspace-write|full-access] [--network] [--approval on-request|untrusted|never] [--provider NAME] [--model M]',
     options: {
+      provider: { type: 'string' },
+      model: { type: 'string' },
       repo: { type: 'string' },
       prompt: { type: 'string' },
       title: { type: 'string' },
@@ -195,6 +197,8 @@ async function createTask(ctx: CommandContext): Promise<number> {
         ...(typeof values.approval === 'string' ? { approval: ApprovalPolicySchema.parse(values.approval) } : {}),
         ...(typeof values.title === 'string' ? { title: values.title } : {}),
         ...(typeof values.base === 'string' ? { baseBranch: values.base } : {}),
+        ...(typeof values.provider === 'string' ? { provider: values.provider } : {}),
+        ...(typeof values.model === 'string' ? { model: values.model } : {}),
       }),
     'Created',
   );

@@ -78,6 +78,13 @@ export const TaskSchema = z.object({
    */
   archivedAt: z.number().nullable().optional(),
   model: z.string(),
+  /**
+   * The provider profile the task was created for (`task new --provider`); null or absent: the
+   * default in effect at each turn (profile, else environment and settings).
+   */
+  provider: z.string().nullable().optional(),
+  /** True when `model` was chosen for this task (`--model`); else each turn uses its provider's model. */
+  isModelPinned: z.boolean().optional(),
   /** What the task's commands may do; chosen at creation, widened only by the user. */
   policy: SandboxPolicySchema,
   /** What the user approved for the rest of the task. */

@@ -62,7 +62,7 @@ async function runTurn(config: WorkerStartConfig): Promise<void> {
       // undefined lets the SDK read OPENAI_BASE_URL, else its default endpoint.
       baseURL: config.baseURL ?? undefined,
       // Local servers (Ollama…) need no key, but the SDK insists on one.
-      apiKey: config.apiKey ?? process.env.OPENAI_API_KEY ?? 'not-set',
+      apiKey: config.apiKey || process.env.OPENAI_API_KEY || 'not-set',
       // The SDK retries 408/409/429/5xx and connection failures with backoff.
       maxRetries: 3,
       timeout,

@@ -26,7 +26,8 @@ export interface ReviewAgentDeps {
   repos: Pick<RepoStore, 'get'>;
   transitions: Pick<TaskTransitions, 'record'>;
   comments: ReviewComments;
-  settings: () => AgentSettings;
+  /** The reviewed task's provider and model: the review runs on the same provider. */
+  settings: (task?: Task) => AgentSettings;
   /** Whether the task's own agent holds a turn (running or queued): its worktree is still changing. */
   isBusy: (taskId: string) => boolean;
   diff: (taskId: string) => Promise<Result<{ diff: TaskDiff }>>;
@@ -92,7 +93,7 @@ export class ReviewAgent {
     let config;
     try {
       config = await workerStartConfig(
-        { home: this.deps.home, env: this.deps.env, repos: this.deps.repos, settings: this.deps.settings() },
+        { home: this.deps.home, env: this.deps.env, repos: this.deps.repos, settings: this.deps.settings(task) },
         { task: reviewerTask, history: [], message: reviewFirstMessage(task, diff) },
       );
     } catch (error) {

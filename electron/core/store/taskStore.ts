@@ -29,6 +29,8 @@ interface TaskRow {
   pr_url: string | null;
   archived_at: number | null;
   model: string;
+  provider: string | null;
+  is_model_pinned: number;
   agent_history: string;
   turns: number;
   input_tokens: number;
@@ -63,6 +65,8 @@ function toTask(row: TaskRow): Task {
     prUrl: row.pr_url,
     archivedAt: row.archived_at,
     model: row.model,
+    provider: row.provider,
+    isModelPinned: row.is_model_pinned === 1,
     // Tasks from before policies existed ran with the defaults.
     policy: row.policy ? SandboxPolicySchema.parse(JSON.parse(row.policy)) : DEFAULT_SANDBOX_POLICY,
     grants: row.grants ? TaskGrantsSchema.parse(JSON.parse(row.grants)) : NO_GRANTS,
@@ -107,15 +111,15 @@ export class TaskStore {
     this.db
       .prepare(
         `INSERT INTO tasks (id, repo_id, title, prompt, status, branch, base_branch, base_commit, worktree_path,
-           status_reason, merge_commit, merge_strategy, model, policy, grants, created_at, updated_at)
+           status_reason, merge_commit, merge_strategy, model, provider, is_model_pinned, policy, grants, created_at, updated_at)
          VALUES (@id, @repoId, @title, @prompt, @status, @branch, @baseBranch, @baseCommit, @worktreePath,
-           @statusReason, @mergeCommit, @mergeStrategy, @model, @policy, @grants, @createdAt, @updatedAt)`,
+           @statusReason, @mergeCommit, @mergeStrategy, @model, @provider, @isModelPinned, @policy, @grants, @createdAt, @updatedAt)`,
       )
       .run({
         id: task.id, repoId: task.repoId, title: this.redact(task.title), prompt: this.redact(task.prompt), status: task.status,
         branch: task.branch, baseBranch: task.baseBranch, baseCommit: task.baseCommit, worktreePath: task.worktreePath,
         statusReason: task.statusReason === null ? null : this.redact(task.statusReason), mergeCommit: task.mergeCommit, mergeStrategy: task.mergeStrategy,
-        model: task.model, policy: JSON.stringify(task.policy), grants: JSON.stringify(task.grants),
+        model: task.model, provider: task.provider ?? null, isModelPinned: task.isModelPinned ? 1 : 0, policy: JSON.stringify(task.policy), grants: JSON.stringify(task.grants),
         createdAt: task.createdAt, updatedAt: task.updatedAt,
       });
   }

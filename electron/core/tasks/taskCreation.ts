@@ -27,6 +27,10 @@ export interface CreateTaskInput {
   sandbox?: SandboxMode | undefined;
   allowNetwork?: boolean | undefined;
   approval?: ApprovalPolicy | undefined;
+  /** A provider profile's name; unset: the default in effect at each turn. */
+  provider?: string | undefined;
+  /** The model for this task; unset: its provider's. */
+  model?: string | undefined;
 }
 
 export interface TaskCreationDeps {
@@ -35,13 +39,16 @@ export interface TaskCreationDeps {
   repos: Pick<RepoService, 'resolve'>;
   transitions: TaskTransitions;
   runner: Pick<TaskRunner, 'warmUp' | 'enqueue'>;
-  model: () => string;
+  /** The provider and model a new task gets, or why the chosen provider cannot be used. */
+  agentFor: (wanted: { provider?: string | undefined; model?: string | undefined }) => { model: string } | Failure;
   /** The policy new tasks get unless they choose their own (from the settings). */
   defaultPolicy: () => SandboxPolicy;
   clock: () => number;
 }
 
 export async function createTask(deps: TaskCreationDeps, input: CreateTaskInput): Promise<{ ok: true; task: Task } | Failure> {
+  const agent = deps.agentFor({ provider: input.provider, model: input.model });
+  if ('ok' in agent) return agent;
   const resolved = await deps.repos.resolve(input.repo);
   if (!resolved.ok) return resolved;
   const repo = resolved.repo;
@@ -76,7 +83,9 @@ export async function createTask(deps: TaskCreationDeps, input: CreateTaskInput)
     statusReason: null,
     mergeCommit: null,
     mergeStrategy: null,
-    model: deps.model(),
+    model: agent.model,
+    provider: input.provider ?? null,
+    isModelPinned: input.model !== undefined,
     policy: policyFor(input, deps.defaultPolicy()),
     grants: NO_GRANTS,
     pendingApproval: null,

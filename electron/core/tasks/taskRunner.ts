@@ -43,7 +43,8 @@ export class TaskRunner {
       journal: Journal;
       transitions: TaskTransitions;
       home: string;
-      settings: () => AgentSettings;
+      /** The agent settings for `task`'s turns (its provider and model); no task: the defaults. */
+      settings: (task?: Task) => AgentSettings;
       /** The host's environment; only the model's credentials and basics reach the worker. */
       env: NodeJS.ProcessEnv;
       /** How worker processes start: Node children by default, Electron utility processes in the app. */
@@ -161,7 +162,7 @@ export class TaskRunner {
 
     const { agentTerminals } = this.deps;
     try {
-      const config = await workerStartConfig({ ...this.deps, settings: this.deps.settings() }, { task, history, message });
+      const config = await workerStartConfig({ ...this.deps, settings: this.deps.settings(task) }, { task, history, message });
       const pool = this.workerPool();
       slot.handle = (this.deps.startTurn ?? startAgentTurn)({
         config: { ...config, commandTerminal: agentTerminals ? 'pty' : 'pipes' },

@@ -1,3 +1,4 @@
+import type { TaskCreationDeps } from './taskCreation.js';
 import fs from 'node:fs';
 import { failure, type Failure } from '../../../shared/contract.js';
 import { canMerge, canTransition, isActive, isFinal } from '../../../shared/model/taskLifecycle.js';
@@ -44,7 +45,7 @@ export class TaskService {
       repos: RepoService;
       transitions: TaskTransitions;
       runner: TaskRunner;
-      model: () => string;
+      agentFor: TaskCreationDeps['agentFor'];
       /** The policy new tasks get unless they choose their own (from the settings). */
       defaultPolicy: () => SandboxPolicy;
       clock: () => number;
