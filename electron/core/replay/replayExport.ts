@@ -6,6 +6,7 @@ import zlib from 'node:zlib';
 import { failure, type Failure } from '../../../shared/contract.js';
 import type { Db } from '../store/database.js';
 import { errorMessage } from '../util/errorMessage.js';
+import { eventLoopSlices } from './eventLoopSlices.js';
 import { readLines } from './lineReader.js';
 import { redactStrings } from '../redaction/redactSecrets.js';
 import { redactCastLine, type Redact } from './redactCastLine.js';
@@ -163,7 +164,10 @@ async function* recordingParts(plan: { file: string; lines: number }, redact: Re
   let buffered: string[] = [];
   let bufferedBytes = 0;
   let read = 0;
+  const slices = eventLoopSlices();
   for await (const line of readLines(plan.file)) {
+    const pause = slices.pause();
+    if (pause) await pause;
     // A live recording's last line may be half written: it is not part of the export yet.
     if (read >= plan.lines || line.kind !== 'line' || !line.isTerminated) break;
     read += 1;

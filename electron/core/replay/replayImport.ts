@@ -6,6 +6,7 @@ import type { Failure } from '../../../shared/contract.js';
 import type { ReplaySource } from '../../../shared/contracts/replay.js';
 import { errorMessage } from '../util/errorMessage.js';
 import { redactStrings } from '../redaction/redactSecrets.js';
+import { eventLoopSlices } from './eventLoopSlices.js';
 import { ImportSink } from './importSink.js';
 import { readLines } from './lineReader.js';
 import type { Redact } from './redactCastLine.js';
@@ -60,8 +61,11 @@ export async function importReplay(deps: ImportDeps, file: string, onProgress?: 
     lastProgressAt = now;
     onProgress({ bytesRead, totalBytes: checked.size, records });
   };
+  const slices = eventLoopSlices();
   try {
     for await (const line of readLines(file, { onBytes: progress })) {
+      const pause = slices.pause();
+      if (pause) await pause;
       if (line.kind === 'oversized') {
         if (importer?.format === 'flotilla') throw new ImportError(`line ${line.number} is ${line.bytes} bytes, past any record: the file is corrupt`);
         sink.skip('oversized line');

@@ -17,6 +17,7 @@ CREATE TABLE replays (
 );
 
 -- The journal's columns (seq is the recording's own order) plus the replay they belong to.
+-- Rowid tables (not WITHOUT ROWID): payloads and parts are large, and an import appends them.
 CREATE TABLE replay_events (
   replay_id  TEXT NOT NULL REFERENCES replays(id) ON DELETE CASCADE,
   seq        INTEGER NOT NULL,
@@ -24,8 +25,8 @@ CREATE TABLE replay_events (
   at         INTEGER NOT NULL,
   kind       TEXT NOT NULL,
   payload    TEXT NOT NULL,
-  PRIMARY KEY (replay_id, seq)
-) WITHOUT ROWID;
+  UNIQUE (replay_id, seq)
+);
 CREATE INDEX replay_events_by_task ON replay_events(replay_id, task_id, seq);
 
 -- Terminal recordings (asciicast v2) by content: sha256 of the whole recording, stored in parts
@@ -34,6 +35,6 @@ CREATE TABLE replay_blobs (
   sha256  TEXT NOT NULL,
   part    INTEGER NOT NULL,
   data    BLOB NOT NULL,
-  PRIMARY KEY (sha256, part)
-) WITHOUT ROWID;
+  UNIQUE (sha256, part)
+);
 `;
