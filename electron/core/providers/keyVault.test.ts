@@ -43,7 +43,7 @@ describe('key vault', () => {
     expect(vault.has('nobody')).toBe(false);
     expect(vault.allKeys().sort()).toEqual(['sk-one', 'sk-two']);
     fs.chmodSync(file, 0o644);
-    expect(vault.get('local')).toBe('sk-two');
+    expect(createKeyVault({ home }).get('local')).toBe('sk-two');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     vault.delete('openai');
     expect(vault.get('openai')).toBeNull();

@@ -38,7 +38,11 @@ export function createKeyVault(opts: { home: string; cipher?: KeyCipher; storage
   const encode = (key: string) => (opts.cipher ? opts.cipher.encrypt(key).toString('base64') : key);
   const decode = (stored: string) => (opts.cipher ? opts.cipher.decrypt(Buffer.from(stored, 'base64')) : stored);
 
-  const read = (): Record<string, string> => {
+  // The host is the file's one writer (one host per FLOTILLA_HOME): read it once, then keep the
+  // copy in step with every write. The redactor asks for every key about once a second.
+  let cached: Record<string, string> | null = null;
+  const read = (): Record<string, string> => (cached ??= readFile());
+  const readFile = (): Record<string, string> => {
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
@@ -52,7 +56,10 @@ export function createKeyVault(opts: { home: string; cipher?: KeyCipher; storage
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${file} is not a JSON object of keys`);
     return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
   };
-  const write = (keys: Record<string, string>) => writeFileAtomic(file, `${JSON.stringify(keys, null, 2)}\n`, 0o600);
+  const write = (keys: Record<string, string>) => {
+    writeFileAtomic(file, `${JSON.stringify(keys, null, 2)}\n`, 0o600);
+    cached = keys;
+  };
 
   return {
     storage: () => storage,
@@ -63,10 +70,9 @@ export function createKeyVault(opts: { home: string; cipher?: KeyCipher; storage
     has: (provider) => read()[provider] !== undefined,
     set: (provider, key) => write({ ...read(), [provider]: encode(key) }),
     delete: (provider) => {
-      const keys = read();
-      if (!(provider in keys)) return;
-      delete keys[provider];
-      write(keys);
+      const { [provider]: removed, ...rest } = read();
+      if (removed === undefined) return;
+      write(rest);
     },
     allKeys: () => Object.values(read()).map(decode),
   };
