@@ -100,6 +100,8 @@ beforeAll(async () => {
           { type: 'message', text: 'Markers gone.' },
         ],
       },
+      // Runs until stopped: a task that is still running when the test tries to merge it.
+      { name: 'slow', match: 'A slow job', steps: [{ type: 'shell', command: 'sleep 300' }, { type: 'message', text: 'never reached' }] },
       { name: 'add-file', match: 'Add a notes file', steps: [{ type: 'shell', command: "printf 'notes\\n' > notes.txt" }, { type: 'message', text: 'Added notes.txt.' }] },
       { name: 'default', steps: [{ type: 'message', text: 'nothing to do' }] },
     ],
@@ -272,6 +274,57 @@ describe('rebase', () => {
     expect(git(repo, 'status', '--porcelain')).toBe('');
     expect(git(repo, 'branch', '--list', task.branch)).toBe('');
     expect((await flotilla.cliJson<TaskJson>(['task', 'show', task.id])).status).toBe('merged');
+
+    // Restore is for discarded tasks: a merged one is refused in one line, and stays as it is.
+    const restore = await flotilla.cli(['task', 'restore', task.id]);
+    expect(restore.code).toBe(1);
+    expect(restore.stderr).toBe(`flotilla: task ${task.id} is merged; only a discarded task can be restored (it was merged; its work is on main)\n`);
+    expect((await flotilla.cliJson<TaskJson>(['task', 'show', task.id])).status).toBe('merged');
+    expect(git(repo, 'branch', '--list', task.branch)).toBe('');
+    expect(fs.existsSync(task.worktreePath)).toBe(false);
+    expect(git(repo, 'rev-parse', 'main')).toBe(merged.commit);
+  });
+});
+
+describe('bad input: one line, exit 1, nothing changed', () => {
+  it('an unknown turn in task diff', async () => {
+    const repo = await repoWith({ 'README.md': '# demo\n' });
+    const task = await newTask(repo, 'Add a notes file');
+    const unknown = await flotilla.cli(['task', 'diff', task.id, '--turn', '7']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe(`flotilla: task ${task.id} has no checkpoint for turn 7\n`);
+    expect(unknown.stdout).toBe('');
+    const known = await flotilla.cli(['task', 'diff', task.id, '--turn', '1']);
+    expect(known.code).toBe(0);
+    expect(known.stdout).toContain('+notes');
+  });
+
+  it('merging a task whose agent is still running, then one already merged', async () => {
+    const repo = await repoWith({ 'README.md': '# demo\n' });
+    const running = await flotilla.cliJson<TaskJson>(['task', 'new', '--repo', repo, '--prompt', 'A slow job']);
+    const deadline = Date.now() + 60_000;
+    while ((await flotilla.cliJson<TaskJson>(['task', 'show', running.id])).status !== 'running') {
+      if (Date.now() > deadline) throw new Error('the slow task never started running');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const mainBefore = git(repo, 'rev-parse', 'main');
+    const checkoutBefore = snapshot(repo);
+    const refused = await flotilla.cli(['task', 'merge', running.id, '--strategy', 'squash']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^flotilla: task \S+ is running and cannot be merged; stop it or wait until it is in Review\n$/);
+    expect(git(repo, 'rev-parse', 'main')).toBe(mainBefore);
+    expect(snapshot(repo)).toEqual(checkoutBefore);
+    expect(fs.existsSync(running.worktreePath)).toBe(true);
+    expect(git(repo, 'branch', '--list', running.branch)).not.toBe('');
+    expect((await flotilla.cli(['task', 'stop', running.id])).code).toBe(0);
+
+    const done = await newTask(repo, 'Add a notes file');
+    expect((await flotilla.cliJson<{ ok: boolean }>(['task', 'merge', done.id, '--strategy', 'squash'])).ok).toBe(true);
+    const mergedMain = git(repo, 'rev-parse', 'main');
+    const again = await flotilla.cli(['task', 'merge', done.id, '--strategy', 'squash']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^flotilla: task \S+ is already merged \([0-9a-f]{10} on main\)\n$/);
+    expect(git(repo, 'rev-parse', 'main')).toBe(mergedMain);
   });
 });
 
