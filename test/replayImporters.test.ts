@@ -1,13 +1,16 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../electron/core/store/database.js';
 import { redactSecrets } from '../electron/core/redaction/redactSecrets.js';
 import { importReplay, type ImportResult } from '../electron/core/replay/replayImport.js';
 import { ReplayStore } from '../electron/core/replay/replayStore.js';
 import { blobOfRef } from '../electron/core/replay/replayFormat.js';
+import { importedTask } from '../electron/core/replay/importers/importer.js';
 import type { TaskEvent } from '../shared/model/taskEvents.js';
 
 /**
@@ -161,6 +164,42 @@ describe('asciicast v2', () => {
     expect(db.prepare('SELECT COUNT(DISTINCT sha256) AS n FROM replay_blobs').get()).toEqual({ n: 2 });
     // The last event is 3.2 s in: the recording started 3.2 s before the file's mtime.
     expect(eventsOf(second.id)[0]?.at).toBe(written.getTime() - 3_200);
+  });
+});
+
+describe("Flotilla's own export", () => {
+  const created = { kind: 'task_created', task: importedTask({ id: 't1', title: 'Fix it', prompt: 'fix it', cwd: '/r', model: 'm', at: 5 }) };
+  const cast = '{"version":2,"width":80,"height":24}\n[0.5,"o","hi\\r\\n"]\n';
+  const sha = crypto.createHash('sha256').update(cast).digest('hex');
+  function exportFile(name: string, lines: unknown[]): string {
+    const file = path.join(home, name);
+    fs.writeFileSync(file, zlib.gzipSync(lines.map((line) => JSON.stringify(line)).join('\n') + '\n'));
+    return file;
+  }
+  const header = (extra: object = {}) => ({ format: 'flotilla-replay', version: 1, createdAt: 9, flotillaVersion: '0.1.0', selection: { taskId: 't1' }, title: 'Fix it', events: 3, blobs: [{ sha256: sha, size: cast.length, parts: 1, mediaType: 'application/x-asciicast' }], ...extra });
+  const events = [
+    { type: 'event', seq: 4, taskId: 't1', at: 5, body: created },
+    { type: 'event', seq: 6, taskId: 't1', at: 6, body: { kind: 'hologram_shown', depth: 3 } },
+    { type: 'event', seq: 9, taskId: 't1', at: 7, body: { kind: 'terminal_recorded', sessionId: 's', terminal: 'agent', recording: `blob:sha256:${sha}` } },
+  ];
+
+  it('skips and counts event kinds and line types it does not know, keeps seqs and the recording', async () => {
+    const file = exportFile('newer.gz', [header(), ...events, { type: 'bookmark', at: 6 }, { type: 'blob_part', sha256: sha, part: 0, data: cast }, { type: 'end', events: 3, blobParts: 1 }]);
+    const result = await importFile(file);
+    expect(result).toMatchObject({ ok: true, format: 'flotilla', imported: 2, skipped: 2, skippedKinds: { 'event hologram_shown': 1, 'line type bookmark': 1 } });
+    if (!result.ok) return;
+    expect(eventsOf(result.id).map((event) => [event.seq, event.body.kind])).toEqual([[4, 'task_created'], [9, 'terminal_recorded']]);
+    expect(Buffer.concat([...store.blobParts(sha)]).toString('utf8')).toBe(cast);
+  });
+
+  it('refuses a newer version, a recording that does not match its hash and a missing end, writing nothing', async () => {
+    const newer = exportFile('v2.gz', [header({ version: 2 }), ...events]);
+    expect(await importFile(newer)).toMatchObject({ ok: false, message: 'cannot import v2.gz: the file was written by a newer Flotilla (format version 2; this one reads 1)' });
+    const tampered = exportFile('tampered.gz', [header(), ...events, { type: 'blob_part', sha256: sha, part: 0, data: cast.replace('hi', 'ho') }, { type: 'end', events: 3, blobParts: 1 }]);
+    expect(await importFile(tampered)).toMatchObject({ ok: false, message: `cannot import tampered.gz: recording ${sha.slice(0, 12)} does not match its sha256: the file is corrupt` });
+    const cut = exportFile('cut.gz', [header(), ...events]);
+    expect(await importFile(cut)).toMatchObject({ ok: false, message: 'cannot import cut.gz: the file is cut short: no end record after 3 events (truncated?)' });
+    expect(db.prepare('SELECT (SELECT COUNT(*) FROM replays) + (SELECT COUNT(*) FROM replay_events) + (SELECT COUNT(*) FROM replay_blobs) AS n').get()).toEqual({ n: 0 });
   });
 });
 
