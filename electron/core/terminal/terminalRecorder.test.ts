@@ -140,4 +140,20 @@ describe('TerminalRecorder', () => {
     await recorder.end(SESSION);
     expect(readRecording(file).events.map((e) => e.data).join('')).toBe('value: ****!\r\n');
   });
+
+  it('records keys typed at a password prompt as * (they are not echoed, so no rule would see them)', async () => {
+    const recorder = new TerminalRecorder({ dir: tempDir() });
+    const file = recorder.start(SESSION, { cols: 80, rows: 24 });
+    recorder.output(SESSION, '$ ');
+    recorder.input(SESSION, 'sudo ls\r');
+    recorder.output(SESSION, 'sudo ls\r\n[sudo] password for ann: ');
+    for (const key of 'hunter2') recorder.input(SESSION, key);
+    recorder.input(SESSION, '\r');
+    recorder.output(SESSION, '\r\nREADME.md\r\n$ ');
+    recorder.input(SESSION, 'ls\r');
+    await recorder.end(SESSION);
+    const typed = readRecording(file).events.filter((e) => e.code === 'i').map((e) => e.data).join('');
+    expect(typed).toBe('sudo ls\r*******\rls\r');
+  });
 });
+

@@ -50,9 +50,20 @@ interface Recording {
   redactors: Record<'o' | 'i', StreamRedactor>;
   /** Time of the last queued event (ms): held-back chunks never go back in time. */
   lastAt: number;
+  /** The end of the output's current line (raw, ≤ 200 chars): is the program asking for a password? */
+  outputLineEnd: string;
 }
 
 const DEFAULT_FLUSH_INTERVAL_MS = 200;
+
+/** A prompt for a secret at the end of the output's line: `[sudo] password for ann: `, `Enter passphrase for key '…': `. */
+const SECRET_PROMPT = /(?:password|passphrase|passcode|\bpin|token|secret)[^\n]{0,80}:\s*$/i;
+
+/** The current output line's last 200 chars (a prompt's end is all SECRET_PROMPT needs). */
+function lineEndAfter(lineEnd: string, output: string): string {
+  const lineStart = Math.max(output.lastIndexOf('\n'), output.lastIndexOf('\r'));
+  return (lineStart >= 0 ? output.slice(lineStart + 1) : lineEnd + output).slice(-200);
+}
 const DEFAULT_MAX_QUEUED_CHARS = 8 * 1024 * 1024;
 
 export class TerminalRecorder {
@@ -105,6 +116,7 @@ export class TerminalRecorder {
       timer: null,
       redactors: { o: new StreamRedactor(redactor), i: new StreamRedactor(redactor) },
       lastAt: startedAt,
+      outputLineEnd: '',
     });
     return file;
   }
@@ -152,7 +164,13 @@ export class TerminalRecorder {
       recording.droppedChars = 0;
     }
     if (code === 'r') this.queue(recording, code, data);
-    else this.release(recording, code, recording.redactors[code].push(this.clock(), data));
+    else {
+      // Keys typed at a password prompt (sudo, ssh, git) are not echoed, so no rule sees them:
+      // each is recorded as `*` (the timing stays), until Enter.
+      const typed = code === 'i' && SECRET_PROMPT.test(recording.outputLineEnd) ? data.replace(/[^\r\n]/g, '*') : data;
+      if (code === 'o') recording.outputLineEnd = lineEndAfter(recording.outputLineEnd, data);
+      this.release(recording, code, recording.redactors[code].push(this.clock(), typed));
+    }
   }
 
   private release(recording: Recording, code: 'o' | 'i', pieces: TimedText[]): void {
