@@ -60,7 +60,7 @@ export async function createHost(opts: {
   const events = new HostEventBus();
   // Secrets never reach the disk (issue 12): the rules, the values of secret env vars, stored keys.
   const secrets = hostSecretRedactor({ env, secretEnvVars: () => settings.get().secretEnvVars, storedKeys: () => providerKeys.allKeys() });
-  const journal = new Journal(db, clock, secrets);
+  const journal = new Journal(db, clock, secrets, (event) => events.emit('tasks.onDidAppendEvent', { event }));
   const taskStore = new TaskStore(db, clock, secrets);
   const settings = new SettingsService({ store: new SettingsStore(db), events });
   const transitions = new TaskTransitions({ tasks: taskStore, journal, events });

@@ -12,7 +12,8 @@ import { TaskEventBodySchema, type TaskEvent, type TaskEventBody } from '../../.
  * A command's output arrives in chunks (50 ms batches), so a secret can be split across two:
  * its chunks go through a StreamRedactor per command, which holds back a possible secret's
  * start and writes it with the next chunk (a row may then hold ''); when the command ends,
- * whatever is still held is written as one last output row before the end.
+ * whatever is still held is written as one last output row before the end (and announced
+ * through `onDidAppendHeld`, since the caller only announces the event it appended).
  */
 export class Journal {
   private readonly insert;
@@ -25,6 +26,8 @@ export class Journal {
     private readonly db: Db,
     private readonly clock: () => number = Date.now,
     private readonly redactor: SecretRedactor = ruleRedactor,
+    /** Told of the output row written when a command ends (what was held back), to show it like any other. */
+    private readonly onDidAppendHeld: (event: TaskEvent) => void = () => {},
   ) {
     this.insert = db.prepare('INSERT INTO journal (task_id, at, kind, payload) VALUES (?, ?, ?, ?)');
     this.selectAfter = db.prepare(
@@ -51,7 +54,11 @@ export class Journal {
       const key = `${taskId}\u0000${body.callId}`;
       const rest = this.outputs.get(key)?.flush().map((piece) => piece.data).join('') ?? '';
       this.outputs.delete(key);
-      if (rest !== '') this.insert.run(taskId, at, 'command_output', JSON.stringify({ kind: 'command_output', callId: body.callId, chunk: rest }));
+      if (rest !== '') {
+        const held: TaskEventBody = { kind: 'command_output', callId: body.callId, chunk: rest };
+        const info = this.insert.run(taskId, at, held.kind, JSON.stringify(held));
+        this.onDidAppendHeld({ seq: Number(info.lastInsertRowid), taskId, at, body: held });
+      }
     }
     return redactStrings(body, (text) => this.redactor.redact(text));
   }
@@ -67,11 +74,17 @@ export class Journal {
   }
 
   /**
-   * At most `limit` of the task's events after `afterSeq`, in seq order, and whether more follow:
-   * one page of a long journal (a chatty task holds tens of thousands of rows).
+   * At most `limit` of the task's events after `afterSeq` (only `kinds`, when given), in seq order,
+   * and whether more follow: one page of a long journal (a chatty task holds tens of thousands of rows).
    */
-  pageOf(taskId: string, afterSeq: number, limit: number): { events: TaskEvent[]; hasMore: boolean } {
-    const rows = this.selectPage.all(taskId, afterSeq, limit + 1) as { seq: number; task_id: string; at: number; payload: string }[];
+  pageOf(taskId: string, afterSeq: number, limit: number, kinds?: readonly TaskEventBody['kind'][]): { events: TaskEvent[]; hasMore: boolean } {
+    const rows = (
+      kinds
+        ? this.db
+            .prepare(`SELECT seq, task_id, at, payload FROM journal WHERE task_id = ? AND seq > ? AND kind IN (${kinds.map(() => '?').join(', ')}) ORDER BY seq LIMIT ?`)
+            .all(taskId, afterSeq, ...kinds, limit + 1)
+        : this.selectPage.all(taskId, afterSeq, limit + 1)
+    ) as { seq: number; task_id: string; at: number; payload: string }[];
     const events = rows.slice(0, limit).map((row) => ({ seq: row.seq, taskId: row.task_id, at: row.at, body: TaskEventBodySchema.parse(JSON.parse(row.payload)) }));
     return { events, hasMore: rows.length > limit };
   }
