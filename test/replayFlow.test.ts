@@ -159,6 +159,11 @@ describe('a recorded fleet run, exported and imported into a fresh FLOTILLA_HOME
       expect(bytes.length).toBeGreaterThan(0);
     }
 
+    // What a player reads: the same events in order, the board's task among them.
+    const page = (await invoke(target, 'replay.events', { id: importedId })) as { ok: boolean; events: { seq: number; body: { kind: string } }[]; nextAfterSeq: number | null };
+    expect(page).toMatchObject({ ok: true, nextAfterSeq: null });
+    expect(page.events.map((event) => [event.seq, event.body.kind])).toEqual(original.map((row) => [row.seq, row.kind]));
+
     const sourceShow = await source.cliJson<ShowJson>(['replay', 'show', (await source.cliJson<{ id: string }[]>(['replay', 'list']))[0]?.id ?? '']);
     const targetShow = await target.cliJson<ShowJson>(['replay', 'show', importedId]);
     expect(targetShow).toMatchObject({ tasks: 1, events: original.length, taskList: [{ id: task.id, status: 'merged' }] });
@@ -293,16 +298,21 @@ function writeBigRollout(file: string, bytes: number): number {
   return calls;
 }
 
-/** Calls `tasks.list` on the host over HTTP, one after another, until `done` settles; each call's latency in ms. */
-async function pingUntil(server: FlotillaServer, done: Promise<unknown>): Promise<number[]> {
+/** One contract call over the host's HTTP API, as a client without the CLI makes it. */
+async function invoke(server: FlotillaServer, method: string, input: unknown): Promise<unknown> {
   const { token } = JSON.parse(fs.readFileSync(path.join(server.home, 'server.json'), 'utf8')) as { token: string };
+  const response = await fetch(`${server.origin}/api/invoke/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(input) });
+  return response.json() as Promise<unknown>;
+}
+
+/** Calls `tasks.list` on the host, one after another, until `done` settles; each call's latency in ms. */
+async function pingUntil(server: FlotillaServer, done: Promise<unknown>): Promise<number[]> {
   let isDone = false;
   void done.finally(() => (isDone = true));
   const latencies: number[] = [];
   while (!isDone) {
     const started = performance.now();
-    const response = await fetch(`${server.origin}/api/invoke/tasks.list`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: '{}' });
-    await response.text();
+    await invoke(server, 'tasks.list', {});
     latencies.push(performance.now() - started);
   }
   return latencies;

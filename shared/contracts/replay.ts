@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DecisionPointSchema } from '../model/decisionPoints.js';
+import { TaskEventSchema } from '../model/taskEvents.js';
 import { resultOf } from './result.js';
 
 /**
@@ -47,6 +48,14 @@ export const replayMethods = {
         skipped: SkippedSchema,
       }),
     }),
+  },
+  /**
+   * A page of a replay's events in order, after `afterSeq` (omit for the first page), for a player
+   * to feed the board's reducers; `nextAfterSeq` is null after the last page.
+   */
+  'replay.events': {
+    input: z.object({ id: z.string().min(1), afterSeq: z.number().int().nonnegative().optional() }),
+    output: resultOf({ events: z.array(TaskEventSchema), nextAfterSeq: z.number().int().nullable() }),
   },
   /**
    * Writes one task's events (or every event since `since`, ms since the epoch) and the terminal

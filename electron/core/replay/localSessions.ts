@@ -73,9 +73,9 @@ export function localSessionSummary(db: Db, session: LocalSession): ReplaySummar
 }
 
 /** One page of the session's events after `afterSeq` (0 for the first). */
-export function localEventsPage(db: Db, session: LocalSession, afterSeq: number): { events: TaskEvent[]; lastSeq: number | null } {
+export function localEventsPage(db: Db, session: LocalSession, afterSeq: number): { events: TaskEvent[]; lastSeq: number | null; rows: number } {
   const rows = db
     .prepare('SELECT seq, task_id, at, payload FROM journal WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?')
     .all(Math.max(afterSeq, session.firstSeq - 1), session.lastSeq, EVENT_PAGE_ROWS) as { seq: number; task_id: string; at: number; payload: string }[];
-  return { events: parseEventRows(rows), lastSeq: rows.at(-1)?.seq ?? null };
+  return { events: parseEventRows(rows), lastSeq: rows.at(-1)?.seq ?? null, rows: rows.length };
 }

@@ -9,7 +9,7 @@ import { isLocalSessionId, localEventsPage, localSessionSummary, localSessions }
 import type { Redact } from './redactCastLine.js';
 import { exportReplay } from './replayExport.js';
 import { importReplay, removeStaleStaging } from './replayImport.js';
-import { ReplayStore } from './replayStore.js';
+import { EVENT_PAGE_ROWS, ReplayStore } from './replayStore.js';
 
 type ReplayHandlers = Pick<Handlers, keyof typeof replayMethods>;
 
@@ -59,6 +59,12 @@ export function replayHandlers(deps: ReplayHandlerDeps): ReplayHandlers {
       const durationMs = summary.startedAt === null || summary.endedAt === null ? 0 : summary.endedAt - summary.startedAt;
       return { ok: true, replay: { ...summary, durationMs, taskList: [...tasks.values()], decisionPoints: decisionPointsOf(decisive), skipped } };
     },
+    'replay.events': async ({ id, afterSeq }) => {
+      const found = findReplay(deps.db, store, id);
+      if (!found) return failure('not_found', `no replay with id "${id}" (see flotilla replay list)`);
+      const page = found.page(afterSeq ?? 0);
+      return { ok: true, events: page.events, nextAfterSeq: page.rows < EVENT_PAGE_ROWS ? null : page.lastSeq };
+    },
     'replay.export': async ({ taskId, since, out }) =>
       exportReplay(deps, taskId !== undefined ? { taskId } : { since: since ?? 0 }, out),
     'replay.import': async ({ path: file, progressId }) =>
@@ -71,7 +77,7 @@ export function replayHandlers(deps: ReplayHandlerDeps): ReplayHandlers {
 interface FoundReplay {
   summary: ReplaySummary;
   skipped: Record<string, number>;
-  page(afterSeq: number): { events: TaskEvent[]; lastSeq: number | null };
+  page(afterSeq: number): { events: TaskEvent[]; lastSeq: number | null; rows: number };
 }
 
 function findReplay(db: Db, store: ReplayStore, id: string): FoundReplay | undefined {

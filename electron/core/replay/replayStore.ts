@@ -82,11 +82,11 @@ export class ReplayStore {
   }
 
   /** One page of a replay's events after `afterSeq`, in order; kinds this Flotilla cannot read are left out. */
-  eventsPage(id: string, afterSeq: number): { events: TaskEvent[]; lastSeq: number | null } {
+  eventsPage(id: string, afterSeq: number): { events: TaskEvent[]; lastSeq: number | null; rows: number } {
     const rows = this.db
       .prepare('SELECT seq, task_id, at, payload FROM replay_events WHERE replay_id = ? AND seq > ? ORDER BY seq LIMIT ?')
       .all(id, afterSeq, EVENT_PAGE_ROWS) as EventRow[];
-    return { events: parseEventRows(rows), lastSeq: rows.at(-1)?.seq ?? null };
+    return { events: parseEventRows(rows), lastSeq: rows.at(-1)?.seq ?? null, rows: rows.length };
   }
 
   /** A recording's parts in order, one at a time (each about 1 MiB). */
