@@ -9,7 +9,7 @@ import { resultOf } from './contracts/result.js';
 import { terminalConnectionMethods, terminalEvents, terminalMethods } from './contracts/terminal.js';
 import { reviewMethods } from './contracts/review.js';
 import { taskEventsMethod } from './contracts/taskEventPages.js';
-import { providerMethods } from './contracts/providers.js';
+import { providerEvents, providerMethods } from './contracts/providers.js';
 import { replayEvents, replayMethods } from './contracts/replay.js';
 import { historyMethods } from './contracts/history.js';
 
@@ -258,6 +258,7 @@ export const events = {
   'repos.onDidOpen': z.object({ repo: RepoSchema }),
   'settings.onDidChange': z.object({ settings: SettingsSchema }),
   ...terminalEvents,
+  ...providerEvents,
   ...replayEvents,
 } as const;
 

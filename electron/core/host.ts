@@ -25,7 +25,7 @@ import { replayHandlers } from './replay/replayHandlers.js';
 import { providerHandlers } from './providers/providerHandlers.js';
 import { createKeyVault, type KeyCipher } from './providers/keyVault.js';
 import { ProviderProfiles } from './providers/providerProfiles.js';
-import { defaultProvider, selectProvider } from './providers/providerSelection.js';
+import { defaultProvider, publicSelection, selectProvider } from './providers/providerSelection.js';
 import type { Task } from '../../shared/model/task.js';
 import type { KeyStorage } from '../../shared/model/provider.js';
 import { hostSecretRedactor } from './redaction/hostSecrets.js';
@@ -201,7 +201,7 @@ export async function createHost(opts: {
     'tasks.send': async (input) => tasks.send(input.id, input.message),
     'tasks.list': async () => ({ tasks: tasks.list() }),
     'tasks.get': async (input) => tasks.get(input.id),
-    'tasks.events': async (input) => tasks.events(input.id, input.afterSeq, input.limit),
+    'tasks.events': async (input) => tasks.events(input.id, input.afterSeq, input.limit, input.kinds),
     'tasks.diff': (input) => tasks.diff(input.id, input.turn),
     'tasks.recentActivity': async () => {
       const working = taskStore.list().filter((task) => task.status === 'running' || task.status === 'needs_input');
@@ -230,10 +230,8 @@ export async function createHost(opts: {
     'settings.set': async (input) => settings.set(input.key, input.value),
     'history.usage': async () => historyUsage(home),
     ...providerHandlers({
-      profiles: providerProfiles,
-      keys: providerKeys,
-      env,
-      settings: () => settings.get(),
+      ...providerSources,
+      onDidChange: () => events.emit('providers.onDidChange', { inEffect: publicSelection(defaultProvider(providerSources)) }),
     }),
     ...reviewHandlers({
       home,

@@ -8,7 +8,9 @@ import { Board } from './features/board/Board.js';
 import { TaskDialogs } from './features/board/TaskDialogs.js';
 import { CommandPalette } from './features/palette/CommandPalette.js';
 import { AddRepoDialog } from './features/repos/AddRepoDialog.js';
-import { SettingsDialog } from './features/settings/SettingsDialog.js';
+import { SettingsDialog, type SettingsTab } from './features/settings/SettingsDialog.js';
+import { ProviderSetupCard } from './features/settings/ProviderSetupCard.js';
+import { useNeedsProviderSetup } from './features/settings/useProviderSetup.js';
 import { NewTaskDialog } from './features/task/NewTaskDialog.js';
 import { TaskView } from './features/task/TaskView.js';
 import { selectDialog, selectSelectedTask } from './state/selectors.js';
@@ -39,8 +41,11 @@ function useSandboxWarning(): string | null {
 export function App() {
   const dialog = useAppStore(selectDialog);
   const selectedTask = useAppStore(selectSelectedTask);
-  const { closeDialog } = useActions();
+  const { closeDialog, openDialog } = useActions();
   const sandboxWarning = useSandboxWarning();
+  const needsProvider = useNeedsProviderSetup(useClient());
+  // The tab Settings opens on: General, unless the setup card asked for Providers.
+  const [settingsTab, setSettingsTab] = useState<SettingsTab>('general');
   useGlobalShortcuts(useStoreApi());
   return (
     <div className={`app ${selectedTask ? 'has-panel' : ''}`}>
@@ -51,6 +56,14 @@ export function App() {
           Agents cannot run commands: {sandboxWarning}
         </div>
       )}
+      {needsProvider === true && (
+        <ProviderSetupCard
+          onAddProvider={() => {
+            setSettingsTab('providers');
+            openDialog('settings');
+          }}
+        />
+      )}
       <main className="workspace">
         <Board />
         {selectedTask && <TaskView key={selectedTask.id} task={selectedTask} />}
@@ -58,7 +71,15 @@ export function App() {
       {dialog === 'addRepo' && <AddRepoDialog onClose={closeDialog} />}
       {dialog === 'newTask' && <NewTaskDialog onClose={closeDialog} />}
       {dialog === 'palette' && <CommandPalette onClose={closeDialog} />}
-      {dialog === 'settings' && <SettingsDialog onClose={closeDialog} />}
+      {dialog === 'settings' && (
+        <SettingsDialog
+          initialTab={settingsTab}
+          onClose={() => {
+            setSettingsTab('general');
+            closeDialog();
+          }}
+        />
+      )}
       <TaskDialogs />
       <Toast />
     </div>

@@ -45,3 +45,8 @@ export const providerMethods = {
     output: resultOf({ model: z.string(), latencyMs: z.number() }),
   },
 } as const;
+
+export const providerEvents = {
+  /** A profile was added, removed or made the default: what new tasks use now (no key). */
+  'providers.onDidChange': z.object({ inEffect: ProviderInEffectSchema }),
+} as const;

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { openWorld } from './support/world.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hostPool, openWorld } from './support/world.js';
 import { browserSuite, shootBothThemes } from './support/suite.js';
 
 /**
@@ -11,6 +11,9 @@ import { browserSuite, shootBothThemes } from './support/suite.js';
 const KEY = 'sk-proj-e2e0browser0key0abcdefghijklmnopq';
 
 const suite = browserSuite([{ name: 'probe', steps: [{ type: 'message', text: 'OK' }] }]);
+/** Hosts with nothing that says where a model is: no OPENAI_* (the machine's are blanked too). */
+const unconfiguredHosts = hostPool({ env: () => ({ OPENAI_BASE_URL: '', OPENAI_API_KEY: '', FLOTILLA_MODEL: '' }) });
+afterAll(() => unconfiguredHosts.close());
 
 describe('Settings → Providers', () => {
   it('adds, tests, makes default and removes a provider; the key is never sent back to the page', async () => {
@@ -58,5 +61,27 @@ describe('Settings → Providers', () => {
     await list.getByRole('button', { name: 'Remove local' }).click();
     await dialog.getByText(/No providers yet/).waitFor();
     await expect.poll(() => inEffect.innerText()).toMatch(/from the environment/);
+  });
+
+  it('on first run, the board asks for a provider; the card leads to Settings → Providers and goes once one is added', async () => {
+    const { page } = await openWorld({ browser: suite.browser, hosts: unconfiguredHosts, page: { viewport: { width: 1440, height: 900 } } });
+    const card = page.getByRole('region', { name: 'Set up a model provider' });
+    await card.waitFor();
+    await shootBothThemes(page, 'provider-setup-card-1440');
+    await card.getByRole('button', { name: 'Add a provider' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    expect(await dialog.getByRole('tab', { name: 'Providers' }).getAttribute('aria-selected')).toBe('true');
+    const form = dialog.getByRole('form', { name: 'Add a provider' });
+    await form.getByLabel('Name').fill('local');
+    await form.getByLabel('API', { exact: true }).selectOption('chat');
+    await form.getByLabel('Base URL').fill(suite.model.url);
+    await form.getByLabel('Model').fill('scripted-chat');
+    await form.getByRole('button', { name: 'Add provider' }).click();
+    // The host announces the change: the card goes without a reload, and stays gone after one.
+    await card.waitFor({ state: 'detached' });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.reload();
+    await page.getByRole('region', { name: 'Backlog' }).waitFor();
+    expect(await card.count()).toBe(0);
   });
 });

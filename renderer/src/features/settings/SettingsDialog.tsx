@@ -16,14 +16,14 @@ import './settings.css';
 type SaveState = { status: 'idle' } | { status: 'saving' } | { status: 'saved' } | { status: 'failed'; message: string };
 
 const SETTINGS_TABS = ['general', 'providers', 'disk'] as const;
-type SettingsTab = (typeof SETTINGS_TABS)[number];
+export type SettingsTab = (typeof SETTINGS_TABS)[number];
 const TAB_LABELS: Record<SettingsTab, string> = { general: 'General', providers: 'Providers', disk: 'Disk' };
 
-export function SettingsDialog({ onClose }: { onClose: () => void }) {
+export function SettingsDialog({ onClose, initialTab = 'general' }: { onClose: () => void; initialTab?: SettingsTab }) {
   const client = useClient();
   const loaded = useSettings(client);
   const baseId = useId();
-  const [tab, setTab] = useState<SettingsTab>('general');
+  const [tab, setTab] = useState<SettingsTab>(initialTab);
   // The Disk tab measures every worktree (`du`): only once it is first opened, then kept mounted
   // so switching back and forth neither re-measures nor loses a half-edited General form.
   const [hasOpenedDisk, setHasOpenedDisk] = useState(false);
