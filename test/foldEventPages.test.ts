@@ -78,6 +78,26 @@ describe('tasks.events pages', () => {
     expect(last).toEqual({ ok: true, events: [], hasMore: false, nextAfterSeq: Number.MAX_SAFE_INTEGER });
   });
 
+  it('reads only the kinds asked for, by pages too: the checkpoints of a chatty task skip its output', async () => {
+    let afterSeq: number | undefined;
+    const kinds = new Set<string>();
+    let count = 0;
+    for (let pages = 1; ; pages++) {
+      const page = await served.host.handlers['tasks.events']({ id: task.id, kinds: ['command_finished', 'task_created'], ...(afterSeq === undefined ? {} : { afterSeq }) });
+      if (!page.ok) throw new Error(page.message);
+      for (const event of page.events) kinds.add(event.body.kind);
+      count += page.events.length;
+      if (!page.hasMore) {
+        expect(pages).toBe(Math.ceil((COMMANDS + 1) / TASK_EVENTS_PAGE_MAX));
+        break;
+      }
+      afterSeq = page.nextAfterSeq;
+    }
+    expect(count).toBe(COMMANDS + 1);
+    expect([...kinds]).toEqual(['task_created', 'command_finished']);
+    expect(methods['tasks.events'].input.safeParse({ id: task.id, kinds: ['no_such_kind'] }).success).toBe(false);
+  });
+
   it('flotilla task log prints the whole transcript, page after page', async () => {
     const log = await served.run(['task', 'log', task.id]);
     expect(log.code).toBe(0);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TaskEventSchema, type TaskEvent } from '../model/taskEvents.js';
+import { TaskEventBodySchema, TaskEventSchema, type TaskEvent, type TaskEventKind } from '../model/taskEvents.js';
 import type { Failure } from './failure.js';
 import { resultOf } from './result.js';
 
@@ -10,18 +10,22 @@ import { resultOf } from './result.js';
  */
 export const TASK_EVENTS_PAGE_MAX = 1000;
 
+export const TaskEventKindSchema = z.enum(TaskEventBodySchema.options.map((option) => option.shape.kind.value) as [TaskEventKind, ...TaskEventKind[]]);
+
 export const taskEventsMethod = {
   /**
    * One page of a task's journal, oldest first: at most `limit` (default and most
    * TASK_EVENTS_PAGE_MAX) events after `afterSeq`. `hasMore`: more follow; read on from
-   * `nextAfterSeq` (the last seq of this page, or `afterSeq` when it is empty). `readAllTaskEvents`
-   * pages through.
+   * `nextAfterSeq` (the last seq of this page, or `afterSeq` when it is empty). `kinds`: only
+   * events of these kinds (a reader of checkpoints or comments skips the command output).
+   * `readAllTaskEvents` pages through.
    */
   'tasks.events': {
     input: z.object({
       id: z.string().min(1),
       afterSeq: z.number().int().nonnegative().optional(),
       limit: z.number().int().positive().max(TASK_EVENTS_PAGE_MAX).optional(),
+      kinds: z.array(TaskEventKindSchema).min(1).max(TaskEventKindSchema.options.length).optional(),
     }),
     output: resultOf({ events: z.array(TaskEventSchema), hasMore: z.boolean(), nextAfterSeq: z.number().int().nonnegative() }),
   },

@@ -6,7 +6,7 @@ import type { SandboxPolicy } from '../../../shared/model/sandboxPolicy.js';
 import type { ApprovalDecision } from '../../../shared/model/approval.js';
 import type { MergeStrategy, Task } from '../../../shared/model/task.js';
 import type { TaskDiff } from '../../../shared/model/diff.js';
-import type { TaskEvent } from '../../../shared/model/taskEvents.js';
+import type { TaskEvent, TaskEventKind } from '../../../shared/model/taskEvents.js';
 import { branchDiff, turnDiff } from '../git/branchDiff.js';
 import { ConflictPredictor, type SiblingConflict } from '../git/conflictPrediction.js';
 import { openPullRequest } from '../git/pullRequest.js';
@@ -70,9 +70,9 @@ export class TaskService {
   }
 
   /** One page of the task's journal (shared/contracts/taskEventPages.ts). */
-  events(id: string, afterSeq = 0, limit = TASK_EVENTS_PAGE_MAX): Result<{ events: TaskEvent[]; hasMore: boolean; nextAfterSeq: number }> {
+  events(id: string, afterSeq = 0, limit = TASK_EVENTS_PAGE_MAX, kinds?: readonly TaskEventKind[]): Result<{ events: TaskEvent[]; hasMore: boolean; nextAfterSeq: number }> {
     if (!this.deps.tasks.get(id)) return notFound(id);
-    const page = this.deps.journal.pageOf(id, afterSeq, Math.min(limit, TASK_EVENTS_PAGE_MAX));
+    const page = this.deps.journal.pageOf(id, afterSeq, Math.min(limit, TASK_EVENTS_PAGE_MAX), kinds);
     return { ok: true, ...page, nextAfterSeq: page.events.at(-1)?.seq ?? afterSeq };
   }
 

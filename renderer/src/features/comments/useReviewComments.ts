@@ -23,7 +23,7 @@ export function useReviewComments(client: UiClient, taskId: string): CommentsSta
       live.push(comment);
       setState((s) => (s.status === 'ready' ? { status: 'ready', comments: withComment(s.comments, comment) } : s));
     });
-    readTaskEvents(client, taskId).then(
+    readTaskEvents(client, taskId, ['review_comment']).then(
       (result) => {
         if (!isCurrent) return;
         if (!result.ok) return setState({ status: 'error', message: result.message });
