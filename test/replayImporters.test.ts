@@ -70,6 +70,7 @@ describe('Codex CLI rollout', () => {
       'command_started',
       'command_output',
       'command_finished',
+      'task_updated',
       'command_started',
       'command_output',
       'command_output',
@@ -78,6 +79,7 @@ describe('Codex CLI rollout', () => {
       'command_output',
       'command_finished',
       'agent_message',
+      'task_updated',
       'status_changed',
     ]);
     const created = events[0]?.body;
@@ -87,9 +89,13 @@ describe('Codex CLI rollout', () => {
       model: 'gpt-5-codex',
       repoPath: '/home/dev/shop',
       branch: 'main',
-      usage: { inputTokens: 9800, outputTokens: 410 },
     });
     const bodies = events.map((event) => event.body);
+    // Token counts as the task's usage growing, when Codex counted them.
+    expect(bodies.filter((body) => body.kind === 'task_updated')).toEqual([
+      { kind: 'task_updated', patch: { usage: { inputTokens: 5120, outputTokens: 240 } } },
+      { kind: 'task_updated', patch: { usage: { inputTokens: 9800, outputTokens: 410 } } },
+    ]);
     expect(bodies).toContainEqual({ kind: 'command_started', callId: 'call_test1', command: 'npm test -- price' });
     expect(bodies).toContainEqual({ kind: 'command_finished', callId: 'call_test1', exitCode: 1, durationMs: 2400, isKilled: false });
     expect(bodies).toContainEqual({ kind: 'command_started', callId: 'call_patch1', command: 'apply_patch' });
@@ -115,9 +121,9 @@ describe('Claude Code transcript', () => {
       title: 'Add a health check endpoint',
       model: 'claude-sonnet-4-5',
       branch: 'main',
-      // msg_01 appears on two lines: its usage counts once.
-      usage: { inputTokens: 1500 + 3000 + 3400, outputTokens: 50 + 80 + 20 },
     });
+    // msg_01 appears on two lines: its usage counts once.
+    expect(bodies.filter((body) => body.kind === 'task_updated').at(-1)).toEqual({ kind: 'task_updated', patch: { usage: { inputTokens: 1500 + 3000 + 3400, outputTokens: 50 + 80 + 20 } } });
     expect(bodies).toContainEqual({ kind: 'command_started', callId: 'toolu_01', command: 'grep -rn "router.get" src' });
     expect(bodies).toContainEqual({ kind: 'command_output', callId: 'toolu_01', chunk: "src/routes.js:4:router.get('/users', listUsers);\n" });
     expect(bodies).toContainEqual(expect.objectContaining({ kind: 'command_finished', callId: 'toolu_01', exitCode: 0, durationMs: 1000 }));

@@ -97,8 +97,8 @@ export class ClaudeImporter implements Importer {
       if (id) this.countedUsage.add(id);
       const usage = message.usage;
       const input = ['input_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'].reduce((sum, key) => sum + (typeof usage[key] === 'number' ? usage[key] : 0), 0);
-      session.usage.inputTokens += input;
-      session.usage.outputTokens += typeof usage.output_tokens === 'number' ? usage.output_tokens : 0;
+      const output = typeof usage.output_tokens === 'number' ? usage.output_tokens : 0;
+      session.setUsage(at, { inputTokens: session.usage.inputTokens + input, outputTokens: session.usage.outputTokens + output });
     }
     const content = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : Array.isArray(message.content) ? message.content : [];
     for (const block of content) {

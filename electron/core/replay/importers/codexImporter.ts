@@ -149,8 +149,10 @@ export class CodexImporter implements Importer {
     if (type === 'token_count') {
       const total = isRecord(message.info) && isRecord(message.info.total_token_usage) ? message.info.total_token_usage : null;
       if (total) {
-        session.usage.inputTokens = numberOr(total.input_tokens, session.usage.inputTokens);
-        session.usage.outputTokens = numberOr(total.output_tokens, session.usage.outputTokens);
+        session.setUsage(at, {
+          inputTokens: numberOr(total.input_tokens, session.usage.inputTokens),
+          outputTokens: numberOr(total.output_tokens, session.usage.outputTokens),
+        });
       }
       return;
     }

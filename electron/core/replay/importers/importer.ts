@@ -116,11 +116,19 @@ export class ImportedSession {
     this.sink.event(this.taskId, at, body);
   }
 
-  /** Fills in what was known only at the end and ends the session; returns its title. */
+  /** The session's token counts so far: journalled as the task's usage changing at `at`, as a live task's is. */
+  setUsage(at: number, usage: { inputTokens: number; outputTokens: number }): void {
+    if (usage.inputTokens === this.usage.inputTokens && usage.outputTokens === this.usage.outputTokens) return;
+    this.usage.inputTokens = usage.inputTokens;
+    this.usage.outputTokens = usage.outputTokens;
+    this.record(at, { kind: 'task_updated', patch: { usage: { ...this.usage } } });
+  }
+
+  /** Fills in what was known only at the end (title, prompt, model) and ends the session; returns its title. */
   finish(fallbackTitle: string, title?: string): string {
     const name = title ?? titleFrom(this.firstPrompt, fallbackTitle);
     if (!this.task || this.createdSeq === null) return name;
-    const task: Task = { ...this.task, title: name, prompt: this.firstPrompt, model: this.model, usage: { ...this.usage } };
+    const task: Task = { ...this.task, title: name, prompt: this.firstPrompt, model: this.model };
     this.sink.replaceEvent(this.createdSeq, { kind: 'task_created', task });
     this.sink.event(this.taskId, this.lastAt, { kind: 'status_changed', from: 'running', to: 'review', reason: 'imported session ended' });
     return name;
