@@ -224,6 +224,8 @@ describe('what is not a recording', () => {
     expect(await importFile(text)).toMatchObject({ ok: false, message: expect.stringMatching(/its first line is not JSON/) });
     expect(await importFile(blank)).toMatchObject({ ok: false, message: 'blank.jsonl has no records (only blank lines)' });
     expect(await importFile(path.join(home, 'missing.cast'))).toMatchObject({ ok: false, kind: 'not_found' });
+    expect(await importFile('terminal.cast')).toMatchObject({ ok: false, message: 'the path must be absolute, not terminal.cast' });
+    expect(await importFile(home)).toMatchObject({ ok: false, message: `${home} is not a file` });
     expect(store.list()).toEqual([]);
     expect(db.prepare('SELECT COUNT(*) AS n FROM replay_events').get()).toEqual({ n: 0 });
     expect(fs.readdirSync(path.join(home, 'imports'))).toEqual([]);

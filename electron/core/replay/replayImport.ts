@@ -106,6 +106,8 @@ export function removeStaleStaging(stagingDir: string): void {
 }
 
 function checkFile(file: string): { ok: true; size: number; mtimeMs: number } | Failure {
+  // The host's working folder is not the caller's: a relative path would name another file.
+  if (!path.isAbsolute(file)) return failure('invalid_input', `the path must be absolute, not ${file}`);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
