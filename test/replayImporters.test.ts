@@ -108,6 +108,20 @@ describe('Codex CLI rollout', () => {
     expect(databaseBytes()).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123456789');
     expect(store.list()).toEqual([expect.objectContaining({ id: result.id, source: 'codex', tasks: 1, events: events.length })]);
   });
+
+  it('reads an output given as content items (a tool that returned text and an image)', async () => {
+    const file = path.join(home, 'rollout-items.jsonl');
+    const ts = '2026-11-30T09:00:00.000Z';
+    const records = [
+      { timestamp: ts, type: 'session_meta', payload: { id: 'items', cwd: '/r' } },
+      { timestamp: ts, type: 'response_item', payload: { type: 'function_call', name: 'view_image', arguments: '{"path":"a.png"}', call_id: 'v1' } },
+      { timestamp: ts, type: 'response_item', payload: { type: 'function_call_output', call_id: 'v1', output: [{ type: 'input_text', text: 'a.png: 10x10' }, { type: 'input_image', image_url: 'data:…' }] } },
+    ];
+    fs.writeFileSync(file, records.map((record) => JSON.stringify(record)).join('\n'));
+    const result = await importFile(file);
+    if (!result.ok) throw new Error(result.message);
+    expect(eventsOf(result.id).map((event) => event.body)).toContainEqual({ kind: 'command_output', callId: 'v1', chunk: 'a.png: 10x10' });
+  });
 });
 
 describe('Claude Code transcript', () => {

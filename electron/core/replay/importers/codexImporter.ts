@@ -230,7 +230,15 @@ function patchOf(args: unknown): string {
  * `Output:` (newer), or plain text (other tools).
  */
 function commandResult(output: unknown): { text: string; exitCode: number | null; durationMs: number | null } {
-  const raw = typeof output === 'string' ? output : isRecord(output) && typeof output.content === 'string' ? output.content : JSON.stringify(output ?? '');
+  // A string; or `{ content }`; or (a tool that returned images) content items with text parts.
+  const raw =
+    typeof output === 'string'
+      ? output
+      : isRecord(output) && typeof output.content === 'string'
+        ? output.content
+        : Array.isArray(output)
+          ? messageText(output)
+          : JSON.stringify(output ?? '');
   const json = parseJsonLine(raw);
   if (isRecord(json) && typeof json.output === 'string') {
     const metadata = isRecord(json.metadata) ? json.metadata : {};
