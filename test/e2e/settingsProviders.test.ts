@@ -17,7 +17,12 @@ afterAll(() => unconfiguredHosts.close());
 
 describe('Settings → Providers', () => {
   it('adds, tests, makes default and removes a provider; the key is never sent back to the page', async () => {
-    const { page, flotilla } = await openWorld({ browser: suite.browser, hosts: suite.hosts, page: { viewport: { width: 1440, height: 900 } } });
+    const { page, flotilla } = await openWorld({
+      browser: suite.browser,
+      hosts: suite.hosts,
+      page: { viewport: { width: 1440, height: 900 } },
+      prepare: (host) => host.repo({ name: 'shop', files: { 'README.md': '# shop\n' } }),
+    });
     await page.getByRole('button', { name: 'Settings' }).click();
     const dialog = page.getByRole('dialog', { name: 'Settings' });
     await dialog.getByRole('tab', { name: 'Providers' }).click();
@@ -58,6 +63,26 @@ describe('Settings → Providers', () => {
     await dialog.getByLabel('What new tasks use').scrollIntoViewIfNeeded();
     await shootBothThemes(page, 'settings-providers-1440');
 
+    // A task for this provider with a model of its own, from the New task dialog.
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'New task' }).click();
+    const newTask = page.getByRole('dialog', { name: 'New task' });
+    await newTask.getByLabel('Provider').selectOption('local');
+    await newTask.getByLabel('Model (optional)').fill('picked-model');
+    await newTask.getByLabel('Prompt').fill('say OK');
+    await shootBothThemes(page, 'new-task-provider-1440');
+    const before = suite.model.requests.length;
+    await newTask.getByRole('button', { name: 'Create task' }).click();
+    await newTask.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await flotilla.cliJson<{ status: string }[]>(['task', 'list']))[0]?.status, { timeout: 60_000 }).toBe('review');
+    const [task] = await flotilla.cliJson<{ provider: string; model: string; isModelPinned: boolean }[]>(['task', 'list']);
+    expect(task).toMatchObject({ provider: 'local', model: 'picked-model', isModelPinned: true });
+    const calls = suite.model.requests.slice(before);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((request) => request.path === '/v1/chat/completions' && (request.body as { model?: string }).model === 'picked-model')).toBe(true);
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await dialog.getByRole('tab', { name: 'Providers' }).click();
     await list.getByRole('button', { name: 'Remove local' }).click();
     await dialog.getByText(/No providers yet/).waitFor();
     await expect.poll(() => inEffect.innerText()).toMatch(/from the environment/);

@@ -7,6 +7,7 @@ import { selectRepos } from '../../state/selectors.js';
 import { PolicyFields } from '../approvals/PolicyFields.js';
 import { DEFAULT_POLICY_CHOICE, policyBlocker, policyCreateInput, type PolicyChoice } from '../approvals/policyChoices.js';
 import { useBranches } from './useBranches.js';
+import { DEFAULT_PROVIDER_CHOICE, ProviderFields, providerCreateInput, type ProviderChoice } from './ProviderFields.js';
 import { useTaskCall } from './useTaskCall.js';
 
 export function NewTaskDialog({ onClose }: { onClose: () => void }) {
@@ -24,6 +25,7 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
   const [prompt, setPrompt] = useState('');
   const [isBacklog, setIsBacklog] = useState(false);
   const [policy, setPolicy] = useState<PolicyChoice>(DEFAULT_POLICY_CHOICE);
+  const [providerChoice, setProviderChoice] = useState<ProviderChoice>(DEFAULT_PROVIDER_CHOICE);
   const blocker = policyBlocker(policy);
   // Start from the default policy in Settings, unless the user already chose something.
   useEffect(() => {
@@ -70,6 +72,7 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
         ...(baseBranch ? { baseBranch } : {}),
         start: !isBacklog,
         ...policyCreateInput(policy),
+        ...providerCreateInput(providerChoice),
       }),
     );
     if (result.ok) {
@@ -145,6 +148,7 @@ export function NewTaskDialog({ onClose }: { onClose: () => void }) {
             }}
           />
         </label>
+        <ProviderFields choice={providerChoice} onChange={setProviderChoice} />
         <PolicyFields
           choice={policy}
           onChange={(next) => {
