@@ -50,17 +50,23 @@ export class Journal {
       if (!stream) this.outputs.set(key, (stream = new StreamRedactor(this.redactor)));
       return { ...body, chunk: stream.push(at, body.chunk).map((piece) => piece.data).join('') };
     }
-    if (body.kind === 'command_finished' || body.kind === 'command_outcome_unknown') {
-      const key = `${taskId}\u0000${body.callId}`;
-      const rest = this.outputs.get(key)?.flush().map((piece) => piece.data).join('') ?? '';
-      this.outputs.delete(key);
-      if (rest !== '') {
-        const held: TaskEventBody = { kind: 'command_output', callId: body.callId, chunk: rest };
-        const info = this.insert.run(taskId, at, held.kind, JSON.stringify(held));
-        this.onDidAppendHeld({ seq: Number(info.lastInsertRowid), taskId, at, body: held });
-      }
+    if (body.kind === 'command_finished' || body.kind === 'command_outcome_unknown') this.flushOutput(taskId, body.callId, at);
+    // A stopped turn ends its command without command_finished: the status change ends its output.
+    if (body.kind === 'status_changed') {
+      for (const key of [...this.outputs.keys()]) if (key.startsWith(`${taskId}\u0000`)) this.flushOutput(taskId, key.slice(taskId.length + 1), at);
     }
     return redactStrings(body, (text) => this.redactor.redact(text));
+  }
+
+  /** Writes what a command's output stream still holds as one last output row, and forgets the stream. */
+  private flushOutput(taskId: string, callId: string, at: number): void {
+    const key = `${taskId}\u0000${callId}`;
+    const rest = this.outputs.get(key)?.flush().map((piece) => piece.data).join('') ?? '';
+    this.outputs.delete(key);
+    if (rest === '') return;
+    const held: TaskEventBody = { kind: 'command_output', callId, chunk: rest };
+    const info = this.insert.run(taskId, at, held.kind, JSON.stringify(held));
+    this.onDidAppendHeld({ seq: Number(info.lastInsertRowid), taskId, at, body: held });
   }
 
   eventsOf(taskId: string, afterSeq = 0): TaskEvent[] {

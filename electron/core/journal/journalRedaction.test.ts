@@ -46,4 +46,16 @@ describe('Journal: secrets never reach the database', () => {
     expect(raw).not.toContain(token.slice(4, 12));
     db.close();
   });
+
+  it("writes a stopped command's held output when the task's status changes (a stop sends no command_finished)", () => {
+    const db = openDatabase(tempDir('journal'));
+    const announced: TaskEvent[] = [];
+    const journal = new Journal(db, () => 1, undefined, (event) => announced.push(event));
+    journal.append('t1', { kind: 'command_started', callId: 'c1', command: 'sleep 100' });
+    journal.append('t1', { kind: 'command_output', callId: 'c1', chunk: 'waiting' });
+    journal.append('t1', { kind: 'status_changed', from: 'running', to: 'stopped', reason: null });
+    expect(announced.map((e) => e.body)).toEqual([{ kind: 'command_output', callId: 'c1', chunk: 'waiting' }]);
+    db.close();
+  });
 });
+
