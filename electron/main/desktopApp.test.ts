@@ -153,6 +153,10 @@ describe('the desktop app, with a fake electron module', () => {
     expect(electron.opened).toEqual(['https://example.com/docs']);
   });
 
+  it("keeps Chromium's own data in FLOTILLA_HOME/electron, set before ready (not mixed with Flotilla's files)", () => {
+    expect(electron.app.paths.get('userData')).toBe(path.join(home, 'electron'));
+  });
+
   it('claims FLOTILLA_HOME like `flotilla serve`: the CLI works against the running app', async () => {
     const info = JSON.parse(fs.readFileSync(serverFilePath(home), 'utf8')) as { pid: number; url: string };
     expect(info.pid).toBe(process.pid);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type * as Electron from 'electron';
 import type { WebContents } from 'electron';
 import { EVENT_NAMES, METHOD_NAMES } from '../../shared/contract.js';
@@ -68,6 +69,10 @@ export function startDesktopApp(electron: ElectronModule, deps: DesktopAppDeps):
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
+  // Chromium's own data (cache, cookies, local storage, the single-instance lock) in a folder of
+  // its own inside FLOTILLA_HOME: on macOS and Windows Electron's default is the very folder that
+  // FLOTILLA_HOME defaults to, and the two would mix. Before `ready`, as Electron requires.
+  app.setPath('userData', path.join(defaultHome(deps.env), 'electron'));
   // Every renderer sandboxed, whatever a window's options say; before `ready`, as required.
   app.enableSandbox();
   registerAppScheme(protocol);

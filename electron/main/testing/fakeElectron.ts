@@ -112,6 +112,7 @@ export class FakeApp extends EventEmitter {
   hasSingleInstanceLock = true;
   exitCode: number | null = null;
   hasQuit = false;
+  private hasBecomeReady = false;
   private readonly isReady: Promise<void>;
   private markReady: () => void = () => {};
 
@@ -122,6 +123,12 @@ export class FakeApp extends EventEmitter {
   enableSandbox(): void {
     this.isSandboxEnabled = true;
   }
+  /** Paths the app set (`userData`…), by name. */
+  readonly paths = new Map<string, string>();
+  setPath(name: string, value: string): void {
+    if (this.hasBecomeReady) throw new Error(`app.setPath('${name}') after ready: Electron ignores it for userData`);
+    this.paths.set(name, value);
+  }
   requestSingleInstanceLock(): boolean {
     return this.hasSingleInstanceLock;
   }
@@ -130,6 +137,7 @@ export class FakeApp extends EventEmitter {
   }
   /** The OS says the app may start (Electron's 'ready'). */
   becomeReady(): void {
+    this.hasBecomeReady = true;
     this.markReady();
   }
   quit(): void {
