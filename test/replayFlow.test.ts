@@ -245,6 +245,11 @@ describe('replay import of what is not a whole recording, through the CLI', () =
   });
 
   it('streams a 96 MiB Codex log: progress on stderr, memory bounded, all of it imported', async () => {
+    // A 16 MiB import first brings the host's heap to what any import uses; then the peak may grow
+    // by what does not depend on the file (if the file were held, 6× the size would add ≥ 80 MiB).
+    const warmUp = path.join(scratch, 'rollout-warm-up.jsonl');
+    writeBigRollout(warmUp, 16 * 1024 * 1024);
+    expect((await target.cli(['replay', 'import', warmUp])).code).toBe(0);
     const file = path.join(scratch, 'rollout-big.jsonl');
     const calls = writeBigRollout(file, 96 * 1024 * 1024);
     const size = fs.statSync(file).size;
@@ -268,10 +273,10 @@ describe('replay import of what is not a whole recording, through the CLI', () =
     // final copy into flotilla.db, one transaction, holds it (the slowest call, printed above).
     expect(latencies.length).toBeGreaterThan(5);
     expect(p90).toBeLessThan(500);
-    // Bounded: the import holds one line, one 1 MiB read chunk and SQLite's caches; reading the
-    // file whole would add at least its size. Measured: the peak grew 42–57 MiB for 64 and for
-    // 96 MiB files alike (V8 lets garbage of the lines pile up before it collects, not the file).
-    expect(growthMiB).toBeLessThan((size / 1024 / 1024) * 0.85);
+    // Bounded: the import holds one line, one 1 MiB read chunk and SQLite's caches. Without the
+    // warm-up the peak grew 42–71 MiB for 64 and for 96 MiB files alike (V8 lets the lines'
+    // garbage pile up before it collects; the HTTP calls above add theirs).
+    expect(growthMiB).toBeLessThan(40);
   });
 });
 
