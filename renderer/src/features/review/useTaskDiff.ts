@@ -45,7 +45,7 @@ export function useCheckpointTurns(client: UiClient, taskId: string, version: st
   const [turns, setTurns] = useState<number[]>([]);
   useEffect(() => {
     let isCurrent = true;
-    readTaskEvents(client, taskId).then(
+    readTaskEvents(client, taskId, ['checkpoint']).then(
       (result) => {
         if (!isCurrent || !result.ok) return;
         const found = result.events.flatMap(({ body }) => (body.kind === 'checkpoint' ? [body.turn] : []));
