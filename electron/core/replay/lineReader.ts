@@ -37,6 +37,8 @@ export async function* readLines(file: string, opts: LineReaderOptions = {}): As
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const raw = fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
   let bytesRead = 0;
+  // Counting only: the loop below reads through the async iterator, whose 'readable' listener
+  // keeps control of the flow (Node emits 'data' only as it reads), so backpressure holds.
   raw.on('data', (chunk) => {
     bytesRead += chunk.length;
     opts.onBytes?.(bytesRead);
