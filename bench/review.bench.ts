@@ -15,6 +15,7 @@
  * Last line: `review: single_first_hunk=… many_first_hunk=… … longtask_scroll_max=<ms> ratio=<worst first-hunk ratio>`.
  */
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/fixtures/browser.js';
 import { startModelServer } from '../test/fixtures/modelServer.js';
@@ -83,18 +84,19 @@ await runBench('review', async (cleanup) => {
   console.log(`review: git diff: single ${fixed(singleGit)} ms, many ${fixed(manyGit)} ms (median of 5)`);
   console.log(
     `review: single (1 file, ${SINGLE_LINES} lines): first hunk ${show(singleOpened.firstHunkMs)} (x${ratioOf(singleOpened.firstHunkMs, singleGit)}), ` +
-      `highlighted ${show(singleOpened.highlightedMs)} (x${ratioOf(singleOpened.highlightedMs, singleGit)}), longest task opening ${fixed(singleOpened.longestOpenTaskMs)} ms, scrolling ${fixed(singleScroll)} ms`,
+      `highlighted ${show(singleOpened.highlightedMs)} (x${ratioOf(singleOpened.highlightedMs, singleGit)}), longest task opening ${fixed(singleOpened.longestOpenTaskMs)} ms, scrolling ${fixed(singleScroll.longestMs)} ms (${singleScroll.count} long tasks)`,
   );
   console.log(
     `review: many (${MANY_FILES} files, ${MANY_FILES * LINES_PER_FILE} lines): first hunk ${show(manyOpened.firstHunkMs)} (x${ratioOf(manyOpened.firstHunkMs, manyGit)}), ` +
-      `highlighted ${show(manyOpened.highlightedMs)} (x${ratioOf(manyOpened.highlightedMs, manyGit)}), longest task opening ${fixed(manyOpened.longestOpenTaskMs)} ms, scrolling ${fixed(manyScroll)} ms`,
+      `highlighted ${show(manyOpened.highlightedMs)} (x${ratioOf(manyOpened.highlightedMs, manyGit)}), longest task opening ${fixed(manyOpened.longestOpenTaskMs)} ms, scrolling ${fixed(manyScroll.longestMs)} ms (${manyScroll.count} long tasks)`,
   );
   const ratio = Math.max(singleOpened.firstHunkMs / singleGit, manyOpened.firstHunkMs / manyGit);
   console.log(
     `review: single_first_hunk=${show(singleOpened.firstHunkMs)} single_highlighted=${show(singleOpened.highlightedMs)} ` +
       `many_first_hunk=${show(manyOpened.firstHunkMs)} many_highlighted=${show(manyOpened.highlightedMs)} ` +
       `git_single=${fixed(singleGit)}ms git_many=${fixed(manyGit)}ms longtask_open_max=${fixed(Math.max(singleOpened.longestOpenTaskMs, manyOpened.longestOpenTaskMs))}ms ` +
-      `longtask_scroll_max=${fixed(Math.max(singleScroll, manyScroll))}ms ratio=${fixed(ratio, 1)}`,
+      `longtask_scroll_max=${fixed(Math.max(singleScroll.longestMs, manyScroll.longestMs))}ms longtask_scroll_count=${singleScroll.count + manyScroll.count} ` +
+      `load=${loadavg()[0]?.toFixed(1) ?? '?'} ratio=${fixed(ratio, 1)}`,
   );
 });
 
@@ -215,10 +217,10 @@ async function openChanges(page: Page, title: string, expandFirst: boolean): Pro
 }
 
 /** Scrolls the open Changes panel to its end, 400 px a frame; the longest main-thread task, ms. */
-async function scrollToEnd(page: Page): Promise<number> {
+async function scrollToEnd(page: Page): Promise<{ longestMs: number; count: number }> {
   const longest = await page.evaluate(
     () =>
-      new Promise<number>((resolve) => {
+      new Promise<{ longestMs: number; count: number }>((resolve) => {
         const changes = Array.from(document.querySelectorAll('.changes')).find((el) => (el as HTMLElement).offsetParent !== null);
         let scroller: HTMLElement | null = changes?.parentElement ?? null;
         while (scroller && scroller.scrollHeight <= scroller.clientHeight + 1) scroller = scroller.parentElement;
@@ -239,8 +241,9 @@ async function scrollToEnd(page: Page): Promise<number> {
         const done = () => {
           observer.disconnect();
           const top = [...longTasks].sort((a, b) => b - a).slice(0, 5).map(Math.round);
-          console.log(`scroll: ${longTasks.length} long tasks, longest ${top.join(', ')} ms`);
-          resolve(Math.max(0, ...longTasks));
+          const total = Math.round(longTasks.reduce((n, ms) => n + ms, 0));
+          console.log(`scroll: ${longTasks.length} long tasks (${total} ms in all) in ${Math.round(performance.now() - started)} ms, longest ${top.join(', ')} ms`);
+          resolve({ longestMs: Math.max(0, ...longTasks), count: longTasks.length });
         };
         requestAnimationFrame(step);
       }),

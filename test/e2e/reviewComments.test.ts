@@ -126,6 +126,8 @@ describe('review comments in the Changes view', () => {
     await expect.poll(() => isInViewport(row250)).toBe(true);
     expect(await row250.locator('td').first().evaluate((td) => getComputedStyle(td).animationName)).toMatch(/^line-flash-/);
     await page.screenshot({ path: shotPath('review-comments-jump-light.png') });
+    // Back up to the greeting (rows far from the view are dropped and drawn again when near).
+    await view.getByRole('list', { name: 'Changed files' }).getByRole('button', { name: /greet\.txt/ }).click();
     await panel.getByRole('button', { name: 'Review with agent' }).click();
     await panel.getByText('patch is incorrect').waitFor({ timeout: 20_000 });
     const inline = file.getByRole('list', { name: 'Comments on this line' });

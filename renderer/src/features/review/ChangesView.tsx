@@ -8,6 +8,7 @@ import { InlineComments } from '../comments/InlineComments.js';
 import { ReviewCommentsPanel } from '../comments/ReviewCommentsPanel.js';
 import { commentsByLine, useReviewComments } from '../comments/useReviewComments.js';
 import type { LineComments, LineFocus } from './LibraryPatch.js';
+import { prepareDiffWorker } from './diffBundles.js';
 import { FileDiffView } from './FileDiffView.js';
 import { FileTree, type TreeRow } from './FileTree.js';
 import { isViewed, loadLayout, patchHash, saveLayout, setViewed, viewedKey, type DiffLayout } from './reviewPrefs.js';
@@ -40,6 +41,7 @@ export function ChangesView({ taskId, version }: { taskId: string; version: stri
   const client = useClient();
   const [turn, setTurn] = useState<number | null>(null);
   const state = useTaskDiff(client, taskId, version, turn);
+  useEffect(prepareDiffWorker, []);
   const turns = useCheckpointTurns(client, taskId, version);
   const [layout, setLayout] = useState<DiffLayout>(loadLayout);
   const theme = useDocumentTheme();

@@ -1,6 +1,6 @@
 import { DiffModeEnum, DiffView, SplitSide, type DiffFile } from '@git-diff-view/react';
 import '@git-diff-view/react/styles/diff-view-pure.css';
-import { memo, useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { memo, startTransition, useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { visibleText } from '../../../../shared/model/visibleText.js';
 import { buildPieceOffThread } from './diffBundles.js';
 import { lineMarkCss, lineRowSelector, type LineSpan } from './lineMarks.js';
@@ -27,7 +27,7 @@ export type LineComments = {
  * Lines per piece drawn at once. Parsing and highlighting run in a worker; what is left on the
  * main thread is React and layout for the piece's rows (one piece per frame).
  */
-export const CHUNK_LINES = 80;
+export const CHUNK_LINES = 40;
 /** Rough drawn height of one line in px, for the placeholder of a piece not drawn yet. */
 export const LINE_HEIGHT_PX = 20;
 
@@ -70,6 +70,8 @@ export const LibraryPatch = memo(function LibraryPatch({
   // Read by the add button's handler, which the library calls without the event.
   const isShiftDown = useRef(false);
   const focusedPiece = focus ? pieceHolding(pieces, focus.side, focus.start) : -1;
+  // The piece whose composer is open stays drawn however far the page scrolls (its text is kept).
+  const draftPieces = marked ? [pieceHolding(pieces, marked.side, marked.start), pieceHolding(pieces, marked.side, marked.end)] : [];
   useRevealFocus(rootRef, focus, focusedPiece);
   const css = lineMarkCss(`[data-patch="${patchId}"]`, marked ?? null, focus ? { ...focus, flash: focus.nonce } : null);
   return (
@@ -83,7 +85,12 @@ export const LibraryPatch = memo(function LibraryPatch({
     >
       {css && <style>{css}</style>}
       {pieces.map((piece, index) => (
-        <NearViewport key={index} estimatedHeight={countPatchLines(piece) * LINE_HEIGHT_PX} isForced={index === focusedPiece}>
+        <NearViewport
+          key={index}
+          estimatedHeight={countPatchLines(piece) * LINE_HEIGHT_PX}
+          isForced={index === focusedPiece || draftPieces.includes(index)}
+          dropWhenFar
+        >
           <PatchPiece
             path={path}
             oldPath={oldPath}
@@ -206,19 +213,27 @@ const PatchPiece = memo(function PatchPiece({
 function useBuiltPiece(oldName: string, newName: string, patch: string, theme: 'light' | 'dark'): DiffFile | 'here' | null {
   const [built, setBuilt] = useState<DiffFile | 'here' | null>(null);
   const themeAtStart = useRef(theme);
+  const drawnRef = useRef<(() => void) | null>(null);
   useEffect(() => {
     const abort = new AbortController();
     let cancelDraw = () => {};
     void buildPieceOffThread({ oldName, newName, patch }, themeAtStart.current, abort.signal).then((file) => {
       if (abort.signal.aborted) return;
-      // A transition: React builds the piece's rows in slices of a few ms, yielding to scrolling.
-      cancelDraw = scheduleMount(() => setBuilt(file ?? 'here'));
+      cancelDraw = scheduleMount((drawn) => {
+        drawnRef.current = drawn;
+        // A transition: React builds the piece's rows in slices of a few ms, yielding to scrolling.
+        startTransition(() => setBuilt(file ?? 'here'));
+      });
     });
     return () => {
       abort.abort();
       cancelDraw();
+      drawnRef.current?.();
     };
   }, [oldName, newName, patch]);
+  useEffect(() => {
+    if (built !== null) drawnRef.current?.();
+  }, [built]);
   return built;
 }
 

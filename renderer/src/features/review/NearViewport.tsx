@@ -13,44 +13,81 @@ function scrollParent(el: HTMLElement): HTMLElement | null {
 }
 
 /**
- * Mounts waiting to happen, one per frame: drawing a piece of a diff is React and layout work
+ * Mounts waiting to happen, one at a time: drawing a piece of a diff is React and layout work
  * for its rows (parsing and highlighting happen in a worker), so a fast scroll that brings
- * twenty pieces into range must not draw them in one task. Nearest-first is not needed:
- * pieces enter the range in scroll order. `scheduleMount` returns a cancel.
+ * twenty pieces into range must not draw them in one task. A mount calls `drawn` once its
+ * rows are committed (a transition render is sliced over several tasks, and starting the next
+ * one meanwhile would restart it); the next waits for that, or DRAWN_TIMEOUT_MS, and a frame.
+ * Nearest-first is not needed: pieces enter the range in scroll order. Returns a cancel.
  */
-const pendingMounts: (() => void)[] = [];
-let isDrainScheduled = false;
+type Mount = (drawn: () => void) => void;
+const pendingMounts: Mount[] = [];
+let isDraining = false;
+/** 1 s: a mount whose component went away never says it drew; do not wait for it longer. */
+const DRAWN_TIMEOUT_MS = 1000;
 
-export function scheduleMount(mount: () => void): () => void {
+export function scheduleMount(mount: Mount): () => void {
   pendingMounts.push(mount);
-  scheduleDrain();
+  drainNext();
   return () => {
     const at = pendingMounts.indexOf(mount);
     if (at >= 0) pendingMounts.splice(at, 1);
   };
 }
 
-function scheduleDrain(): void {
-  if (isDrainScheduled || pendingMounts.length === 0) return;
-  isDrainScheduled = true;
-  // After the next frame is painted: one piece per frame, and the page keeps scrolling.
+function drainNext(): void {
+  if (isDraining || pendingMounts.length === 0) return;
+  isDraining = true;
+  // After the next frame is painted: the page keeps scrolling between pieces.
   requestAnimationFrame(() =>
     setTimeout(() => {
-      isDrainScheduled = false;
-      pendingMounts.shift()?.();
-      scheduleDrain();
+      const mount = pendingMounts.shift();
+      if (!mount) {
+        isDraining = false;
+        return;
+      }
+      let isDone = false;
+      const drawn = () => {
+        if (isDone) return;
+        isDone = true;
+        clearTimeout(timer);
+        isDraining = false;
+        drainNext();
+      };
+      const timer = setTimeout(drawn, DRAWN_TIMEOUT_MS);
+      mount(drawn);
     }, 0),
   );
 }
 
 /**
- * Draws `children` once its placeholder comes within LOOKAHEAD_PX of the visible part of
- * its scrolling container (or at once when `isForced`: a line is being jumped to), then
- * keeps them; mounts are spread one per frame.
+ * 4000 px (about four screens): a drawn piece farther than this from the view is dropped for a
+ * placeholder of its drawn height, so the page holds a few screens of rows, not the whole
+ * change (style, paint and layout costs grow with every row kept).
  */
-export function NearViewport({ estimatedHeight, isForced = false, children }: { estimatedHeight: number; isForced?: boolean; children: ReactNode }) {
+const DROP_BEYOND_PX = 4000;
+
+/**
+ * Draws `children` once its placeholder comes within LOOKAHEAD_PX of the visible part of
+ * its scrolling container (or at once when `isForced`: a line is being jumped to, or a
+ * comment is being written there); mounts are spread one at a time. With `dropWhenFar`, drawn
+ * children farther than DROP_BEYOND_PX are dropped again (unless forced); otherwise kept.
+ */
+export function NearViewport({
+  estimatedHeight,
+  isForced = false,
+  dropWhenFar = false,
+  children,
+}: {
+  estimatedHeight: number;
+  isForced?: boolean;
+  dropWhenFar?: boolean;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const [isNear, setIsNear] = useState(() => typeof IntersectionObserver === 'undefined');
+  // The height the children had when dropped: the placeholder keeps the page from moving.
+  const [droppedHeight, setDroppedHeight] = useState<number | null>(null);
   useEffect(() => {
     if (isForced) setIsNear(true);
   }, [isForced]);
@@ -62,7 +99,11 @@ export function NearViewport({ estimatedHeight, isForced = false, children }: { 
       (entries) => {
         if (!entries.some((e) => e.isIntersecting)) return;
         observer.disconnect();
-        cancelMount = scheduleMount(() => setIsNear(true));
+        cancelMount = scheduleMount((drawn) => {
+          setIsNear(true);
+          // A file's or piece's placeholder turned into pieces' placeholders: nothing to wait for.
+          drawn();
+        });
       },
       { root: scrollParent(el), rootMargin: `${LOOKAHEAD_PX}px 0px` },
     );
@@ -72,6 +113,29 @@ export function NearViewport({ estimatedHeight, isForced = false, children }: { 
       cancelMount();
     };
   }, [isNear]);
-  if (isNear) return <>{children}</>;
-  return <div ref={ref} className="lazy-placeholder" style={{ height: estimatedHeight }} aria-busy="true" />;
+  useEffect(() => {
+    const el = ref.current;
+    if (!isNear || !dropWhenFar || isForced || !el || typeof IntersectionObserver === 'undefined') return;
+    let cancelDrop = () => {};
+    const observer = new IntersectionObserver(
+      (entries) => {
+        cancelDrop();
+        cancelDrop = () => {};
+        if (entries.at(-1)?.isIntersecting !== false) return;
+        cancelDrop = scheduleMount((drawn) => {
+          setDroppedHeight(el.getBoundingClientRect().height);
+          setIsNear(false);
+          drawn();
+        });
+      },
+      { root: scrollParent(el), rootMargin: `${DROP_BEYOND_PX}px 0px` },
+    );
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      cancelDrop();
+    };
+  }, [isNear, dropWhenFar, isForced]);
+  if (isNear) return dropWhenFar ? <div ref={ref}>{children}</div> : <>{children}</>;
+  return <div ref={ref} className="lazy-placeholder" style={{ height: droppedHeight ?? estimatedHeight }} aria-busy="true" />;
 }

@@ -47,6 +47,10 @@ class DiffBundleWorker {
     this.#waiting.clear();
   }
 
+  prepare(): void {
+    this.#start();
+  }
+
   /** The bundle of `source`, or null (build it here); `signal` drops a request not started yet. */
   build(source: PieceSource, theme: 'light' | 'dark', signal: AbortSignal): Promise<DiffBundle | null> {
     const worker = this.#start();
@@ -65,6 +69,11 @@ class DiffBundleWorker {
 }
 
 const shared = new DiffBundleWorker();
+
+/** Starts the worker ahead of the first piece (it loads highlight.js), e.g. while the diff is fetched. */
+export function prepareDiffWorker(): void {
+  shared.prepare();
+}
 
 /**
  * A DiffFile ready to draw, parsed and highlighted in the worker; null when the worker is not

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import type { TaskDiff } from '../../../../shared/model/diff.js';
 import type { UiClient } from '../../transport/uiClient.js';
 import { errorMessage } from '../../state/startSync.js';
@@ -23,10 +23,13 @@ export function useTaskDiff(client: UiClient, taskId: string, version: string, t
     client.invoke('tasks.diff', { id: taskId, ...(turn !== null ? { turn } : {}) }).then(
       (result) => {
         if (!isCurrent) return;
-        setState(
-          result.ok
+        // A transition: 300 files' headers and tree rows are rendered in slices, not one long task.
+        startTransition(() =>
+          setState(
+            result.ok
             ? { status: 'ready', diff: result.diff, uncommitted: result.uncommitted ?? [], uncommittedDiff: result.uncommittedDiff ?? null, isRefreshing: false }
-            : { status: 'error', message: result.message },
+              : { status: 'error', message: result.message },
+          ),
         );
       },
       (error: unknown) => {
