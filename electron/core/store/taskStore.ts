@@ -116,12 +116,27 @@ export class TaskStore {
            @statusReason, @mergeCommit, @mergeStrategy, @model, @provider, @isModelPinned, @policy, @grants, @createdAt, @updatedAt)`,
       )
       .run({
-        id: task.id, repoId: task.repoId, title: this.redact(task.title), prompt: this.redact(task.prompt), status: task.status,
+        id: task.id, repoId: task.repoId, title: this.titleOf(task), prompt: this.redact(task.prompt), status: task.status,
         branch: task.branch, baseBranch: task.baseBranch, baseCommit: task.baseCommit, worktreePath: task.worktreePath,
         statusReason: task.statusReason === null ? null : this.redact(task.statusReason), mergeCommit: task.mergeCommit, mergeStrategy: task.mergeStrategy,
         model: task.model, provider: task.provider ?? null, isModelPinned: task.isModelPinned ? 1 : 0, policy: JSON.stringify(task.policy), grants: JSON.stringify(task.grants),
         createdAt: task.createdAt, updatedAt: task.updatedAt,
       });
+  }
+
+  /**
+   * The title, redacted. A title cut from the prompt (`…`) may end inside a token, too short
+   * there for any rule to know it: then it is cut from the redacted prompt instead.
+   */
+  private titleOf(task: Task): string {
+    const title = this.redact(task.title);
+    if (!task.title.endsWith('…')) return title;
+    const cut = task.title.slice(0, -1);
+    const prompt = task.prompt.trim();
+    const redactedPrompt = this.redact(prompt);
+    if (!prompt.startsWith(cut) || redactedPrompt.startsWith(cut)) return title;
+    const firstLine = redactedPrompt.split('\n')[0]?.trim() ?? '';
+    return firstLine.length <= cut.length ? firstLine : `${firstLine.slice(0, cut.length).trimEnd()}…`;
   }
 
   get(id: string): Task | undefined {
