@@ -64,7 +64,7 @@ function maskOf(secret: string): string {
 }
 
 /** The kinds a token announces at its start (`ghp_`, `sk-proj-`, `AKIA`…): the shape-keeping rules' kept parts. */
-const TOKEN_KIND = new RegExp(
+export const TOKEN_KIND = new RegExp(
   `^(?:${SECRET_RULES.filter((rule) => !rule.isContext && !rule.after)
     .map((rule) => rule.keep)
     .join('|')})`,

@@ -63,4 +63,14 @@ describe('StreamRedactor', () => {
     expect(stream.push(1, 'a'.repeat(1000))).toEqual([]);
     expect(stream.push(2, 'a'.repeat(100)).map((p) => p.data.length)).toEqual([1000, 100]);
   });
+
+  it('masks a token cut off by the end of the stream (an output cap, a stop), too short for its rule', () => {
+    const stream = new StreamRedactor(createSecretRedactor());
+    expect(stream.push(1, 'printing it: ghp_aB3dE5')).toEqual([{ at: 1, data: 'printing it: ' }]);
+    expect(stream.flush()).toEqual([{ at: 1, data: 'ghp_****' }]);
+    const words = new StreamRedactor(createSecretRedactor());
+    words.push(1, 'ends in a word');
+    expect(words.flush()).toEqual([{ at: 1, data: 'word' }]);
+  });
 });
+

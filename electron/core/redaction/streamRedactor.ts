@@ -1,4 +1,5 @@
-import type { SecretRedactor } from './redactSecrets.js';
+import { TOKEN_KIND, type SecretRedactor } from './redactSecrets.js';
+import { MASK } from './secretRules.js';
 
 /** A chunk of a stream and when it arrived (ms since the epoch). */
 export interface TimedText {
@@ -53,10 +54,23 @@ export class StreamRedactor {
     return cut === 0 ? [] : this.release(text, cut);
   }
 
-  /** Everything held, redacted (the stream ended). */
+  /**
+   * Everything held, redacted (the stream ended). A stream cut off inside a token (an output
+   * cap, a stop) ends with a fragment too short for its rule: one that starts like a token of a
+   * known kind (`ghp_ab`) is masked all the same.
+   */
   flush(): TimedText[] {
     if (this.held.length === 0) return [];
     const text = this.held.map((piece) => piece.data).join('');
+    const fragment = text.length - trailingTokenLength(text);
+    const kind = TOKEN_KIND.exec(text.slice(fragment))?.[0];
+    if (kind && text.length - fragment > kind.length) {
+      const last = this.held[this.held.length - 1];
+      const out = this.release(text, fragment);
+      this.held = [];
+      this.heldLength = 0;
+      return [...out, { at: last?.at ?? 0, data: `${kind}${MASK}` }];
+    }
     return this.release(text, text.length);
   }
 
