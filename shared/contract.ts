@@ -10,6 +10,7 @@ import { terminalConnectionMethods, terminalEvents, terminalMethods } from './co
 import { reviewMethods } from './contracts/review.js';
 import { taskEventsMethod } from './contracts/taskEventPages.js';
 import { providerEvents, providerMethods } from './contracts/providers.js';
+import { agentMethods } from './contracts/agent.js';
 import { replayEvents, replayMethods } from './contracts/replay.js';
 import { historyMethods } from './contracts/history.js';
 
@@ -221,6 +222,7 @@ export const hostMethods = {
   ...terminalMethods,
   ...reviewMethods,
   ...providerMethods,
+  ...agentMethods,
   ...replayMethods,
   ...historyMethods,
 } as const;

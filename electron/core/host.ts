@@ -21,6 +21,7 @@ import { AgentTerminals } from './tasks/agentTerminals.js';
 import { removeWorktreeFolder, worktreeUsage } from './tasks/worktreeDisk.js';
 import { TerminalChannel } from './terminal/terminalChannel.js';
 import { reviewHandlers } from './review/reviewHandlers.js';
+import { loadInstructions } from './agent/agentInstructions.js';
 import { replayHandlers } from './replay/replayHandlers.js';
 import { providerHandlers } from './providers/providerHandlers.js';
 import { createKeyVault, type KeyCipher } from './providers/keyVault.js';
@@ -203,6 +204,12 @@ export async function createHost(opts: {
     'tasks.get': async (input) => tasks.get(input.id),
     'tasks.events': async (input) => tasks.events(input.id, input.afterSeq, input.limit, input.kinds),
     'tasks.diff': (input) => tasks.diff(input.id, input.turn),
+    'tasks.instructions': async (input) => {
+      const task = taskStore.get(input.id);
+      if (!task) return failure('not_found', `no task with id "${input.id}"`);
+      if (!fs.existsSync(task.worktreePath)) return failure('invalid_state', `task ${task.id} has no worktree any more (${task.status})`);
+      return { ok: true, sources: (await loadInstructions({ home, worktreePath: task.worktreePath })).sources };
+    },
     'tasks.recentActivity': async () => {
       const working = taskStore.list().filter((task) => task.status === 'running' || task.status === 'needs_input');
       return { events: journal.lastOfKinds(working.map((task) => task.id), ['command_started', 'agent_message']) };

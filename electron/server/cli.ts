@@ -11,6 +11,7 @@ import { repoConfigCommand } from './repoConfigCommand.js';
 import { REVIEW_COMMANDS } from './reviewCommands.js';
 import { REPLAY_COMMANDS } from './replayCommands.js';
 import { PROVIDER_COMMANDS } from './providerCommands.js';
+import { instructionsCommand } from './agentCommands.js';
 import { openCommand } from './openCommand.js';
 import type { ClientCommand, CommandValues } from './clientCommands.js';
 import { HostClient } from './hostClient.js';
@@ -64,6 +65,8 @@ Tasks
   task show ID                     show one task
   task log ID [--follow]           the task's transcript: messages, commands and their output;
                                    --follow prints on as it runs, until it leaves queued/running
+  task instructions ID             the AGENTS.md files its next turn gets: FLOTILLA_HOME/AGENTS.md,
+                                   then the repo's (an AGENTS.override.md replaces its folder's)
   task diff ID [--turn N] [--stat] the task's changes as a unified diff against the merge base
                                    (--turn N: that turn's changes only; --stat: one line a file;
                                    uncommitted and execution-sensitive files are named on stderr;
@@ -144,7 +147,7 @@ async function dispatch(argv: string[], io: CommandIo): Promise<number> {
   if (first === 'serve') return serve(argv.slice(1), io);
   if (first === 'open') return runClientCommand(openCommand, argv.slice(1), io);
   const groups: Record<string, Record<string, ClientCommand>> = {
-    task: { ...TASK_COMMANDS, ...APPROVAL_COMMANDS, ...REVIEW_COMMANDS, log: taskLogCommand },
+    task: { ...TASK_COMMANDS, ...APPROVAL_COMMANDS, ...REVIEW_COMMANDS, log: taskLogCommand, instructions: instructionsCommand },
     repo: { ...REPO_COMMANDS, config: repoConfigCommand },
     config: CONFIG_COMMANDS,
     provider: PROVIDER_COMMANDS,

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-/** 32 KiB: enough for any sensible AGENTS.md, small next to a model's context. */
+/** 32 KiB for all instruction files together: enough for any sensible set, small next to a model's context. */
 export const AGENTS_MD_MAX_BYTES = 32 * 1024;
 
 const BASE_INSTRUCTIONS = [
@@ -14,31 +14,87 @@ const BASE_INSTRUCTIONS = [
   'When the task is done, answer with a short summary of what you changed, without calling a tool.',
 ].join(' ');
 
-/**
- * The system text for a turn: how to work, plus the repository's AGENTS.md when there is one.
- * The worktree is writable by the agent, so AGENTS.md is opened without following symlinks
- * (a link to ~/.ssh/id_rsa must not be sent to the model API) and capped.
- */
-export async function buildInstructions(worktreePath: string): Promise<string> {
-  const agentsMd = await readAgentsMd(worktreePath);
-  if (agentsMd === null) return BASE_INSTRUCTIONS;
-  return `${BASE_INSTRUCTIONS}\n\n# Project instructions (AGENTS.md at the repository root)\n\n${agentsMd}`;
+/** One instruction file in effect: where it is, and how much of it the model gets. */
+export interface InstructionSource {
+  /** `global`: FLOTILLA_HOME's, the user's own; `repo`: from the task's worktree (the agent can write it). */
+  scope: 'global' | 'repo';
+  /** For people: the global file's absolute path, or the path relative to the worktree. */
+  path: string;
+  /** Bytes on disk. */
+  bytes: number;
+  /** True when the shared cap cut it (or left it out). */
+  isTruncated: boolean;
+  /** What the model gets of it. */
+  text: string;
 }
 
-export async function readAgentsMd(worktreePath: string): Promise<string | null> {
+export interface Instructions {
+  /** The whole system text: how to work, then each file under a heading. */
+  text: string;
+  sources: InstructionSource[];
+}
+
+/**
+ * The instructions of a turn, as Codex reads them: the user's global AGENTS.md (in
+ * FLOTILLA_HOME), then the AGENTS.md of each folder from the repository root down to the
+ * working directory, where an AGENTS.override.md replaces its folder's AGENTS.md. Concatenated
+ * in that order under one 32 KiB cap. The worktree is the agent's: files are opened without
+ * following symlinks (a link to ~/.ssh/id_rsa must not reach the model API), and never block
+ * (a FIFO named AGENTS.md is skipped, not waited on).
+ */
+export async function loadInstructions(opts: { home: string | null; worktreePath: string; cwd?: string }): Promise<Instructions> {
+  const candidates: { scope: InstructionSource['scope']; folder: string; shown: (name: string) => string }[] = [];
+  if (opts.home) candidates.push({ scope: 'global', folder: opts.home, shown: (name) => path.join(opts.home ?? '', name) });
+  for (const folder of foldersDown(opts.worktreePath, opts.cwd ?? opts.worktreePath)) {
+    candidates.push({ scope: 'repo', folder, shown: (name) => path.relative(opts.worktreePath, path.join(folder, name)) || name });
+  }
+  const sources: InstructionSource[] = [];
+  let budget = AGENTS_MD_MAX_BYTES;
+  for (const candidate of candidates) {
+    const file = (await readCapped(path.join(candidate.folder, 'AGENTS.override.md'), budget)) ?? (await readCapped(path.join(candidate.folder, 'AGENTS.md'), budget));
+    if (!file) continue;
+    budget -= Buffer.byteLength(file.text);
+    sources.push({ scope: candidate.scope, path: candidate.shown(file.name), bytes: file.bytes, isTruncated: file.isTruncated, text: file.text });
+  }
+  const sections = sources.map((source) => {
+    const where = source.scope === 'global' ? 'your global instructions' : `${source.path} in the repository`;
+    const cut = source.isTruncated ? `\n\n[${source.path} cut: all instructions together are capped at ${AGENTS_MD_MAX_BYTES / 1024} KiB]` : '';
+    return `# Instructions from ${where}\n\n${source.text}${cut}`;
+  });
+  return { text: [BASE_INSTRUCTIONS, ...sections].join('\n\n'), sources };
+}
+
+/** The system text alone, for callers without a FLOTILLA_HOME (the worker's fallback). */
+export async function buildInstructions(worktreePath: string): Promise<string> {
+  return (await loadInstructions({ home: null, worktreePath })).text;
+}
+
+/** The repository root, then each folder down to `cwd` (only the root when cwd is outside it). */
+function foldersDown(root: string, cwd: string): string[] {
+  const relative = path.relative(root, cwd);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return [root];
+  const folders = [root];
+  for (const part of relative.split(path.sep)) folders.push(path.join(folders.at(-1) ?? root, part));
+  return folders;
+}
+
+/** A regular file's first `maxBytes`; null when missing, a symlink, a FIFO, a folder or unreadable. */
+async function readCapped(file: string, maxBytes: number): Promise<{ name: string; text: string; bytes: number; isTruncated: boolean } | null> {
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(path.join(worktreePath, 'AGENTS.md'), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer for ever.
+    handle = await fs.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch {
-    return null; // missing, a symlink (ELOOP), or unreadable: no project instructions
+    return null;
   }
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) return null;
-    const buffer = Buffer.alloc(Math.min(stat.size, AGENTS_MD_MAX_BYTES));
+    const buffer = Buffer.alloc(Math.max(0, Math.min(stat.size, maxBytes)));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const text = buffer.subarray(0, bytesRead).toString('utf8');
-    return stat.size > AGENTS_MD_MAX_BYTES ? `${text}\n\n[AGENTS.md truncated at ${AGENTS_MD_MAX_BYTES / 1024} KiB]` : text;
+    // Cut at a character boundary: a split UTF-8 sequence would decode to U+FFFD.
+    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/\uFFFD$/, '');
+    return { name: path.basename(file), text, bytes: stat.size, isTruncated: stat.size > bytesRead };
   } finally {
     await handle.close();
   }

@@ -2,6 +2,7 @@ import type { Task } from '../../../shared/model/task.js';
 import { DEFAULT_MAX_STEPS, type WorkerStartConfig } from '../agent/workerProtocol.js';
 import type { RepoStore } from '../store/repoStore.js';
 import { taskHiddenPaths, taskSandboxSpec } from './taskSandbox.js';
+import { loadInstructions } from '../agent/agentInstructions.js';
 
 /**
  * What a task's agent worker is started with: the turn's config (sandbox, approval policy,
@@ -44,6 +45,8 @@ export async function workerStartConfig(
     ...(deps.settings.apiKey ? { apiKey: deps.settings.apiKey } : {}),
     history: turn.history,
     message: turn.message,
+    // Read on the host, where FLOTILLA_HOME's global AGENTS.md is (the worker never sees it).
+    instructions: (await loadInstructions({ home: deps.home, worktreePath: task.worktreePath })).text,
     commandTimeoutMs: task.policy.commandTimeoutMs,
     maxSteps: DEFAULT_MAX_STEPS,
     // FLOTILLA_BWRAP: a bubblewrap installed somewhere unusual (set by the user who starts
