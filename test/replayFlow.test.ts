@@ -51,7 +51,9 @@ beforeAll(async () => {
     scenarios: [{ name: 'careful', match: 'careful edit', steps: [{ type: 'shell', command: COMMAND }, { type: 'message', text: 'Edited, with your approval.' }] }],
   });
   const env = { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-test' };
-  [source, target] = await Promise.all([startFlotilla({ env }), startFlotilla({ env })]);
+  // The importing host gets a 128 MiB heap: a 96 MiB file read whole (as text, then parsed)
+  // would not fit, so the big-file import below proves it streams.
+  [source, target] = await Promise.all([startFlotilla({ env }), startFlotilla({ env: { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=128`.trim() } })]);
   repo = await makeTempRepo();
   exported = path.join(makeTempHome(), 'fleet run.flotilla-replay.gz');
 });
@@ -60,6 +62,8 @@ afterAll(async () => {
   await Promise.all([source?.stop(), target?.stop()]);
   await model?.close();
   await repo?.cleanup();
+  // The homes hold the imported 96 MiB log, the scratch files the logs themselves.
+  for (const dir of [source?.home, target?.home, exported && path.dirname(exported)]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 async function waitForStatus(server: FlotillaServer, id: string, wanted: string[]): Promise<TaskJson> {
@@ -183,6 +187,7 @@ describe('replay import of what is not a whole recording, through the CLI', () =
     scratch = makeTempHome();
     before = replayTableCounts(target.home);
   });
+  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
   async function refused(file: string, reason: RegExp): Promise<void> {
     const result = await target.cli(['replay', 'import', file]);
@@ -245,11 +250,6 @@ describe('replay import of what is not a whole recording, through the CLI', () =
   });
 
   it('streams a 96 MiB Codex log: progress on stderr, memory bounded, all of it imported', async () => {
-    // A 16 MiB import first brings the host's heap to what any import uses; then the peak may grow
-    // by what does not depend on the file (if the file were held, 6× the size would add ≥ 80 MiB).
-    const warmUp = path.join(scratch, 'rollout-warm-up.jsonl');
-    writeBigRollout(warmUp, 16 * 1024 * 1024);
-    expect((await target.cli(['replay', 'import', warmUp])).code).toBe(0);
     const file = path.join(scratch, 'rollout-big.jsonl');
     const calls = writeBigRollout(file, 96 * 1024 * 1024);
     const size = fs.statSync(file).size;
@@ -273,10 +273,12 @@ describe('replay import of what is not a whole recording, through the CLI', () =
     // final copy into flotilla.db, one transaction, holds it (the slowest call, printed above).
     expect(latencies.length).toBeGreaterThan(5);
     expect(p90).toBeLessThan(500);
-    // Bounded: the import holds one line, one 1 MiB read chunk and SQLite's caches. Without the
-    // warm-up the peak grew 42–71 MiB for 64 and for 96 MiB files alike (V8 lets the lines'
-    // garbage pile up before it collects; the HTTP calls above add theirs).
-    expect(growthMiB).toBeLessThan(40);
+    // Bounded: the import holds one line, one 1 MiB read chunk and SQLite's caches, inside the
+    // host's 128 MiB heap (set above). The peak grows by V8's garbage headroom, not by the file:
+    // measured +42–85 MiB here for 64 and 96 MiB files, and in a bare process +58 MiB for a
+    // 48 MiB file and +64 MiB for a 192 MiB one.
+    expect(target.process.exitCode).toBeNull();
+    expect(growthMiB).toBeLessThan(size / 1024 / 1024);
   });
 });
 
