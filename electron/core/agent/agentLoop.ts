@@ -8,6 +8,8 @@ import { oneLine } from './apiErrorReason.js';
 import { callModel } from './modelCall.js';
 import { OutputBatcher } from './outputBatcher.js';
 import { formatShellResult, parseShellCall, type ShellOutcome } from './shellTool.js';
+import { APPLY_PATCH_TOOL, parseApplyPatchCall, parseReadFileCall, patchFromShellCommand, READ_FILE_TOOL } from './editTools.js';
+import { runPatchCall, runReadFileCall } from './fileToolCalls.js';
 import type { WorkerEvent, WorkerStartConfig, WorkerTurnEnd } from './workerProtocol.js';
 
 /** Runs one command for the agent (in production: runSandboxed with the spec the gate chose). */
@@ -107,11 +109,31 @@ async function runCall(
   history: ResponseInputItem[],
 ): Promise<LoopEnd | null> {
   const answer = (output: string) => history.push({ type: 'function_call_output', call_id: call.call_id, output });
+  if (call.name === APPLY_PATCH_TOOL.name) {
+    const patch = parseApplyPatchCall(call.arguments);
+    if (!patch.isValid) {
+      answer(patch.error);
+      return null;
+    }
+    return runPatchCall(call.call_id, patch.value, config, deps, answer);
+  }
+  if (call.name === READ_FILE_TOOL.name) {
+    const request = parseReadFileCall(call.arguments);
+    if (!request.isValid) {
+      answer(request.error);
+      return null;
+    }
+    return runReadFileCall(call.call_id, request.value, config, deps, answer);
+  }
   const parsed = parseShellCall(call.name, call.arguments);
   if (!parsed.isValid) {
     answer(parsed.error);
     return null;
   }
+  // `apply_patch <<'EOF' … EOF` through the shell (as Codex's models often write it): applied
+  // as the tool, since the sandbox has no apply_patch program.
+  const shellPatch = patchFromShellCommand(parsed.command);
+  if (shellPatch !== null && !parsed.network && parsed.writablePaths.length === 0) return runPatchCall(call.call_id, shellPatch, config, deps, answer);
 
   const callId = call.call_id;
   // Intent before action: the host journals the start before anything runs (or waits for approval).

@@ -2,7 +2,7 @@ import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall, ChatCom
 import type { ResponseInputItem, ResponseOutputItem } from 'openai/resources/responses/responses';
 import { oneLine } from './apiErrorReason.js';
 import type { ModelCallOptions, ModelReply, StreamControl } from './modelCall.js';
-import { SHELL_TOOL } from './shellTool.js';
+import { AGENT_TOOLS } from './editTools.js';
 
 /**
  * Chat Completions for endpoints that speak only that (Ollama, vLLM, LM Studio, most proxies).
@@ -11,10 +11,10 @@ import { SHELL_TOOL } from './shellTool.js';
  * history and resume are the same whichever API a provider speaks.
  */
 
-const CHAT_SHELL_TOOL: ChatCompletionTool = {
+const CHAT_TOOLS: ChatCompletionTool[] = AGENT_TOOLS.map((tool) => ({
   type: 'function',
-  function: { name: SHELL_TOOL.name, description: SHELL_TOOL.description ?? '', parameters: SHELL_TOOL.parameters ?? {} },
-};
+  function: { name: tool.name, description: tool.description ?? '', parameters: tool.parameters ?? {} },
+}));
 
 type ToolCall = Extract<ChatCompletionMessageToolCall, { type: 'function' }>;
 
@@ -53,7 +53,7 @@ export async function readChatStream(opts: ModelCallOptions, control: StreamCont
     {
       model: opts.model,
       messages: toChatMessages(opts.instructions, opts.input),
-      tools: [CHAT_SHELL_TOOL],
+      tools: CHAT_TOOLS,
       stream: true,
       stream_options: { include_usage: true },
       ...(opts.textFormat

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ResponseInputItem, ResponseOutputItem } from 'openai/resources/responses/responses';
 import { describeApiError, oneLine } from './apiErrorReason.js';
-import { SHELL_TOOL } from './shellTool.js';
+import { AGENT_TOOLS } from './editTools.js';
 import { readChatStream } from './chatStream.js';
 
 export type ModelReply =
@@ -106,7 +106,7 @@ async function readResponsesStream(opts: ModelCallOptions, control: StreamContro
       model: opts.model,
       instructions: opts.instructions,
       input: opts.input,
-      tools: [SHELL_TOOL],
+      tools: AGENT_TOOLS,
       stream: true,
       // Nothing is kept server-side: the host owns the history and resends it each call.
       store: false,
