@@ -123,6 +123,12 @@ async function startProfile(browser: Browser, page: Page): Promise<{ printTop: (
         }
       }
       console.log(`review: profile: ${long.length} long tasks, ${fixed(long.reduce((n, t) => n + (t.dur ?? 0), 0) / 1000)} ms in all`);
+      // The longest few, each with the events inside that took a fifth of it or more.
+      for (const task of [...long].sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0)).slice(0, 8)) {
+        const end = task.ts + (task.dur ?? 0);
+        const big = onMain.filter((e) => e !== task && e.ts >= task.ts && e.ts < end && (e.dur ?? 0) >= (task.dur ?? 0) / 5);
+        console.log(`review: profile task ${fixed((task.dur ?? 0) / 1000)} ms: ${big.map((e) => `${e.name}${e.args?.data?.functionName ? `(${e.args.data.functionName})` : ''} ${fixed((e.dur ?? 0) / 1000)}`).join(' > ')}`);
+      }
       for (const [name, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, count)) console.log(`review: profile ${fixed(ms)} ms ${name}`);
     },
   };

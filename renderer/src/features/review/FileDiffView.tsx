@@ -127,7 +127,8 @@ export const FileDiffView = memo(function FileDiffView({
             <p className="file-note">Binary file not shown.</p>
           ) : (
             // Not even cut into pieces until near the view: 300 files open as 300 headers.
-            <NearViewport estimatedHeight={lineCount * LINE_HEIGHT_PX} isForced={Boolean(focus)}>
+            // Dropped again when far (its pieces and their observers with it); kept while a comment is written in it.
+            <NearViewport estimatedHeight={lineCount * LINE_HEIGHT_PX} isForced={Boolean(focus) || Boolean(marked)} dropWhenFar>
               <LibraryPatch
                 path={file.path}
                 oldPath={file.oldPath}

@@ -117,13 +117,20 @@ export function NearViewport({
     const el = ref.current;
     if (!isNear || !dropWhenFar || isForced || !el || typeof IntersectionObserver === 'undefined') return;
     let cancelDrop = () => {};
+    // Its drawn height as layout last found it: reading it when dropping would force a layout.
+    let drawnHeight: number | null = null;
+    const sizes = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver((entries) => {
+      const box = entries.at(-1)?.borderBoxSize[0];
+      if (box) drawnHeight = box.blockSize;
+    });
+    sizes?.observe(el);
     const observer = new IntersectionObserver(
       (entries) => {
         cancelDrop();
         cancelDrop = () => {};
         if (entries.at(-1)?.isIntersecting !== false) return;
         cancelDrop = scheduleMount((drawn) => {
-          setDroppedHeight(el.getBoundingClientRect().height);
+          setDroppedHeight(drawnHeight ?? el.getBoundingClientRect().height);
           setIsNear(false);
           drawn();
         });
@@ -133,6 +140,7 @@ export function NearViewport({
     observer.observe(el);
     return () => {
       observer.disconnect();
+      sizes?.disconnect();
       cancelDrop();
     };
   }, [isNear, dropWhenFar, isForced]);
