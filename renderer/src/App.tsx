@@ -13,6 +13,7 @@ import { ProviderSetupCard } from './features/settings/ProviderSetupCard.js';
 import { useNeedsProviderSetup } from './features/settings/useProviderSetup.js';
 import { NewTaskDialog } from './features/task/NewTaskDialog.js';
 import { TaskView } from './features/task/TaskView.js';
+import { ReplaysView } from './features/replay/ReplaysView.js';
 import { selectDialog, selectSelectedTask } from './state/selectors.js';
 import './components/banner.css';
 import './app.css';
@@ -65,8 +66,14 @@ export function App() {
         />
       )}
       <main className="workspace">
-        <Board />
-        {selectedTask && <TaskView key={selectedTask.id} task={selectedTask} />}
+        {dialog === 'replays' ? (
+          <ReplaysView onClose={closeDialog} />
+        ) : (
+          <>
+            <Board />
+            {selectedTask && <TaskView key={selectedTask.id} task={selectedTask} />}
+          </>
+        )}
       </main>
       {dialog === 'addRepo' && <AddRepoDialog onClose={closeDialog} />}
       {dialog === 'newTask' && <NewTaskDialog onClose={closeDialog} />}

@@ -1,6 +1,6 @@
 import { useActions, useAppStore } from '../appContext.js';
 import { needsYouLabel } from '../state/notifications.js';
-import { selectNeedsYouCount } from '../state/selectors.js';
+import { selectDialog, selectNeedsYouCount } from '../state/selectors.js';
 import { RepoFilterButton } from './RepoFilterButton.js';
 import { ThemeToggle } from './ThemeToggle.js';
 import './topBar.css';
@@ -10,7 +10,8 @@ const MOD = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator
 
 export function TopBar() {
   const needsYou = useAppStore(selectNeedsYouCount);
-  const { openDialog } = useActions();
+  const { openDialog, closeDialog } = useActions();
+  const isReplaysOpen = useAppStore(selectDialog) === 'replays';
   const label = needsYouLabel(needsYou);
   return (
     <header className="topbar">
@@ -35,6 +36,15 @@ export function TopBar() {
       >
         <span>Search</span>
         <kbd className="kbd">{MOD}K</kbd>
+      </button>
+      <button
+        type="button"
+        className="btn"
+        aria-pressed={isReplaysOpen}
+        title="Watch recorded sessions again, read-only"
+        onClick={() => (isReplaysOpen ? closeDialog() : openDialog('replays'))}
+      >
+        Replays
       </button>
       <button type="button" className="btn" onClick={() => openDialog('addRepo')}>
         Add repo

@@ -20,7 +20,8 @@ export interface ReposSlice {
   receiveRepo(repo: Repo): void;
 }
 
-export type DialogKind = 'addRepo' | 'newTask' | 'palette' | 'settings';
+/** `replays`: the Replays view, which takes the workspace's place (features/replay) rather than a modal's. */
+export type DialogKind = 'addRepo' | 'newTask' | 'palette' | 'settings' | 'replays';
 
 /**
  * A dialog about one task, opened by a drop, a card's Move menu or the task view:

@@ -1,7 +1,8 @@
 import { useId } from 'react';
 import type { ApprovalRequest } from '../../../../shared/model/approval.js';
 import type { Task } from '../../../../shared/model/task.js';
-import { useActions } from '../../appContext.js';
+import { useActions, useAppStore } from '../../appContext.js';
+import { selectIsReplay } from '../../state/selectors.js';
 import { visibleText } from '../../../../shared/model/visibleText.js';
 import { InertText } from '../../components/InertText.js';
 import { useTaskCall } from '../task/useTaskCall.js';
@@ -20,7 +21,9 @@ export function CardApproval({ task, request }: { task: Task; request: ApprovalR
   const call = useTaskCall();
   const isArmed = useIsArmed(request.requestId);
   const commandId = useId();
-  const isOff = !isArmed || call.isBusy;
+  // A replay (features/replay) shows the request as it was asked; only the live board answers it.
+  const isReadOnly = useAppStore(selectIsReplay);
+  const isOff = !isArmed || call.isBusy || isReadOnly;
 
   async function approve() {
     const result = await call.run((client) => client.invoke('tasks.approve', { id: task.id, scope: 'once' }));

@@ -15,6 +15,7 @@ import { useMemo, useRef, useState } from 'react';
 import { BOARD_COLUMNS, COLUMN_TITLES, type BoardColumn as Column } from '../../../../shared/model/boardColumns.js';
 import type { Task } from '../../../../shared/model/task.js';
 import { useAppStore } from '../../appContext.js';
+import type { AppState } from '../../state/appStore.js';
 import { useNow } from '../../components/useNow.js';
 import { InertText } from '../../components/InertText.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
@@ -35,6 +36,8 @@ function isColumn(id: unknown): id is Column {
   return typeof id === 'string' && (BOARD_COLUMNS as readonly string[]).includes(id);
 }
 
+const selectReplayAt = (state: AppState): number | null => (state.replay.mode === 'replay' ? state.replay.at : null);
+
 const SCREEN_READER_INSTRUCTIONS =
   'Cards move with the pointer, or with the keyboard: focus a card and press M for its Move to menu, or S to start a task waiting in the Backlog.';
 
@@ -44,7 +47,10 @@ export function Board() {
   const isLoaded = useAppStore(selectIsTasksLoaded);
   const selectedTaskId = useAppStore(selectSelectedTaskId);
   const move = useMoveTask();
-  const now = useNow(ELAPSED_TICK_MS);
+  const liveNow = useNow(ELAPSED_TICK_MS);
+  // A replayed board (features/replay) shows card clocks as of the replay's time, not today's.
+  const replayAt = useAppStore(selectReplayAt);
+  const now = replayAt ?? liveNow;
   const [activeId, setActiveId] = useState<string | null>(null);
   // A refused drop springs back to where the card was; an accepted one just lets go.
   const [dropAnimation, setDropAnimation] = useState<DropAnimation | null>(defaultDropAnimation);

@@ -11,7 +11,7 @@ import { MenuButton, type MenuItem } from '../../components/MenuButton.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { showsReason } from '../../components/statusStyle.js';
 import { errorMessage } from '../../state/startSync.js';
-import { selectTasks } from '../../state/selectors.js';
+import { selectIsReplay, selectTasks } from '../../state/selectors.js';
 import { CardApproval } from '../approvals/CardApproval.js';
 import { CardSensitiveFlag } from '../review/CardSensitiveFlag.js';
 import { useTaskConflicts, type TaskConflicts } from '../task/siblingConflicts.js';
@@ -34,7 +34,9 @@ export interface CardDragData {
  */
 export const TaskCard = memo(function TaskCard({ task, now, isSelected }: { task: Task; now: number; isSelected: boolean }) {
   const data: CardDragData = { taskId: task.id };
-  const { setNodeRef, listeners, isDragging, attributes } = useDraggable({ id: task.id, data });
+  // A replayed board (features/replay) is read-only: its cards open but never move.
+  const isReadOnly = useAppStore(selectIsReplay);
+  const { setNodeRef, listeners, isDragging, attributes } = useDraggable({ id: task.id, data, disabled: isReadOnly });
   return (
     <article
       ref={setNodeRef}
@@ -68,9 +70,10 @@ const CardBody = memo(function CardBody({
   const move = useMoveTask();
   const clock = cardClock(task, now);
   const tokens = task.usage.inputTokens + task.usage.outputTokens;
+  const isReadOnly = useAppStore(selectIsReplay);
 
   function onKeyDown(event: KeyboardEvent) {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.target !== event.currentTarget.querySelector('.card-open')) return;
+    if (isReadOnly || event.ctrlKey || event.metaKey || event.altKey || event.target !== event.currentTarget.querySelector('.card-open')) return;
     const key = event.key.toLowerCase();
     if (key === 'm') {
       event.preventDefault();
@@ -88,22 +91,24 @@ const CardBody = memo(function CardBody({
           type="button"
           className="card-open"
           aria-current={isSelected ? 'true' : undefined}
-          aria-keyshortcuts={task.status === 'backlog' ? 'M S' : 'M'}
+          aria-keyshortcuts={isReadOnly ? undefined : task.status === 'backlog' ? 'M S' : 'M'}
           aria-describedby={describedBy}
           onClick={() => openTask(task.id)}
         >
           <InertText text={task.title} />
         </button>
-        <MenuButton
-          label="Move to…"
-          title="Move to… (M)"
-          className="card-menu"
-          items={items}
-          isOpen={isMenuOpen}
-          onOpenChange={setIsMenuOpen}
-        >
-          <span aria-hidden="true">⋯</span>
-        </MenuButton>
+        {!isReadOnly && (
+          <MenuButton
+            label="Move to…"
+            title="Move to… (M)"
+            className="card-menu"
+            items={items}
+            isOpen={isMenuOpen}
+            onOpenChange={setIsMenuOpen}
+          >
+            <span aria-hidden="true">⋯</span>
+          </MenuButton>
+        )}
       </div>
       <div className="card-meta">
         <span className="card-repo truncate" title={visibleText(task.repoPath)}>
@@ -117,7 +122,7 @@ const CardBody = memo(function CardBody({
       {!isFinal(task.status) && <CardConflicts task={task} />}
       <CardSensitiveFlag task={task} />
       {task.status === 'review' && <CardProtectedBadge task={task} />}
-      {task.status === 'discarded' && task.archivedAt != null && <CardRestore task={task} />}
+      {task.status === 'discarded' && task.archivedAt != null && !isReadOnly && <CardRestore task={task} />}
       {task.pendingApproval !== null && <CardApproval key={task.pendingApproval.requestId} task={task} request={task.pendingApproval} />}
       {showsReason(task.status) && task.statusReason && task.pendingApproval === null && (
         <p className="card-reason truncate" title={visibleText(task.statusReason)}>

@@ -12,7 +12,7 @@ const labels = (query: string) => searchPalette(items, query).map((i) => i.label
 
 describe('searchPalette', () => {
   it('lists commands, then recently changed tasks, for an empty query', () => {
-    expect(labels('')).toEqual(['New task', 'Add repo', 'Settings', 'Speed up tests', 'Add settings page', 'Fix the login redirect']);
+    expect(labels('')).toEqual(['New task', 'Add repo', 'Settings', 'Replays', 'Speed up tests', 'Add settings page', 'Fix the login redirect']);
   });
 
   it('finds tasks by title, repo, branch or id, every word anywhere', () => {

@@ -6,6 +6,7 @@ export const PALETTE_COMMANDS = [
   { id: 'newTask', label: 'New task', hint: shortcutText(MENU_ACTION_SPECS.newTask.accelerator) },
   { id: 'addRepo', label: 'Add repo', hint: '' },
   { id: 'settings', label: 'Settings', hint: shortcutText(MENU_ACTION_SPECS.settings.accelerator) },
+  { id: 'replays', label: 'Replays', hint: '' },
 ] as const;
 export type PaletteCommandId = (typeof PALETTE_COMMANDS)[number]['id'];
 

@@ -7,7 +7,6 @@ import { FormError } from '../../components/FormError.js';
 import { describeUsage, formatTokens } from '../../components/formatTokens.js';
 import { InertText } from '../../components/InertText.js';
 import { visibleText } from '../../../../shared/model/visibleText.js';
-import { StatusBadge } from '../../components/StatusBadge.js';
 import { ApprovalPanel } from '../approvals/ApprovalPanel.js';
 import { describeGrants, networkNotice } from '../approvals/approvalText.js';
 import { ChangesView } from '../review/ChangesView.js';
@@ -17,6 +16,7 @@ import { MergeControls } from './MergeControls.js';
 import { TaskComposer } from './TaskComposer.js';
 import { tabIds } from '../../components/TabList.js';
 import { TaskTabs, type TaskTab } from './TaskTabs.js';
+import { TaskTitleRow } from './TaskTitleRow.js';
 import { Transcript } from './Transcript.js';
 import { useTaskCall } from './useTaskCall.js';
 import { useTranscript } from './useTranscript.js';
@@ -47,48 +47,42 @@ export function TaskView({ task }: { task: Task }) {
   return (
     <section ref={viewRef} role="region" aria-label={`Task: ${visibleText(task.title)}`} className="task-view">
       <header className="task-head">
-        <div className="task-title-row">
-          <h2 className="task-title truncate">
-            <InertText text={task.title} />
-          </h2>
-          <StatusBadge status={task.status} />
-          <div className="task-actions">
-            {task.status === 'backlog' && (
-              <button
-                type="button"
-                className="btn btn-primary"
-                disabled={action.isBusy}
-                onClick={() => void action.run((c) => c.invoke('tasks.start', { id: task.id }))}
-              >
-                Start
-              </button>
-            )}
-            {isActive(task.status) && (
-              <button
-                type="button"
-                className="btn"
-                disabled={action.isBusy}
-                onClick={() => void action.run((c) => c.invoke('tasks.stop', { id: task.id }))}
-              >
-                Stop
-              </button>
-            )}
-            {!isFinal(task.status) && (
-              <button
-                type="button"
-                className="btn btn-danger-quiet"
-                onClick={() => setIsDiscardOpen(true)}
-                disabled={!canTransition(task.status, 'discarded')}
-                title={canTransition(task.status, 'discarded') ? undefined : 'Stop the task before discarding it'}
-              >
-                Discard
-              </button>
-            )}
-            <button type="button" className="btn" onClick={closeTask}>
-              Close
+        <TaskTitleRow task={task}>
+          {task.status === 'backlog' && (
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={action.isBusy}
+              onClick={() => void action.run((c) => c.invoke('tasks.start', { id: task.id }))}
+            >
+              Start
             </button>
-          </div>
-        </div>
+          )}
+          {isActive(task.status) && (
+            <button
+              type="button"
+              className="btn"
+              disabled={action.isBusy}
+              onClick={() => void action.run((c) => c.invoke('tasks.stop', { id: task.id }))}
+            >
+              Stop
+            </button>
+          )}
+          {!isFinal(task.status) && (
+            <button
+              type="button"
+              className="btn btn-danger-quiet"
+              onClick={() => setIsDiscardOpen(true)}
+              disabled={!canTransition(task.status, 'discarded')}
+              title={canTransition(task.status, 'discarded') ? undefined : 'Stop the task before discarding it'}
+            >
+              Discard
+            </button>
+          )}
+          <button type="button" className="btn" onClick={closeTask}>
+            Close
+          </button>
+        </TaskTitleRow>
         <div className="task-meta">
           <span className="task-repo" title={visibleText(task.repoPath)}>
             <InertText text={task.repoName} />

@@ -1,0 +1,50 @@
+import { useId } from 'react';
+import { SPEEDS, type PlaybackState, type ReplayPlayback, type Speed } from './replayPlayback.js';
+import { formatClockTime, formatFilmTime } from './replayTime.js';
+import { wallTimeAt } from './filmClock.js';
+
+/** Play/pause, the time shown, speed and "skip idle gaps". */
+export function ReplayControls({ playback, state }: { playback: ReplayPlayback; state: PlaybackState }) {
+  const speedId = useId();
+  const wall = wallTimeAt(state.clock, state.position);
+  return (
+    <div className="replay-controls" role="group" aria-label="Playback">
+      <button
+        type="button"
+        className="btn btn-primary replay-play"
+        aria-keyshortcuts="Space"
+        title={state.isPlaying ? 'Pause (Space)' : 'Play (Space)'}
+        onClick={() => playback.toggle()}
+      >
+        <span aria-hidden="true" className={`replay-play-icon ${state.isPlaying ? 'is-pause' : 'is-play'}`} />
+        {state.isPlaying ? 'Pause' : 'Play'}
+      </button>
+      <span className="replay-time" role="timer" aria-live="off" aria-label="Replay time">
+        <span className="replay-clock meta-number">{wall === null ? '—' : formatClockTime(wall)}</span>
+        <span className="replay-film meta-number">
+          {formatFilmTime(state.position)} / {formatFilmTime(state.clock.duration)}
+        </span>
+      </span>
+      <span className="replay-spacer" />
+      <label className="replay-field" htmlFor={speedId}>
+        Speed
+        <select
+          id={speedId}
+          className="replay-speed"
+          value={state.speed}
+          onChange={(e) => playback.setSpeed(Number(e.target.value) as Speed)}
+        >
+          {SPEEDS.map((speed) => (
+            <option key={speed} value={speed}>
+              {speed}×
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="replay-field" title="Pauses longer than 3 seconds play in 1 second">
+        <input type="checkbox" checked={state.skipIdle} onChange={(e) => playback.setSkipIdle(e.target.checked)} />
+        Skip idle gaps
+      </label>
+    </div>
+  );
+}
