@@ -1,15 +1,31 @@
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { SPEEDS, type PlaybackState, type ReplayPlayback, type Speed } from './replayPlayback.js';
 import { formatClockTime, formatFilmTime } from './replayTime.js';
 import { wallTimeAt } from './filmClock.js';
+import { MARKER_NAMES, type MarkerKind } from './timelineMarkers.js';
 
-/** Play/pause, the time shown, speed and "skip idle gaps". */
-export function ReplayControls({ playback, state }: { playback: ReplayPlayback; state: PlaybackState }) {
+/**
+ * Play/pause, the time shown, what the markers mean, speed and "skip idle gaps". Play takes the
+ * focus when a recording opens: the list's button that opened it is gone, and Space is next.
+ */
+export function ReplayControls({
+  playback,
+  state,
+  markerKinds,
+}: {
+  playback: ReplayPlayback;
+  state: PlaybackState;
+  /** The kinds of marker this recording has, for the legend. */
+  markerKinds: readonly MarkerKind[];
+}) {
   const speedId = useId();
+  const playRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => playRef.current?.focus(), []);
   const wall = wallTimeAt(state.clock, state.position);
   return (
     <div className="replay-controls" role="group" aria-label="Playback">
       <button
+        ref={playRef}
         type="button"
         className="btn btn-primary replay-play"
         aria-keyshortcuts="Space"
@@ -26,6 +42,16 @@ export function ReplayControls({ playback, state }: { playback: ReplayPlayback; 
         </span>
       </span>
       <span className="replay-spacer" />
+      {markerKinds.length > 0 && (
+        <ul className="replay-legend" aria-label="Marker kinds">
+          {markerKinds.map((kind) => (
+            <li key={kind}>
+              <span className={`replay-marker-key marker-${kind}`} aria-hidden="true" />
+              {MARKER_NAMES[kind]}
+            </li>
+          ))}
+        </ul>
+      )}
       <label className="replay-field" htmlFor={speedId}>
         Speed
         <select

@@ -10,7 +10,7 @@ import { ReplayControls } from './ReplayControls.js';
 import { ReplayPlayback } from './replayPlayback.js';
 import { ReplayTaskPanel } from './ReplayTaskPanel.js';
 import { ReplayTimeline } from './ReplayTimeline.js';
-import { timelineMarkersOf } from './timelineMarkers.js';
+import { MARKER_KINDS, timelineMarkersOf } from './timelineMarkers.js';
 import { usePlayback, useSpaceToPlay } from './usePlayback.js';
 
 /**
@@ -26,12 +26,13 @@ export function ReplayPlayer({ events }: { events: readonly TaskEvent[] }) {
     return { store, activity, client: createReadOnlyClient(), playback: new ReplayPlayback(events, store, activity) };
   }, [events]);
   const markers = useMemo(() => timelineMarkersOf(events), [events]);
+  const markerKinds = useMemo(() => MARKER_KINDS.filter((kind) => markers.some((m) => m.kind === kind)), [markers]);
   const state = usePlayback(replay.playback);
   useSpaceToPlay(replay.playback);
   useEffect(() => () => replay.playback.pause(), [replay]);
   return (
     <>
-      <ReplayControls playback={replay.playback} state={state} />
+      <ReplayControls playback={replay.playback} state={state} markerKinds={markerKinds} />
       <ReplayTimeline playback={replay.playback} state={state} markers={markers} />
       <AppProvider store={replay.store} client={replay.client} activity={replay.activity}>
         <div className="replay-stage" data-played={state.played}>

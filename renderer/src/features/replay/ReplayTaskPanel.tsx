@@ -30,11 +30,11 @@ export function ReplayTaskPanel({ task, events, lastSeq }: { task: Task; events:
             Close
           </button>
         </TaskTitleRow>
-        <p className="task-meta">
+        <div className="task-meta">
           <span className="mono truncate" title={visibleText(`${task.repoPath} · ${task.branch}`)}>
             <InertText text={`${task.repoName} · ${task.branch}`} />
           </span>
-        </p>
+        </div>
         {task.statusReason && (
           <p className="task-reason" data-status={task.status}>
             <InertText text={task.statusReason} />

@@ -15,6 +15,9 @@ export interface TimelineMarker {
   label: string;
 }
 
+/** In the legend's order: a task's life from start to finish. */
+export const MARKER_KINDS: readonly MarkerKind[] = ['start', 'approval', 'comment', 'merge', 'failure'];
+
 export const MARKER_NAMES: Record<MarkerKind, string> = {
   start: 'Task started',
   approval: 'Approval asked',
