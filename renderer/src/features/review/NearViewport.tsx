@@ -13,6 +13,51 @@ function scrollParent(el: HTMLElement): HTMLElement | null {
 }
 
 /**
+ * One IntersectionObserver per scrolling container and margin, shared by every placeholder and
+ * piece in it: a 300-file change has hundreds of them, and each observer of its own is work
+ * for Chromium on every frame. `watch` returns an unwatch.
+ */
+const sharedObservers = new Map<string, { observer: IntersectionObserver; callbacks: Map<Element, (isIntersecting: boolean) => void> }>();
+const rootIds = new WeakMap<Element, number>();
+let nextRootId = 1;
+
+function watch(el: HTMLElement, marginPx: number, callback: (isIntersecting: boolean) => void): () => void {
+  const root = scrollParent(el);
+  let rootId = root ? rootIds.get(root) : 0;
+  if (root && rootId === undefined) {
+    rootId = nextRootId++;
+    rootIds.set(root, rootId);
+  }
+  const key = `${rootId}:${marginPx}`;
+  let shared = sharedObservers.get(key);
+  if (!shared) {
+    const callbacks = new Map<Element, (isIntersecting: boolean) => void>();
+    const observer = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) callbacks.get(entry.target)?.(entry.isIntersecting);
+      },
+      { root, rootMargin: `${marginPx}px 0px` },
+    );
+    shared = { observer, callbacks };
+    sharedObservers.set(key, shared);
+  }
+  const mine = shared;
+  mine.callbacks.set(el, callback);
+  mine.observer.observe(el);
+  let isWatching = true;
+  return () => {
+    if (!isWatching) return;
+    isWatching = false;
+    mine.observer.unobserve(el);
+    mine.callbacks.delete(el);
+    if (mine.callbacks.size === 0) {
+      mine.observer.disconnect();
+      if (sharedObservers.get(key) === mine) sharedObservers.delete(key);
+    }
+  };
+}
+
+/**
  * Mounts waiting to happen, one at a time: drawing a piece of a diff is React and layout work
  * for its rows (parsing and highlighting happen in a worker), so a fast scroll that brings
  * twenty pieces into range must not draw them in one task. A mount calls `drawn` once its
@@ -95,21 +140,17 @@ export function NearViewport({
     const el = ref.current;
     if (isNear || !el) return;
     let cancelMount = () => {};
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (!entries.some((e) => e.isIntersecting)) return;
-        observer.disconnect();
-        cancelMount = scheduleMount((drawn) => {
-          setIsNear(true);
-          // A file's or piece's placeholder turned into pieces' placeholders: nothing to wait for.
-          drawn();
-        });
-      },
-      { root: scrollParent(el), rootMargin: `${LOOKAHEAD_PX}px 0px` },
-    );
-    observer.observe(el);
+    const unwatch = watch(el, LOOKAHEAD_PX, (isIntersecting) => {
+      if (!isIntersecting) return;
+      unwatch();
+      cancelMount = scheduleMount((drawn) => {
+        setIsNear(true);
+        // A file's or piece's placeholder turned into pieces' placeholders: nothing to wait for.
+        drawn();
+      });
+    });
     return () => {
-      observer.disconnect();
+      unwatch();
       cancelMount();
     };
   }, [isNear]);
@@ -124,22 +165,18 @@ export function NearViewport({
       if (box) drawnHeight = box.blockSize;
     });
     sizes?.observe(el);
-    const observer = new IntersectionObserver(
-      (entries) => {
-        cancelDrop();
-        cancelDrop = () => {};
-        if (entries.at(-1)?.isIntersecting !== false) return;
-        cancelDrop = scheduleMount((drawn) => {
-          setDroppedHeight(drawnHeight ?? el.getBoundingClientRect().height);
-          setIsNear(false);
-          drawn();
-        });
-      },
-      { root: scrollParent(el), rootMargin: `${DROP_BEYOND_PX}px 0px` },
-    );
-    observer.observe(el);
+    const unwatch = watch(el, DROP_BEYOND_PX, (isIntersecting) => {
+      cancelDrop();
+      cancelDrop = () => {};
+      if (isIntersecting) return;
+      cancelDrop = scheduleMount((drawn) => {
+        setDroppedHeight(drawnHeight ?? el.getBoundingClientRect().height);
+        setIsNear(false);
+        drawn();
+      });
+    });
     return () => {
-      observer.disconnect();
+      unwatch();
       sizes?.disconnect();
       cancelDrop();
     };
