@@ -125,6 +125,13 @@ describe('Replays view', () => {
     await page.keyboard.press('Home');
     await expect(slider.getAttribute('aria-valuenow')).resolves.toBe('0');
 
+    // The markers from the keyboard: one Tab stop, arrows between them, Enter jumps.
+    await markers.getByRole('button', { name: /^Task started/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).resolves.toMatch(/^Approval asked/);
+    await page.keyboard.press('Enter');
+    await board.card('Needs you', TITLE).waitFor();
+
     // Nothing the replay showed acted on the host: the task is as the live run left it.
     expect((await api.task(task.id)).status).toBe('merged');
     await replays.getByRole('button', { name: 'Back to board' }).click();
