@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { boardOf } from './support/board.js';
 import { browserSuite, shootBothThemes } from './support/suite.js';
 import { openWorld } from './support/world.js';
@@ -9,7 +12,8 @@ import { openWorld } from './support/world.js';
  * is approved from the live board, reaches Review and is merged; the Replays view lists this
  * machine's session, plays it at 32× on the app's own board (read-only) through the same columns
  * the live board showed, jumps back to the approval by its marker (the card in Needs you, its
- * transcript as of then) and forward to the merge.
+ * transcript as of then) and forward to the merge; the run exported and imported again is listed
+ * as Imported and plays to the same end.
  */
 
 const TITLE = 'Write the notes';
@@ -136,5 +140,21 @@ describe('Replays view', () => {
     expect((await api.task(task.id)).status).toBe('merged');
     await replays.getByRole('button', { name: 'Back to board' }).click();
     await live.card('Done', TITLE).waitFor();
+
+    // The same run exported and imported is listed as Imported and plays the same way.
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla replay ')), 'notes.flotilla-replay.gz');
+    onTestFinished(() => fs.rmSync(path.dirname(out), { recursive: true, force: true }));
+    expect(await api.invoke<{ ok: boolean }>('replay.export', { since: 0, out })).toMatchObject({ ok: true });
+    expect(await api.invoke<{ ok: boolean }>('replay.import', { path: out })).toMatchObject({ ok: true, format: 'flotilla' });
+    await page.getByRole('banner').getByRole('button', { name: 'Replays' }).click();
+    // Titled by the export (what it covers), not by the task.
+    const imported = replays.getByRole('list', { name: 'Recordings' }).getByRole('button').filter({ hasText: 'Imported' });
+    await imported.waitFor();
+    await shootBothThemes(page, 'replay-list-imported');
+    await imported.click();
+    await board.card('Backlog', TITLE).waitFor();
+    await slider.focus();
+    await page.keyboard.press('End');
+    await board.card('Done', TITLE).waitFor();
   });
 });
