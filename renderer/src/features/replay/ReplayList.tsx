@@ -40,25 +40,31 @@ export function ReplayList({ client, onOpen }: { client: UiClient; onOpen: (repl
     );
   }
   return (
-    <ul className="replay-list" aria-label="Recordings">
-      {load.replays.map((replay) => (
-        <li key={replay.id} className="replay-row">
-          <button type="button" className="replay-open" onClick={() => onOpen(replay)}>
-            <span className="replay-row-title truncate">
-              <InertText text={replay.title} />
-            </span>
-            <span className="replay-row-meta">
-              <span className="badge tone-neutral">{SOURCE_NAMES[replay.source]}</span>
-              <span className="meta-number">{replay.startedAt === null ? '—' : formatStartedAt(replay.startedAt)}</span>
-              <span className="meta-number">
-                {replay.startedAt !== null && replay.endedAt !== null ? formatFilmTime(replay.endedAt - replay.startedAt) : '0:00'}
+    <div className="replay-list-page">
+      <p className="muted replay-intro">
+        Sessions recorded on this machine (split where nothing happened for an hour), then imported files. Open one to watch it on
+        the board; a replay changes nothing.
+      </p>
+      <ul className="replay-list" aria-label="Recordings">
+        {load.replays.map((replay) => (
+          <li key={replay.id} className="replay-row">
+            <button type="button" className="replay-open" onClick={() => onOpen(replay)}>
+              <span className="replay-row-title truncate">
+                <InertText text={replay.title} />
               </span>
-              <span className="meta-number">{replay.tasks === 1 ? '1 task' : `${replay.tasks} tasks`}</span>
-              <span className="meta-number">{replay.events} events</span>
-            </span>
-          </button>
-        </li>
-      ))}
-    </ul>
+              <span className="replay-row-meta">
+                <span className="badge tone-neutral">{SOURCE_NAMES[replay.source]}</span>
+                <span className="meta-number">{replay.startedAt === null ? '—' : formatStartedAt(replay.startedAt)}</span>
+                <span className="meta-number">
+                  {replay.startedAt !== null && replay.endedAt !== null ? formatFilmTime(replay.endedAt - replay.startedAt) : '0:00'}
+                </span>
+                <span className="meta-number">{replay.tasks === 1 ? '1 task' : `${replay.tasks} tasks`}</span>
+                <span className="meta-number">{replay.events} events</span>
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
