@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from './fixtures/modelServer.js';
 import { makeTempRepo } from './fixtures/tempRepo.js';
 import { startFlotilla, type FlotillaServer } from './fixtures/flotillaProcess.js';
+import { hostApi } from './e2e/support/host.js';
 
 /**
  * The agent's file tools through the real host, worker and `openai` SDK: read_file, then
@@ -28,6 +29,19 @@ beforeAll(async () => {
           { type: 'tool', name: 'apply_patch', arguments: { input: PATCH } },
           { type: 'shell', command: "apply_patch <<'EOF'\n*** Begin Patch\n*** Delete File: notes/todo.md\n*** End Patch\nEOF" },
           { type: 'message', text: 'Patched the README.' },
+        ],
+      },
+      {
+        name: 'plan',
+        match: 'plan it',
+        steps: [
+          { type: 'tool', name: 'update_plan', arguments: { plan: [{ step: 'a', status: 'in_progress' }, { step: 'b', status: 'in_progress' }] } },
+          {
+            type: 'tool',
+            name: 'update_plan',
+            arguments: { explanation: 'first pass', plan: [{ step: 'Read the code', status: 'completed' }, { step: 'Fix ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', status: 'in_progress' }, { step: 'Test', status: 'pending' }] },
+          },
+          { type: 'message', text: 'Planned.' },
         ],
       },
       { name: 'read-only', match: 'try to edit', steps: [{ type: 'tool', name: 'apply_patch', arguments: { input: PATCH } }, { type: 'message', text: 'Could not.' }] },
@@ -89,5 +103,23 @@ describe('file tools', () => {
     expect((await flotilla.cli(['task', 'approve', task.id])).code).toBe(0);
     await expect.poll(async () => (await flotilla.cliJson<TaskJson>(['task', 'show', task.id])).status, { timeout: 60_000 }).toBe('review');
     expect(fs.readFileSync(path.join(task.worktreePath, 'README.md'), 'utf8')).toBe('# demo, patched\nsecond line\n');
+  });
+
+  it('keeps the agent’s plan on the task (checked, redacted, journalled), and tells the model what is wrong with a bad one', async () => {
+    const task = await flotilla.cliJson<TaskJson & { plan: unknown }>(['task', 'new', '--repo', repo.path, '--prompt', 'plan it', '--wait']);
+    expect(task.plan).toEqual({
+      explanation: 'first pass',
+      steps: [
+        { step: 'Read the code', status: 'completed' },
+        { step: expect.stringMatching(/^Fix ghp_\*+/), status: 'in_progress' },
+        { step: 'Test', status: 'pending' },
+      ],
+    });
+    expect(JSON.stringify(task.plan)).not.toContain('ghp_aaaa');
+    // The last request holds the whole conversation: each call's answer once.
+    expect([...new Set(toolOutputs('plan'))]).toEqual(['error: at most one step can be "in_progress".', 'Plan updated.']);
+    // Journalled as the task's change, so the board, task log and a replay fold the same plan.
+    const page = await hostApi(flotilla).invoke<{ ok: true; events: { body: { kind: string; patch?: { plan?: unknown } } }[] }>('tasks.events', { id: task.id });
+    expect(page.events.filter((event) => event.body.kind === 'task_updated' && event.body.patch?.plan !== undefined).map((event) => event.body.patch?.plan)).toEqual([task.plan]);
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TaskStatusSchema } from './taskLifecycle.js';
 import { SandboxPolicySchema } from './sandboxPolicy.js';
 import { ApprovalRequestSchema, TaskGrantsSchema } from './approval.js';
+import { TaskPlanSchema } from './plan.js';
 
 export const RepoSettingsSchema = z.object({
   /** Shell script run in each new worktree before the agent starts (e.g. `npm ci`); '' for none. */
@@ -83,6 +84,8 @@ export const TaskSchema = z.object({
    * default in effect at each turn (profile, else environment and settings).
    */
   provider: z.string().nullable().optional(),
+  /** The agent's checklist (its update_plan tool); null or absent until it makes one. */
+  plan: TaskPlanSchema.nullable().optional(),
   /** True when `model` was chosen for this task (`--model`); else each turn uses its provider's model. */
   isModelPinned: z.boolean().optional(),
   /** What the task's commands may do; chosen at creation, widened only by the user. */

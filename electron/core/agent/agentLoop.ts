@@ -10,6 +10,7 @@ import { OutputBatcher } from './outputBatcher.js';
 import { formatShellResult, parseShellCall, type ShellOutcome } from './shellTool.js';
 import { APPLY_PATCH_TOOL, parseApplyPatchCall, parseReadFileCall, patchFromShellCommand, READ_FILE_TOOL } from './editTools.js';
 import { runPatchCall, runReadFileCall } from './fileToolCalls.js';
+import { parsePlanCall, UPDATE_PLAN_TOOL } from './planTool.js';
 import type { WorkerEvent, WorkerStartConfig, WorkerTurnEnd } from './workerProtocol.js';
 
 /** Runs one command for the agent (in production: runSandboxed with the spec the gate chose). */
@@ -116,6 +117,12 @@ async function runCall(
       return null;
     }
     return runPatchCall(call.call_id, patch.value, config, deps, answer);
+  }
+  if (call.name === UPDATE_PLAN_TOOL.name) {
+    const plan = parsePlanCall(call.arguments);
+    if (plan.isValid) deps.emit({ type: 'plan_updated', plan: plan.value });
+    answer(plan.isValid ? 'Plan updated.' : plan.error);
+    return null;
   }
   if (call.name === READ_FILE_TOOL.name) {
     const request = parseReadFileCall(call.arguments);

@@ -3,6 +3,7 @@ import type { FunctionTool } from 'openai/resources/responses/responses';
 import { applyPatch, confinedPath, type PatchTarget } from './patchApply.js';
 import { parsePatch } from './patchFormat.js';
 import { clipMiddle, MODEL_OUTPUT_MAX_CHARS, SHELL_TOOL } from './shellTool.js';
+import { UPDATE_PLAN_TOOL } from './planTool.js';
 
 /**
  * The agent's file tools beside `shell`: `apply_patch` (the edit format Codex-trained models
@@ -46,7 +47,7 @@ export const READ_FILE_TOOL: FunctionTool = {
 };
 
 /** Every tool the built-in agent is offered, in the order the model reads them. */
-export const AGENT_TOOLS: FunctionTool[] = [SHELL_TOOL, APPLY_PATCH_TOOL, READ_FILE_TOOL];
+export const AGENT_TOOLS: FunctionTool[] = [SHELL_TOOL, APPLY_PATCH_TOOL, READ_FILE_TOOL, UPDATE_PLAN_TOOL];
 
 /** 2000 lines: a screenful of context many times over, well under the output cap for normal code. */
 const DEFAULT_READ_LINES = 2000;

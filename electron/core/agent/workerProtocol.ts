@@ -1,6 +1,7 @@
 import type { SandboxSpec } from '../sandbox/sandboxSpec.js';
 import type { ApprovalDecision, ApprovalRequest, TaskGrants } from '../../../shared/model/approval.js';
 import type { ApprovalPolicy } from '../../../shared/model/sandboxPolicy.js';
+import type { TaskPlan } from '../../../shared/model/plan.js';
 import { isRecord } from '../util/isRecord.js';
 
 /**
@@ -94,6 +95,8 @@ export type WorkerToHost =
   | { type: 'command_finished'; callId: string; exitCode: number | null; durationMs: number; isKilled: boolean }
   /** The agent's command waits for the user; the worker blocks that tool call until a decision. */
   | { type: 'approval_request'; request: Omit<ApprovalRequest, 'requestedAt'> }
+  /** The agent's update_plan: the whole checklist (the host checks it before keeping it). */
+  | { type: 'plan_updated'; plan: TaskPlan }
   | { type: 'turn_done'; history: unknown[]; usage: { inputTokens: number; outputTokens: number } }
   | { type: 'turn_failed'; kind: 'api' | 'sandbox_unavailable' | 'internal'; reason: string; history: unknown[] }
   | WorkerPtyMessage;
@@ -118,6 +121,7 @@ const WORKER_TO_HOST_TYPES: ReadonlySet<string> = new Set<WorkerToHost['type']>(
   'command_output',
   'command_finished',
   'approval_request',
+  'plan_updated',
   'turn_done',
   'turn_failed',
   'pty_open',

@@ -11,11 +11,12 @@ import { m006TaskArchive } from './migrations/m006_taskArchive.js';
 import { m007ProtectedPaths } from './migrations/m007_protectedPaths.js';
 import { m008Replays } from './migrations/m008_replays.js';
 import { m009TaskProvider } from './migrations/m009_taskProvider.js';
+import { m010TaskPlan } from './migrations/m010_taskPlan.js';
 
 export type Db = Database.Database;
 
 /** Numbered migrations, applied in order; `user_version` records how many have run. */
-const MIGRATIONS: readonly string[] = [m001Initial, m002Usage, m003RepoSettings, m004Policy, m005RepoSandbox, m006TaskArchive, m007ProtectedPaths, m008Replays, m009TaskProvider];
+const MIGRATIONS: readonly string[] = [m001Initial, m002Usage, m003RepoSettings, m004Policy, m005RepoSandbox, m006TaskArchive, m007ProtectedPaths, m008Replays, m009TaskProvider, m010TaskPlan];
 
 export function openDatabase(home: string): Db {
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { TaskPlanSchema, type TaskPlan } from '../../../shared/model/plan.js';
 import { redactStrings, ruleRedactor, type SecretRedactor } from '../redaction/redactSecrets.js';
 import { MergeStrategySchema, type Task, type MergeStrategy } from '../../../shared/model/task.js';
 import { TaskStatusSchema, type TaskStatus } from '../../../shared/model/taskLifecycle.js';
@@ -31,6 +32,7 @@ interface TaskRow {
   model: string;
   provider: string | null;
   is_model_pinned: number;
+  plan: string | null;
   agent_history: string;
   turns: number;
   input_tokens: number;
@@ -67,6 +69,7 @@ function toTask(row: TaskRow): Task {
     model: row.model,
     provider: row.provider,
     isModelPinned: row.is_model_pinned === 1,
+    plan: row.plan ? TaskPlanSchema.parse(JSON.parse(row.plan)) : null,
     // Tasks from before policies existed ran with the defaults.
     policy: row.policy ? SandboxPolicySchema.parse(JSON.parse(row.policy)) : DEFAULT_SANDBOX_POLICY,
     grants: row.grants ? TaskGrantsSchema.parse(JSON.parse(row.grants)) : NO_GRANTS,
@@ -86,6 +89,7 @@ export interface TaskPatch {
   mergeStrategy?: MergeStrategy | null;
   prUrl?: string | null;
   archivedAt?: number | null;
+  plan?: TaskPlan | null;
   /** The change's time (ms since epoch), when it must equal its journal event's; else the store's clock. */
   updatedAt?: number;
 }
@@ -163,12 +167,15 @@ export class TaskStore {
     if (patch.archivedAt !== undefined) sets.push('archived_at = @archivedAt');
     if (patch.grants !== undefined) sets.push('grants = @grants');
     if (patch.pendingApproval !== undefined) sets.push('pending_approval = @pendingApproval');
+    if (patch.plan !== undefined) sets.push('plan = @plan');
     this.db.prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE id = @id`).run({
       ...patch,
       statusReason: typeof patch.statusReason === 'string' ? this.redact(patch.statusReason) : patch.statusReason,
       grants: patch.grants === undefined ? undefined : JSON.stringify(patch.grants),
       pendingApproval:
         patch.pendingApproval === undefined || patch.pendingApproval === null ? null : JSON.stringify(redactStrings(patch.pendingApproval, this.redact)),
+      // The model wrote the plan's words: redacted like every text it wrote.
+      plan: patch.plan === undefined || patch.plan === null ? null : JSON.stringify(redactStrings(patch.plan, this.redact)),
       id,
       updatedAt: patch.updatedAt ?? this.clock(),
     });

@@ -86,6 +86,7 @@ export async function createTask(deps: TaskCreationDeps, input: CreateTaskInput)
     model: agent.model,
     provider: input.provider ?? null,
     isModelPinned: input.model !== undefined,
+    plan: null,
     policy: policyFor(input, deps.defaultPolicy()),
     grants: NO_GRANTS,
     pendingApproval: null,

@@ -1,4 +1,5 @@
 import type { Task } from '../../../shared/model/task.js';
+import { TaskPlanSchema } from '../../../shared/model/plan.js';
 import type { ApprovalDecision, TaskGrants } from '../../../shared/model/approval.js';
 import type { TaskEventBody } from '../../../shared/model/taskEvents.js';
 import { startAgentTurn, WorkerPool } from '../agent/agentRunner.js';
@@ -23,7 +24,7 @@ export type { AgentSettings } from './workerStartConfig.js';
 type StartTurn = typeof startAgentTurn;
 
 /** What a worker streams that goes straight to the journal (approval requests are handled apart). */
-type AgentEvent = Exclude<WorkerEvent, { type: 'approval_request' }>;
+type AgentEvent = Exclude<WorkerEvent, { type: 'approval_request' } | { type: 'plan_updated' }>;
 
 /**
  * Runs agent turns: one worker process per running task, at most `maxRunning` at once (the
@@ -172,6 +173,12 @@ export class TaskRunner {
         ...(agentTerminals ? { commandPtys: agentTerminals.commandPtys(taskId) } : {}),
         onEvent: (event) => {
           if (event.type === 'approval_request') return requestApproval(transitions, taskId, event.request, Date.now());
+          if (event.type === 'plan_updated') {
+            // The worker relays the model's words: checked here, kept on the task (journalled as its change).
+            const plan = TaskPlanSchema.safeParse(event.plan);
+            if (plan.success) transitions.update(taskId, { plan: plan.data });
+            return;
+          }
           // The Agent terminal first: a command's header is there before anyone hears of it.
           agentTerminals?.observe(taskId, event);
           transitions.record(taskId, toJournalBody(event));

@@ -1,3 +1,4 @@
+import { CardPlanLine } from '../plan/TaskPlanView.js';
 import { useDraggable } from '@dnd-kit/core';
 import { memo, useCallback, useMemo, useState, type KeyboardEvent } from 'react';
 import { COLUMN_TITLES, columnOf } from '../../../../shared/model/boardColumns.js';
@@ -118,6 +119,7 @@ const CardBody = memo(function CardBody({
           <InertText text={task.branch} />
         </span>
       </div>
+      {task.plan && task.plan.steps.length > 0 && !isFinal(task.status) && <CardPlanLine plan={task.plan} />}
       {task.status === 'running' && <CardActivity taskId={task.id} />}
       {!isFinal(task.status) && <CardConflicts task={task} />}
       <CardSensitiveFlag task={task} />

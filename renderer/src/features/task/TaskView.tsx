@@ -17,6 +17,7 @@ import { TaskComposer } from './TaskComposer.js';
 import { tabIds } from '../../components/TabList.js';
 import { TaskTabs, type TaskTab } from './TaskTabs.js';
 import { TaskTitleRow } from './TaskTitleRow.js';
+import { TaskPlanView } from '../plan/TaskPlanView.js';
 import { Transcript } from './Transcript.js';
 import { useTaskCall } from './useTaskCall.js';
 import { useTranscript } from './useTranscript.js';
@@ -106,6 +107,7 @@ export function TaskView({ task }: { task: Task }) {
           </p>
         )}
         {grants !== null && <p className="task-grants">Approved for this task: {grants}</p>}
+        {task.plan && task.plan.steps.length > 0 && <TaskPlanView plan={task.plan} />}
         {/* While a request waits, the panel below says what the reason would. */}
         {task.statusReason && task.pendingApproval === null && (
           <p className="task-reason" data-status={task.status}>
