@@ -3,7 +3,7 @@ import { boardOf } from './support/board.js';
 import { browserSuite, shootBothThemes } from './support/suite.js';
 import { openWorld } from './support/world.js';
 
-/** The agent's plan (its update_plan tool) on the card and in the task view, from a real run. */
+/** The agent's plan (its update_plan tool) on the card and in the task view, and the instructions in effect, from a real run. */
 
 const suite = browserSuite([
   {
@@ -34,7 +34,7 @@ describe('the agent’s plan', () => {
       hosts: suite.hosts,
       page: { viewport: { width: 1440, height: 900 } },
       prepare: async (host) => {
-        const repo = await host.repo({ name: 'shop', files: { 'README.md': '# shop\n' } });
+        const repo = await host.repo({ name: 'shop', files: { 'README.md': '# shop\n', 'AGENTS.md': 'Use tabs. Run make check.\n' } });
         return host.api.newTask({ repo: repo.path, prompt: 'Plan the refactor', title: 'Refactor auth' });
       },
     });
@@ -53,6 +53,12 @@ describe('the agent’s plan', () => {
     expect(await steps.nth(1).getAttribute('data-status')).toBe('in_progress');
     expect(await view.locator('.task-plan').innerText()).toContain('split before moving');
     expect(prepared.id).toBeTruthy();
+
+    await view.getByText('Instructions in effect').click();
+    const instructions = view.locator('.task-instructions');
+    await instructions.getByText('AGENTS.md').click();
+    await instructions.getByText('Use tabs. Run make check.').waitFor();
+    expect(await instructions.innerText()).toMatch(/repository · 26 bytes/);
     await shootBothThemes(page, 'task-plan-1440');
   });
 });

@@ -18,6 +18,7 @@ import { tabIds } from '../../components/TabList.js';
 import { TaskTabs, type TaskTab } from './TaskTabs.js';
 import { TaskTitleRow } from './TaskTitleRow.js';
 import { TaskPlanView } from '../plan/TaskPlanView.js';
+import { TaskInstructions } from './TaskInstructions.js';
 import { Transcript } from './Transcript.js';
 import { useTaskCall } from './useTaskCall.js';
 import { useTranscript } from './useTranscript.js';
@@ -108,6 +109,7 @@ export function TaskView({ task }: { task: Task }) {
         )}
         {grants !== null && <p className="task-grants">Approved for this task: {grants}</p>}
         {task.plan && task.plan.steps.length > 0 && <TaskPlanView plan={task.plan} />}
+        {!isFinal(task.status) && <TaskInstructions taskId={task.id} />}
         {/* While a request waits, the panel below says what the reason would. */}
         {task.statusReason && task.pendingApproval === null && (
           <p className="task-reason" data-status={task.status}>
