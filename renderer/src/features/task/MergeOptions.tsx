@@ -34,7 +34,7 @@ export function MergeOptions({
           <label className="merge-check">
             <input type="checkbox" checked={includeUncommitted} onChange={(e) => onIncludeUncommittedChange(e.target.checked)} />
             <span>
-              Include {uncommitted.length === 1 ? '1 uncommitted file' : `${uncommitted.length} uncommitted files`} that the diff does not show
+              Include {uncommitted.length === 1 ? '1 uncommitted file' : `${uncommitted.length} uncommitted files`} (in Changes, under Uncommitted) in the merge
             </span>
           </label>
           <FileNames files={uncommitted} label="Uncommitted files" className="merge-files" />
