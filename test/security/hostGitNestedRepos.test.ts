@@ -291,10 +291,12 @@ describe('a nested repository the agent planted runs nothing when the host runs 
   it('control: plain git status in a worktree with a populated submodule runs its filter', async () => {
     const scene = await makeScene('submodule');
     plant(scene, MECHANISMS.find((m) => m.name === 'filter-clean') as Mechanism);
-    // Git re-hashes (through the filter) only a file whose stat differs from its index entry, or
-    // one written in the index's own second; a later mtime makes that so however slow the machine.
+    // Git re-hashes a tracked file (through the filter) only when its size is unchanged but other
+    // stat data differs: a size change alone already says "modified". So b.txt gets new content of
+    // the same size and a later mtime, which makes git read it however fast or slow the machine.
+    writeFiles(scene.nested, { 'b.txt': 'B\n' });
     const later = new Date(Date.now() + 60_000);
-    fs.utimesSync(path.join(scene.nested, 'a.txt'), later, later);
+    fs.utimesSync(path.join(scene.nested, 'b.txt'), later, later);
     git(scene.worktree, '-c', 'core.fsmonitor=false', 'status', '--porcelain');
     expect(ran(scene)).toEqual(['filter-clean']);
   });
