@@ -108,9 +108,12 @@ describe('Settings → Disk', () => {
 
     await page.getByRole('button', { name: 'Settings' }).click();
     await dialog().getByRole('tab', { name: 'General' }).waitFor();
-    // Keyboard: the tab list is one tab stop; the arrow key moves to Disk and opens it.
+    // Keyboard: the tab list is one tab stop; the arrow key moves to the next tab (Providers),
+    // End to the last one, Disk, which opens.
     await dialog().getByRole('tab', { name: 'General' }).focus();
     await page.keyboard.press('ArrowRight');
+    expect(await dialog().getByRole('tab', { name: 'Providers' }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('End');
     expect(await dialog().getByRole('tab', { name: 'Disk' }).getAttribute('aria-selected')).toBe('true');
     await table().waitFor();
     await expect.poll(() => table().getByRole('row').count()).toBe(4); // header + 3 worktrees

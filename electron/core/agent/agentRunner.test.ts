@@ -145,7 +145,7 @@ describe('startAgentTurn', () => {
 
     const requests = requestsOf('happy');
     expect(requests).toHaveLength(3);
-    expect(requests[0]?.body).toMatchObject({ model: 'test-model', stream: true, store: false, tools: [{ name: 'shell' }, { name: 'apply_patch' }, { name: 'read_file' }] });
+    expect(requests[0]?.body).toMatchObject({ model: 'test-model', stream: true, store: false, tools: [{ name: 'shell' }, { name: 'apply_patch' }, { name: 'read_file' }, { name: 'update_plan' }] });
     expect(inputOf(requests[1]?.body)).toContain('function_call_output');
     expect(inputOf(requests[1]?.body)).toContain('[exit code 0]');
     expect(inputOf(requests[2]?.body)).toContain('No such file or directory');
