@@ -98,9 +98,29 @@ export class ReplayPlayback {
   advance(elapsedMs: number): void {
     if (!this.state.isPlaying) return;
     const { clock, speed } = this.state;
-    const position = Math.min(clock.duration, this.state.position + elapsedMs * speed);
-    this.foldUpTo(playedCountAt(clock, position));
-    this.update({ position, isPlaying: position < clock.duration });
+    let position = Math.min(clock.duration, this.state.position + elapsedMs * speed);
+    let count = playedCountAt(clock, position);
+    // A film never skips a column a card went through: at most one status change per frame. On
+    // a slow frame at 32× a card could otherwise jump from In progress to Done without showing
+    // Review; the rest waits for the next frame, and the clock waits with it.
+    const second = this.secondStatusChange(this.state.played, count);
+    if (second !== null) {
+      count = second;
+      position = filmTimeOf(clock, second - 1);
+    }
+    this.foldUpTo(count);
+    this.update({ position, isPlaying: position < clock.duration || count < this.events.length });
+  }
+
+  /** The index of the second status change among events [from, to), or null when there are fewer. */
+  private secondStatusChange(from: number, to: number): number | null {
+    let seen = 0;
+    for (let index = from; index < to; index += 1) {
+      if (this.events[index]?.body.kind !== 'status_changed') continue;
+      seen += 1;
+      if (seen === 2) return index;
+    }
+    return null;
   }
 
   /** Shows the board at film time `position` (clamped to the recording). */
