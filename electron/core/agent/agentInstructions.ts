@@ -1,5 +1,5 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import { readAgentFile } from './agentFile.js';
 
 /** 32 KiB for all instruction files together: enough for any sensible set, small next to a model's context. */
 export const AGENTS_MD_MAX_BYTES = 32 * 1024;
@@ -80,22 +80,9 @@ function foldersDown(root: string, cwd: string): string[] {
 
 /** A regular file's first `maxBytes`; null when missing, a symlink, a FIFO, a folder or unreadable. */
 async function readCapped(file: string, maxBytes: number): Promise<{ name: string; text: string; bytes: number; isTruncated: boolean } | null> {
-  let handle: fs.FileHandle;
-  try {
-    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer for ever.
-    handle = await fs.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-  } catch {
-    return null;
-  }
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) return null;
-    const buffer = Buffer.alloc(Math.max(0, Math.min(stat.size, maxBytes)));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    // Cut at a character boundary: a split UTF-8 sequence would decode to U+FFFD.
-    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/\uFFFD$/, '');
-    return { name: path.basename(file), text, bytes: stat.size, isTruncated: stat.size > bytesRead };
-  } finally {
-    await handle.close();
-  }
+  const read = await readAgentFile(file, { maxBytes, isPrefixEnough: true });
+  if (read.kind !== 'ok') return null;
+  // Cut at a character boundary: a split UTF-8 sequence would decode to U+FFFD.
+  const text = read.data.toString('utf8').replace(/\uFFFD$/, '');
+  return { name: path.basename(file), text, bytes: read.size, isTruncated: read.size > read.data.length };
 }

@@ -1,6 +1,6 @@
-import fs from 'node:fs/promises';
 import type { FunctionTool } from 'openai/resources/responses/responses';
 import { applyPatch, confinedPath, type PatchTarget } from './patchApply.js';
+import { readAgentFile } from './agentFile.js';
 import { parsePatch } from './patchFormat.js';
 import { clipMiddle, MODEL_OUTPUT_MAX_CHARS, SHELL_TOOL } from './shellTool.js';
 import { UPDATE_PLAN_TOOL } from './planTool.js';
@@ -99,30 +99,20 @@ export async function runApplyPatch(target: PatchTarget, patchText: string): Pro
 export async function runReadFile(target: PatchTarget, request: { path: string; startLine: number; endLine: number | null }): Promise<{ ok: boolean; output: string }> {
   const where = await confinedPath(target, request.path);
   if (!where.ok) return { ok: false, output: `error: ${where.error}` };
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(where.absolute, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, output: `error: ${request.path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}` };
-  }
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) return { ok: false, output: `error: ${request.path}: not a regular file` };
-    if (stat.size > MAX_READ_BYTES) return { ok: false, output: `error: ${request.path}: ${stat.size} bytes; read a part with the shell (head, sed -n)` };
-    const data = await handle.readFile();
-    if (data.includes(0)) return { ok: false, output: `error: ${request.path}: a binary file (${stat.size} bytes)` };
-    const lines = data.toString('utf8').split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    const last = Math.min(lines.length, request.endLine ?? request.startLine + DEFAULT_READ_LINES - 1);
-    if (request.startLine > lines.length) return { ok: false, output: `error: ${request.path} has ${lines.length} lines` };
-    const width = String(last).length;
-    const shown = lines.slice(request.startLine - 1, last).map((line, index) => `${String(request.startLine + index).padStart(width)}\t${line}`);
-    const more = last < lines.length ? `\n[lines ${last + 1}–${lines.length} not shown: read them with start_line]` : '';
-    return { ok: true, output: clipMiddle(shown.join('\n'), MODEL_OUTPUT_MAX_CHARS) + more };
-  } finally {
-    await handle.close();
-  }
+  const read = await readAgentFile(where.absolute, { maxBytes: MAX_READ_BYTES });
+  if (read.kind === 'missing') return { ok: false, output: `error: ${request.path}: no such file` };
+  if (read.kind === 'not_regular') return { ok: false, output: `error: ${request.path}: not a regular file` };
+  if (read.kind === 'unreadable') return { ok: false, output: `error: ${request.path}: ${read.message}` };
+  if (read.kind === 'too_big') return { ok: false, output: `error: ${request.path}: ${read.size} bytes; read a part with the shell (head, sed -n)` };
+  if (read.data.includes(0)) return { ok: false, output: `error: ${request.path}: a binary file (${read.size} bytes)` };
+  const lines = read.data.toString('utf8').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const last = Math.min(lines.length, request.endLine ?? request.startLine + DEFAULT_READ_LINES - 1);
+  if (request.startLine > lines.length) return { ok: false, output: `error: ${request.path} has ${lines.length} lines` };
+  const width = String(last).length;
+  const shown = lines.slice(request.startLine - 1, last).map((line, index) => `${String(request.startLine + index).padStart(width)}\t${line}`);
+  const more = last < lines.length ? `\n[lines ${last + 1}–${lines.length} not shown: read them with start_line]` : '';
+  return { ok: true, output: clipMiddle(shown.join('\n'), MODEL_OUTPUT_MAX_CHARS) + more };
 }
 
 function parseObject(argumentsJson: string, tool: string, example: string): ToolArguments<Record<string, unknown>> {

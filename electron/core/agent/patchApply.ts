@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { applyChunks, type PatchOperation } from './patchFormat.js';
+import { readAgentFile } from './agentFile.js';
 
 /**
  * Applies a parsed patch to the worktree, confined to it: every path is relative to the
@@ -110,20 +111,18 @@ export async function confinedPath(target: PatchTarget, given: string): Promise<
 }
 
 async function readRegularFile(file: string, shown: string): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, error: `${shown}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}` };
-  }
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) return { ok: false, error: `${shown}: not a regular file` };
-    if (stat.size > MAX_PATCHED_FILE_BYTES) return { ok: false, error: `${shown}: ${stat.size} bytes, too big to patch (limit ${MAX_PATCHED_FILE_BYTES / 1024 / 1024} MiB)` };
-    return { ok: true, text: (await handle.readFile()).toString('utf8') };
-  } finally {
-    await handle.close();
+  const read = await readAgentFile(file, { maxBytes: MAX_PATCHED_FILE_BYTES });
+  switch (read.kind) {
+    case 'ok':
+      return { ok: true, text: read.data.toString('utf8') };
+    case 'missing':
+      return { ok: false, error: `${shown}: no such file` };
+    case 'not_regular':
+      return { ok: false, error: `${shown}: not a regular file` };
+    case 'too_big':
+      return { ok: false, error: `${shown}: ${read.size} bytes, too big to patch (limit ${MAX_PATCHED_FILE_BYTES / 1024 / 1024} MiB)` };
+    case 'unreadable':
+      return { ok: false, error: `${shown}: ${read.message}` };
   }
 }
 
