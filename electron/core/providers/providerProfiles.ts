@@ -28,6 +28,11 @@ const EMPTY: ProvidersFile = { version: 1, defaultProvider: null, profiles: [] }
  */
 export class ProviderProfiles {
   private readonly file: string;
+  /**
+   * The file as last read or written: the host is its one writer, and the runner asks for the
+   * default provider on every scheduling pass (maxRunning), so it is read from disk once.
+   */
+  private cached: ProvidersFile | null = null;
 
   constructor(home: string) {
     this.file = path.join(home, PROVIDERS_FILE);
@@ -69,6 +74,11 @@ export class ProviderProfiles {
   }
 
   private read(): ProvidersFile {
+    this.cached ??= this.readFile();
+    return this.cached;
+  }
+
+  private readFile(): ProvidersFile {
     let text: string;
     try {
       text = fs.readFileSync(this.file, 'utf8');
@@ -83,5 +93,6 @@ export class ProviderProfiles {
 
   private write(contents: ProvidersFile): void {
     writeFileAtomic(this.file, `${JSON.stringify(contents, null, 2)}\n`, 0o600);
+    this.cached = contents;
   }
 }
